@@ -1,0 +1,121 @@
+import Link from "next/link";
+import { connection } from "next/server";
+import { Card, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { getHomeOverview } from "@/lib/catalog/server/get-home-overview";
+
+export default async function HomePage() {
+  await connection();
+  const overview = await getHomeOverview();
+  const now = new Date();
+  const stats = [
+    { label: "Teams", value: overview.totals.teams, href: "/teams" },
+    { label: "Services", value: overview.totals.services, href: "/teams" },
+    { label: "Production deployments, last 7 days", value: overview.totals.deploymentsThisWeek, href: "/dora" },
+    { label: "Open incidents", value: overview.totals.openIncidents, href: "/incidents" },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Home"
+        description="Your organisation at a glance: teams, their services and what shipped last."
+      />
+      <p className="mb-6 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100">
+        Sign-in is not set up yet, so this page shows every team rather than yours.
+      </p>
+
+      <dl className="mb-8 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {stats.map((s) => (
+          <Card key={s.label} className="p-4">
+            <dt className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{s.label}</dt>
+            <dd className="mt-1 text-3xl font-semibold tabular-nums">{s.value.toLocaleString("en")}</dd>
+          </Card>
+        ))}
+      </dl>
+
+      <div className="grid gap-6 xl:grid-cols-[1fr_26rem]">
+        <Card>
+          <CardTitle>Teams</CardTitle>
+          {overview.teams.length === 0 ? (
+            <EmptyState title="No teams yet">
+              Import a catalog or run <code className="font-mono">npm run db:seed</code> to load the demo organisation.
+            </EmptyState>
+          ) : (
+            <ul className="grid gap-4 sm:grid-cols-2" aria-label="Teams">
+              {overview.teams.map((team) => (
+                <li key={team.slug} className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+                  <div className="flex items-start justify-between gap-2">
+                    <div>
+                      <h3 className="font-semibold">{team.name}</h3>
+                      {team.group ? <p className="text-xs text-zinc-500 dark:text-zinc-400">{team.group}</p> : null}
+                    </div>
+                    {team.openIncidents > 0 ? (
+                      <Link href="/incidents" className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-300 ring-inset dark:bg-red-950 dark:text-red-200 dark:ring-red-800">
+                        {team.openIncidents} open incident{team.openIncidents === 1 ? "" : "s"}
+                      </Link>
+                    ) : null}
+                  </div>
+                  <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+                    {team.deploymentsThisWeek} production deployment{team.deploymentsThisWeek === 1 ? "" : "s"} in the last 7 days
+                  </p>
+                  <ul className="mt-3 flex flex-wrap gap-1.5" aria-label={`${team.name} services`}>
+                    {team.services.map((s) => (
+                      <li key={s.slug} className="rounded bg-zinc-100 px-2 py-0.5 font-mono text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+                        {s.slug}
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+
+        <Card>
+          <CardTitle action={<Link className="text-sm text-sky-700 hover:underline dark:text-sky-400" href="/pipelines">Pipelines</Link>}>
+            Latest production deployments
+          </CardTitle>
+          {overview.latest.length === 0 ? (
+            <EmptyState title="No deployments yet">
+              Post one to <code className="font-mono">/api/deployments</code> from your CI — see the README.
+            </EmptyState>
+          ) : (
+            <table className="w-full text-sm">
+              <caption className="sr-only">Latest production deployments</caption>
+              <thead>
+                <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                  <th scope="col" className="pb-2 font-medium">Service</th>
+                  <th scope="col" className="pb-2 font-medium">Status</th>
+                  <th scope="col" className="pb-2 text-right font-medium">Finished</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {overview.latest.map((d) => (
+                  <tr key={d.id}>
+                    <td className="py-2 pr-2">
+                      <span className="font-medium">{d.service.name}</span>
+                      <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                        {d.team.name} · {d.commits} commit{d.commits === 1 ? "" : "s"}
+                        {d.isPlanned ? "" : " · fix"}
+                      </span>
+                    </td>
+                    <td className="py-2 pr-2">
+                      <DeploymentStatusBadge status={d.status} />
+                    </td>
+                    <td className="py-2 text-right text-zinc-600 tabular-nums dark:text-zinc-400">
+                      <RelativeTime date={d.finishedAt} now={now} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,25 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    ignores: [".next/**", "node_modules/**", "lib/generated/**", "infra/**", ".data/**", "playwright-report/**", "test-results/**", "next-env.d.ts"],
+  },
+  {
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: "Read configuration through lib/env.ts." },
+      ],
+    },
+  },
+  {
+    files: ["lib/env.ts", "scripts/**", "bench/**", "e2e/**", "*.config.*", "**/*.test.ts", "vitest.setup.ts"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+];
+
+export default config;

@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+export const MAX_BATCH = 1000;
+export const MAX_COMMITS = 500;
+/** Clock skew we tolerate for timestamps "from the future". */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+const PRODUCTION_ALIASES = new Set(["prod", "prd", "production", "live"]);
+
+/** prod/prd/live/production all mean production: DORA counts production only. */
+export function normaliseEnvironment(raw: string): string {
+  const value = raw.trim().toLowerCase();
+  return PRODUCTION_ALIASES.has(value) ? "production" : value;
+}
+
+const ZTimestamp = z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp with a time zone, e.g. 2026-11-26T10:00:00Z" });
+
+export const ZCommitSchema = z.object({
+  sha: z.string().regex(/^[0-9a-f]{7,64}$/i, "must be a commit sha (7–64 hex characters)"),
+  authoredAt: ZTimestamp.optional(),
+  committedAt: ZTimestamp.optional(),
+  message: z.string().max(2000).optional(),
+  url: z.url().max(2000).optional(),
+});
+
+export const DEPLOYMENT_STATUSES = ["succeeded", "failed", "rolled_back", "in_progress"] as const;
+
+export const ZDeploymentInputSchema = z
+  .object({
+    service: z.string().min(1).max(200).describe("slug of a catalog service"),
+    environment: z.string().trim().min(1).max(64).transform(normaliseEnvironment),
+    status: z.enum(DEPLOYMENT_STATUSES),
+    startedAt: ZTimestamp,
+    finishedAt: ZTimestamp.optional(),
+    version: z.string().max(200).optional(),
+    commits: z.array(ZCommitSchema).max(MAX_COMMITS).default([]),
+    planned: z.boolean().default(true),
+    fixesIncident: z.string().min(1).max(300).optional(),
+    source: z.string().trim().min(1).max(100),
+    externalId: z.string().trim().min(1).max(300),
+    url: z.url().max(2000).optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const now = Date.now() + FUTURE_SKEW_MS;
+    const started = Date.parse(d.startedAt);
+    if (started > now) ctx.addIssue({ code: "custom", path: ["startedAt"], message: "is in the future" });
+    if (d.status === "in_progress") {
+      if (d.finishedAt) ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "must be absent while in_progress" });
+    } else if (!d.finishedAt) {
+      ctx.addIssue({ code: "custom", path: ["finishedAt"], message: `is required when status is ${d.status}` });
+    } else {
+      const finished = Date.parse(d.finishedAt);
+      if (finished < started) ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "is before startedAt" });
+      if (finished > now) ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "is in the future" });
+    }
+    if (!d.planned && !d.fixesIncident) {
+      // Allowed: a fix whose incident is not known to the caller; noted so rework still counts it.
+    }
+    const seen = new Map<string, number>();
+    d.commits.forEach((c, i) => {
+      const key = c.sha.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["commits", i, "sha"], message: `repeats commits.${first}.sha` });
+      } else seen.set(key, i);
+      const at = c.committedAt ?? c.authoredAt;
+      if (at && Date.parse(at) > now) {
+        ctx.addIssue({ code: "custom", path: ["commits", i, c.committedAt ? "committedAt" : "authoredAt"], message: "is in the future" });
+      }
+    });
+  });
+
+export type TDeploymentInput = z.infer<typeof ZDeploymentInputSchema>;
+
+/** One deployment, or `{ deployments: [...] }` with up to 1,000. */
+export const ZDeploymentIngestSchema = z
+  .union([
+    z.object({ deployments: z.array(z.unknown()).min(1, "must hold at least one deployment").max(MAX_BATCH, `holds at most ${MAX_BATCH} deployments`) }).strict(),
+    z.record(z.string(), z.unknown()),
+  ])
+  .transform((body, ctx) => {
+    const items = "deployments" in body && Array.isArray(body.deployments) ? body.deployments : [body];
+    const isBatch = "deployments" in body;
+    const parsed: TDeploymentInput[] = [];
+    items.forEach((item, index) => {
+      const result = ZDeploymentInputSchema.safeParse(item);
+      if (result.success) parsed.push(result.data);
+      else
+        for (const issue of result.error.issues)
+          ctx.addIssue({ ...issue, path: isBatch ? ["deployments", index, ...issue.path] : issue.path } as z.core.$ZodRawIssue);
+    });
+    const keys = new Map<string, number>();
+    parsed.forEach((d, index) => {
+      const key = `${d.source}\u0000${d.externalId}`;
+      const first = keys.get(key);
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["deployments", index, "externalId"], message: `repeats deployments.${first} (same source and externalId)` });
+      else keys.set(key, index);
+    });
+    return { isBatch, deployments: parsed };
+  });
+
+export type TDeploymentIngest = z.infer<typeof ZDeploymentIngestSchema>;

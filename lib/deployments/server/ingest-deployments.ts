@@ -1,0 +1,142 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { TDeploymentInput } from "@/lib/deployments/schemas";
+
+export type TIngestResult = "created" | "updated" | "unchanged";
+
+export interface TIngestOutcome {
+  created: number;
+  updated: number;
+  unchanged: number;
+  deployments: { index: number; id: number; source: string; externalId: string; result: TIngestResult }[];
+}
+
+export interface TIngestDeploymentsOptions {
+  deployments: TDeploymentInput[];
+  actor: { tokenId: number } | { userId: number };
+  requestId: string;
+  ip: string | null;
+}
+
+const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
+
+/**
+ * Upserts a batch of deployments with their commits, idempotent by
+ * source + externalId, in one SQL statement: it is atomic (all or nothing)
+ * without a transaction round trip, and costs one round trip per batch.
+ * Unknown services are refused before anything is written.
+ */
+export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestOutcome> {
+  const slugs = [...new Set(deployments.map((d) => d.service))];
+  const known = await db.service.findMany({ where: { slug: { in: slugs } }, select: { slug: true } });
+  const knownSlugs = new Set(known.map((s) => s.slug));
+  const unknown = deployments
+    .map((d, index) => ({ index, service: d.service }))
+    .filter((d) => !knownSlugs.has(d.service));
+  if (unknown.length > 0) {
+    throw new AppError("UNPROCESSABLE", `Unknown service(s): ${[...new Set(unknown.map((u) => u.service))].join(", ")}. Nothing was stored.`, {
+      details: { unknownServices: unknown },
+    });
+  }
+
+  const payload = JSON.stringify(
+    deployments.map((d, index) => ({
+      idx: index,
+      service: d.service,
+      environment: d.environment,
+      status: STATUS[d.status],
+      startedAt: d.startedAt,
+      finishedAt: d.finishedAt ?? null,
+      version: d.version ?? null,
+      isPlanned: d.planned,
+      fixesIncidentRef: d.fixesIncident ?? null,
+      source: d.source,
+      externalId: d.externalId,
+      url: d.url ?? null,
+      commits: d.commits.map((c) => ({
+        sha: c.sha.toLowerCase(),
+        authoredAt: c.authoredAt ?? null,
+        committedAt: c.committedAt ?? null,
+        message: c.message ?? null,
+        url: c.url ?? null,
+      })),
+    })),
+  );
+  const actorTokenId = "tokenId" in actor ? actor.tokenId : null;
+  const actorUserId = "userId" in actor ? actor.userId : null;
+  const actorType = actorTokenId !== null ? "TOKEN" : "USER";
+
+  const rows = await db.$queryRaw<{ index: number; id: number; source: string; externalId: string; result: TIngestResult }[]>`
+    WITH input AS (
+      SELECT x.*, s.id AS "serviceId"
+      FROM jsonb_to_recordset(${payload}::jsonb) AS x(
+        idx int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
+        version text, "isPlanned" boolean, "fixesIncidentRef" text, source text, "externalId" text, url text, commits jsonb)
+      JOIN "Service" s ON s.slug = x.service
+    ),
+    upserted AS (
+      INSERT INTO "Deployment" AS d ("serviceId", environment, status, "startedAt", "finishedAt", version, "isPlanned",
+                                     "fixesIncidentRef", source, "externalId", url, "updatedAt")
+      SELECT "serviceId", environment, status::"DeploymentStatus", "startedAt" AT TIME ZONE 'UTC', "finishedAt" AT TIME ZONE 'UTC',
+             version, "isPlanned", "fixesIncidentRef", source, "externalId", url, now() AT TIME ZONE 'UTC'
+      FROM input
+      ON CONFLICT (source, "externalId") DO UPDATE SET
+        "serviceId" = EXCLUDED."serviceId", environment = EXCLUDED.environment, status = EXCLUDED.status,
+        "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt", version = EXCLUDED.version,
+        "isPlanned" = EXCLUDED."isPlanned", "fixesIncidentRef" = EXCLUDED."fixesIncidentRef", url = EXCLUDED.url,
+        "updatedAt" = EXCLUDED."updatedAt"
+      WHERE (d."serviceId", d.environment, d.status, d."startedAt", d."finishedAt", d.version, d."isPlanned", d."fixesIncidentRef", d.url)
+            IS DISTINCT FROM
+            (EXCLUDED."serviceId", EXCLUDED.environment, EXCLUDED.status, EXCLUDED."startedAt", EXCLUDED."finishedAt",
+             EXCLUDED.version, EXCLUDED."isPlanned", EXCLUDED."fixesIncidentRef", EXCLUDED.url)
+      RETURNING d.id, d.source, d."externalId", (xmax = 0) AS inserted
+    ),
+    ids AS (
+      SELECT u.id, u.source, u."externalId" FROM upserted u
+      UNION ALL
+      SELECT d.id, d.source, d."externalId"
+      FROM "Deployment" d JOIN input i ON i.source = d.source AND i."externalId" = d."externalId"
+      WHERE NOT EXISTS (SELECT 1 FROM upserted u WHERE u.id = d.id)
+    ),
+    changed_commits AS (
+      INSERT INTO "Change" AS c ("deploymentId", sha, "authoredAt", "committedAt", message, url)
+      SELECT ids.id, cm.sha, cm."authoredAt" AT TIME ZONE 'UTC', cm."committedAt" AT TIME ZONE 'UTC', cm.message, cm.url
+      FROM input i
+      JOIN ids ON ids.source = i.source AND ids."externalId" = i."externalId"
+      CROSS JOIN LATERAL jsonb_to_recordset(i.commits) AS cm(sha text, "authoredAt" timestamptz, "committedAt" timestamptz, message text, url text)
+      ON CONFLICT ("deploymentId", sha) DO UPDATE SET
+        "authoredAt" = COALESCE(EXCLUDED."authoredAt", c."authoredAt"),
+        "committedAt" = COALESCE(EXCLUDED."committedAt", c."committedAt"),
+        message = COALESCE(EXCLUDED.message, c.message),
+        url = COALESCE(EXCLUDED.url, c.url)
+      WHERE (c."authoredAt", c."committedAt", c.message, c.url) IS DISTINCT FROM
+            (COALESCE(EXCLUDED."authoredAt", c."authoredAt"), COALESCE(EXCLUDED."committedAt", c."committedAt"),
+             COALESCE(EXCLUDED.message, c.message), COALESCE(EXCLUDED.url, c.url))
+      RETURNING c."deploymentId"
+    ),
+    outcome AS (
+      SELECT i.idx, ids.id, i.source, i."externalId",
+             CASE WHEN u.inserted THEN 'created'
+                  WHEN u.id IS NOT NULL OR EXISTS (SELECT 1 FROM changed_commits cc WHERE cc."deploymentId" = ids.id) THEN 'updated'
+                  ELSE 'unchanged' END AS result
+      FROM input i
+      JOIN ids ON ids.source = i.source AND ids."externalId" = i."externalId"
+      LEFT JOIN upserted u ON u.id = ids.id
+    ),
+    audit AS (
+      INSERT INTO "AuditEvent" ("actorType", "actorTokenId", "actorUserId", action, "entityType", "entityId", after, ip, "requestId")
+      SELECT ${actorType}::"ActorType", ${actorTokenId}::int, ${actorUserId}::int, 'deployments.ingest', 'Deployment',
+             ${requestId}, jsonb_build_object(
+               'created', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'created'),
+               'updated', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'updated')),
+             ${ip}, ${requestId}
+      FROM outcome
+      HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0
+    )
+    SELECT idx AS index, id, source, "externalId", result FROM outcome ORDER BY idx`;
+
+  const outcome: TIngestOutcome = { created: 0, updated: 0, unchanged: 0, deployments: rows };
+  for (const row of rows) outcome[row.result] += 1;
+  return outcome;
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db";
+
+export interface TReadiness {
+  isReady: boolean;
+  database: "ok" | "unreachable";
+  migrations: { expected: number; applied: number; pending: string[]; failed: string[] } | null;
+  error?: string;
+}
+
+async function expectedMigrations(): Promise<string[]> {
+  const dir = path.join(process.cwd(), "prisma", "migrations");
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** Ready means: the database answers, and every migration in prisma/migrations is applied. */
+export async function checkReadiness(): Promise<TReadiness> {
+  let rows: { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[];
+  try {
+    rows = await db.$queryRaw`SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations`;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const isMissingTable = /_prisma_migrations/.test(message) && /does not exist/.test(message);
+    if (isMissingTable) {
+      const expected = await expectedMigrations();
+      return { isReady: false, database: "ok", migrations: { expected: expected.length, applied: 0, pending: expected, failed: [] } };
+    }
+    return { isReady: false, database: "unreachable", migrations: null, error: message.split("\n")[0] };
+  }
+  const expected = await expectedMigrations();
+  const applied = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
+  const failed = rows.filter((r) => !r.finished_at && !r.rolled_back_at).map((r) => r.migration_name);
+  const pending = expected.filter((name) => !applied.has(name));
+  return {
+    isReady: pending.length === 0 && failed.length === 0,
+    database: "ok",
+    migrations: { expected: expected.length, applied: applied.size, pending, failed },
+  };
+}
