@@ -12,10 +12,10 @@ export default async function HomePage() {
   const overview = await getHomeOverview();
   const now = new Date();
   const stats = [
-    { label: "Teams", value: overview.totals.teams, href: "/teams" },
-    { label: "Services", value: overview.totals.services, href: "/teams" },
-    { label: "Production deployments, last 7 days", value: overview.totals.deploymentsThisWeek, href: "/dora" },
-    { label: "Open incidents", value: overview.totals.openIncidents, href: "/incidents" },
+    { label: "Teams", value: overview.totals.teams },
+    { label: "Services", value: overview.totals.services },
+    { label: "Production deployments, last 7 days", value: overview.totals.deploymentsThisWeek },
+    { label: "Open incidents", value: overview.totals.openIncidents },
   ];
 
   return (
@@ -30,10 +30,10 @@ export default async function HomePage() {
 
       <dl className="mb-8 grid grid-cols-2 gap-4 lg:grid-cols-4">
         {stats.map((s) => (
-          <Card key={s.label} className="p-4">
+          <div key={s.label} className="rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
             <dt className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{s.label}</dt>
             <dd className="mt-1 text-3xl font-semibold tabular-nums">{s.value.toLocaleString("en")}</dd>
-          </Card>
+          </div>
         ))}
       </dl>
 

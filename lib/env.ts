@@ -19,6 +19,7 @@ const ZEnvSchema = z
     PGUSER: z.string().optional(),
     PGPASSWORD: z.string().optional(),
     PGDATABASE: z.string().optional(),
+    PGSSLMODE: z.enum(["disable", "prefer", "require", "verify-ca", "verify-full"]).optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORTSIDE_BASE_URL: z.url().optional(),
@@ -30,7 +31,9 @@ const ZEnvSchema = z
       (env.PGHOST
         ? `postgresql://${encodeURIComponent(env.PGUSER ?? "postgres")}${
             env.PGPASSWORD ? `:${encodeURIComponent(env.PGPASSWORD)}` : ""
-          }@${env.PGHOST}:${env.PGPORT ?? 5432}/${encodeURIComponent(env.PGDATABASE ?? "portside")}`
+          }@${env.PGHOST}:${env.PGPORT ?? 5432}/${encodeURIComponent(env.PGDATABASE ?? "portside")}${
+            env.PGSSLMODE ? `?sslmode=${env.PGSSLMODE}` : ""
+          }`
         : undefined),
   }));
 

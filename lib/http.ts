@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ZodError, type z } from "zod";
+import type { ZodError, z } from "zod";
 import { AppError, isAppError, type TErrorBody } from "@/lib/errors";
 import { log, type TLogger } from "@/lib/log";
 

@@ -55,5 +55,5 @@ try {
   await writeFile(HEAD_SCHEMA_PATH, current);
   console.log(`Wrote ${path.relative(process.cwd(), path.join(dir, "migration.sql"))}. Review it, then run npm run db:migrate.`);
 } finally {
-  handle.close();
+  await handle.close();
 }

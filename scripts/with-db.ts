@@ -37,7 +37,7 @@ nextEnv.loadEnvConfig(ROOT, process.env.NODE_ENV !== "production", { info: () =>
 const configured = env().databaseUrl;
 
 let database: TRunningDatabase | undefined;
-let child: ReturnType<typeof spawn> | undefined;
+const running: { child?: ReturnType<typeof spawn> } = {};
 let exiting = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -56,6 +56,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
     // The child gets the signal too when it comes from the terminal; forward it
     // for the other cases, then stop the database once the child is gone.
+    const { child } = running;
     if (child && child.exitCode === null) child.kill(signal);
     else void shutdown(130);
   });
@@ -80,11 +81,12 @@ try {
 }
 
 const [bin, ...args] = command as [string, ...string[]];
-child = spawn(bin, args, {
+const child = spawn(bin, args, {
   stdio: "inherit",
   cwd: ROOT,
-  env: { ...process.env, DATABASE_URL: database!.url },
+  env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, DATABASE_URL: database!.url },
 });
+running.child = child;
 child.on("exit", (code, signal) => void shutdown(code ?? (signal ? 128 + 2 : 1)));
 child.on("error", (error) => {
   console.error(`[portside] could not run ${bin}: ${error.message}`);

@@ -1,16 +1,18 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { useTheme } from "next-themes";
 import { Monitor, Moon, Sun } from "lucide-react";
 
 const CYCLE = ["system", "light", "dark"] as const;
 const LABEL = { system: "System theme", light: "Light theme", dark: "Dark theme" } as const;
 
+const subscribeNever = () => () => undefined;
+
 export function ThemeToggle() {
   const { theme, setTheme } = useTheme();
-  const [isMounted, setIsMounted] = useState(false);
-  useEffect(() => setIsMounted(true), []);
+  // The theme is known only in the browser: render the neutral label on the server.
+  const isMounted = useSyncExternalStore(subscribeNever, () => true, () => false);
   const current = (isMounted && (theme as (typeof CYCLE)[number] | undefined)) || "system";
   const next = CYCLE[(CYCLE.indexOf(current) + 1) % CYCLE.length]!;
   const Icon = current === "dark" ? Moon : current === "light" ? Sun : Monitor;

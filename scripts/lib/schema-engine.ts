@@ -10,6 +10,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
@@ -36,14 +37,18 @@ function loadWasm(): Promise<void> {
 
 export interface EngineHandle {
   engine: SchemaEngine;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 /** Opens the engine on a database; the schema file is given so that diffs can use it. */
 export async function openSchemaEngine({ connectionString }: { connectionString: string }): Promise<EngineHandle> {
   await loadWasm();
   const schema = await readFile(SCHEMA_PATH, "utf8");
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  // Our own pool, so that closing the engine closes its connections: the
+  // engine holds a session-level advisory lock while it migrates, and a
+  // connection left open would make the next run wait for it.
+  const pool = new pg.Pool({ connectionString, max: 2 });
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
   const engine = await bg.SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
     (message: string) => {
@@ -51,7 +56,13 @@ export async function openSchemaEngine({ connectionString }: { connectionString:
     },
     adapter,
   );
-  return { engine, close: () => engine.free() };
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await pool.end();
+    },
+  };
 }
 
 /** Reads prisma/migrations into the engine's input shape. */

@@ -55,7 +55,7 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     const recentIncidents: TIncidentRow[] = [];
     let pending: TServiceHistory[] = [];
     let pendingCount = 0;
-    let totals = { deployments: 0, changes: 0, incidents: 0, executions: 0 };
+    const totals = { deployments: 0, changes: 0, incidents: 0, executions: 0 };
     const flush = async () => {
       if (!pending.length) return;
       const executions = pending.flatMap((h) => h.executions);

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { preparedQuery } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TDeploymentInput } from "@/lib/deployments/schemas";
 
@@ -19,62 +19,17 @@ export interface TIngestDeploymentsOptions {
   ip: string | null;
 }
 
-const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
-
-/**
- * Upserts a batch of deployments with their commits, idempotent by
- * source + externalId, in one SQL statement: it is atomic (all or nothing)
- * without a transaction round trip, and costs one round trip per batch.
- * Unknown services are refused before anything is written.
- */
-export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestOutcome> {
-  const slugs = [...new Set(deployments.map((d) => d.service))];
-  const known = await db.service.findMany({ where: { slug: { in: slugs } }, select: { slug: true } });
-  const knownSlugs = new Set(known.map((s) => s.slug));
-  const unknown = deployments
-    .map((d, index) => ({ index, service: d.service }))
-    .filter((d) => !knownSlugs.has(d.service));
-  if (unknown.length > 0) {
-    throw new AppError("UNPROCESSABLE", `Unknown service(s): ${[...new Set(unknown.map((u) => u.service))].join(", ")}. Nothing was stored.`, {
-      details: { unknownServices: unknown },
-    });
-  }
-
-  const payload = JSON.stringify(
-    deployments.map((d, index) => ({
-      idx: index,
-      service: d.service,
-      environment: d.environment,
-      status: STATUS[d.status],
-      startedAt: d.startedAt,
-      finishedAt: d.finishedAt ?? null,
-      version: d.version ?? null,
-      isPlanned: d.planned,
-      fixesIncidentRef: d.fixesIncident ?? null,
-      source: d.source,
-      externalId: d.externalId,
-      url: d.url ?? null,
-      commits: d.commits.map((c) => ({
-        sha: c.sha.toLowerCase(),
-        authoredAt: c.authoredAt ?? null,
-        committedAt: c.committedAt ?? null,
-        message: c.message ?? null,
-        url: c.url ?? null,
-      })),
-    })),
-  );
-  const actorTokenId = "tokenId" in actor ? actor.tokenId : null;
-  const actorUserId = "userId" in actor ? actor.userId : null;
-  const actorType = actorTokenId !== null ? "TOKEN" : "USER";
-
-  const rows = await db.$queryRaw<{ index: number; id: number; source: string; externalId: string; result: TIngestResult }[]>`
-    WITH input AS (
+const INGEST_SQL = /* sql */ `
+    WITH raw AS (
       SELECT x.*, s.id AS "serviceId"
-      FROM jsonb_to_recordset(${payload}::jsonb) AS x(
+      FROM jsonb_to_recordset($1::jsonb) AS x(
         idx int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
         version text, "isPlanned" boolean, "fixesIncidentRef" text, source text, "externalId" text, url text, commits jsonb)
-      JOIN "Service" s ON s.slug = x.service
+      LEFT JOIN "Service" s ON s.slug = x.service
     ),
+    unknown AS (SELECT idx, service FROM raw WHERE "serviceId" IS NULL),
+    -- One unknown service and nothing of the request is written.
+    input AS (SELECT * FROM raw WHERE NOT EXISTS (SELECT 1 FROM unknown)),
     upserted AS (
       INSERT INTO "Deployment" AS d ("serviceId", environment, status, "startedAt", "finishedAt", version, "isPlanned",
                                      "fixesIncidentRef", source, "externalId", url, "updatedAt")
@@ -126,17 +81,67 @@ export async function ingestDeployments({ deployments, actor, requestId, ip }: T
     ),
     audit AS (
       INSERT INTO "AuditEvent" ("actorType", "actorTokenId", "actorUserId", action, "entityType", "entityId", after, ip, "requestId")
-      SELECT ${actorType}::"ActorType", ${actorTokenId}::int, ${actorUserId}::int, 'deployments.ingest', 'Deployment',
-             ${requestId}, jsonb_build_object(
+      SELECT $2::"ActorType", $3::int, $4::int, 'deployments.ingest', 'Deployment',
+             $5::text, jsonb_build_object(
                'created', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'created'),
                'updated', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'updated')),
-             ${ip}, ${requestId}
+             $6::text, $5::text
       FROM outcome
       HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0
     )
-    SELECT idx AS index, id, source, "externalId", result FROM outcome ORDER BY idx`;
+    SELECT 'row' AS kind, idx AS index, id, source, "externalId", result, NULL AS service FROM outcome
+    UNION ALL
+    SELECT 'unknown', idx, NULL, NULL, NULL, NULL, service FROM unknown
+    ORDER BY 2`;
 
-  const outcome: TIngestOutcome = { created: 0, updated: 0, unchanged: 0, deployments: rows };
-  for (const row of rows) outcome[row.result] += 1;
+const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
+
+/**
+ * Upserts a batch of deployments with their commits, idempotent by
+ * source + externalId, in one SQL statement: it is atomic (all or nothing)
+ * without a transaction round trip, and costs one round trip per batch.
+ * An unknown service refuses the whole request inside the same statement.
+ */
+export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestOutcome> {
+  const payload = JSON.stringify(
+    deployments.map((d, index) => ({
+      idx: index,
+      service: d.service,
+      environment: d.environment,
+      status: STATUS[d.status],
+      startedAt: d.startedAt,
+      finishedAt: d.finishedAt ?? null,
+      version: d.version ?? null,
+      isPlanned: d.planned,
+      fixesIncidentRef: d.fixesIncident ?? null,
+      source: d.source,
+      externalId: d.externalId,
+      url: d.url ?? null,
+      commits: d.commits.map((c) => ({
+        sha: c.sha.toLowerCase(),
+        authoredAt: c.authoredAt ?? null,
+        committedAt: c.committedAt ?? null,
+        message: c.message ?? null,
+        url: c.url ?? null,
+      })),
+    })),
+  );
+  const actorTokenId = "tokenId" in actor ? actor.tokenId : null;
+  const actorUserId = "userId" in actor ? actor.userId : null;
+  const actorType = actorTokenId !== null ? "TOKEN" : "USER";
+
+  const rows = await preparedQuery<{ kind: "row" | "unknown"; index: number; id: number | null; source: string; externalId: string; result: TIngestResult | null; service: string | null }>("ingest-deployments", INGEST_SQL, [payload, actorType, actorTokenId, actorUserId, requestId, ip]);
+
+  const unknown = rows.filter((r) => r.kind === "unknown").map((r) => ({ index: r.index, service: r.service! }));
+  if (unknown.length > 0) {
+    throw new AppError("UNPROCESSABLE", `Unknown service(s): ${[...new Set(unknown.map((u) => u.service))].join(", ")}. Nothing was stored.`, {
+      details: { unknownServices: unknown },
+    });
+  }
+  const outcome: TIngestOutcome = { created: 0, updated: 0, unchanged: 0, deployments: [] };
+  for (const row of rows) {
+    outcome[row.result!] += 1;
+    outcome.deployments.push({ index: row.index, id: row.id!, source: row.source, externalId: row.externalId, result: row.result! });
+  }
   return outcome;
 }

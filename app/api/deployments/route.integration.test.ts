@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/deployments/route";
+import { db } from "@/lib/db";
+import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+
+let service: Awaited<ReturnType<typeof makeService>>;
+let token: string;
+let tokenId: number;
+
+beforeAll(async () => {
+  service = await makeService();
+  ({ token, id: tokenId } = await makeToken(["ingest"]));
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+function deployment(externalId: string, source: string, overrides: Record<string, unknown> = {}) {
+  return {
+    service: service.slug,
+    environment: "prod",
+    status: "succeeded",
+    startedAt: "2026-11-20T10:00:00Z",
+    finishedAt: "2026-11-20T10:10:00Z",
+    version: "1.2.3",
+    source,
+    externalId,
+    commits: [
+      { sha: "0123456789abcdef0123456789abcdef01234567", committedAt: "2026-11-19T09:00:00Z", message: "Fix retries" },
+      { sha: "89abcdef0123456789abcdef0123456789abcdef" },
+    ],
+    ...overrides,
+  };
+}
+
+function post(body: unknown, authorization: string | null = `Bearer ${token}`) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (authorization) headers.authorization = authorization;
+  return POST(new Request("http://portside.test/api/deployments", { method: "POST", headers, body: JSON.stringify(body) }));
+}
+
+async function countBySource(source: string) {
+  return db.deployment.count({ where: { source } });
+}
+
+describe("POST /api/deployments", () => {
+  it("refuses a request without a token, with an unknown token, and with a token lacking the ingest scope", async () => {
+    const source = uniqueSlug("src");
+    expect((await post(deployment("a", source), null)).status).toBe(401);
+    expect((await post(deployment("a", source), "Bearer psk_not-a-real-token")).status).toBe(401);
+    const readOnly = await makeToken(["read"]);
+    const forbidden = await post(deployment("a", source), `Bearer ${readOnly.token}`);
+    expect(forbidden.status).toBe(403);
+    expect(await countBySource(source)).toBe(0);
+  });
+
+  it("refuses a revoked token", async () => {
+    const revoked = await makeToken(["ingest"]);
+    await db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    const response = await post(deployment("a", uniqueSlug("src")), `Bearer ${revoked.token}`);
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/revoked/);
+  });
+
+  it("stores one deployment with its commits, normalises the environment, and records who did it", async () => {
+    const source = uniqueSlug("src");
+    const response = await post(deployment("run-1", source));
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { created: number; deployments: { id: number; result: string }[] };
+    expect(body.created).toBe(1);
+    const stored = await db.deployment.findUniqueOrThrow({
+      where: { id: body.deployments[0]!.id },
+      select: { environment: true, status: true, serviceId: true, changes: { orderBy: { sha: "asc" }, select: { sha: true, committedAt: true } } },
+    });
+    expect(stored).toMatchObject({ environment: "production", status: "SUCCEEDED", serviceId: service.serviceId });
+    expect(stored.changes).toEqual([
+      { sha: "0123456789abcdef0123456789abcdef01234567", committedAt: new Date("2026-11-19T09:00:00Z") },
+      { sha: "89abcdef0123456789abcdef0123456789abcdef", committedAt: null },
+    ]);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "deployments.ingest", actorTokenId: tokenId }, orderBy: { id: "desc" } });
+    expect(audit.after).toEqual({ created: [body.deployments[0]!.id], updated: null });
+    const used = await db.apiToken.findUniqueOrThrow({ where: { id: tokenId }, select: { lastUsedAt: true } });
+    expect(used.lastUsedAt).not.toBeNull();
+  });
+
+  it("is idempotent: the same deployment twice stores one; a changed status or a new commit time updates it", async () => {
+    const source = uniqueSlug("src");
+    const first = await post(deployment("run-1", source, { status: "in_progress", finishedAt: undefined }));
+    expect(first.status).toBe(201);
+    const again = await post(deployment("run-1", source, { status: "in_progress", finishedAt: undefined }));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+
+    const finished = await post(deployment("run-1", source, { status: "rolled_back" }));
+    expect(await finished.json()).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+
+    const withTime = deployment("run-1", source, {
+      status: "rolled_back",
+      commits: [
+        { sha: "0123456789abcdef0123456789abcdef01234567", committedAt: "2026-11-19T09:00:00Z", message: "Fix retries" },
+        { sha: "89abcdef0123456789abcdef0123456789abcdef", committedAt: "2026-11-18T12:00:00Z" },
+      ],
+    });
+    expect(await (await post(withTime)).json()).toMatchObject({ updated: 1 });
+
+    expect(await countBySource(source)).toBe(1);
+    const stored = await db.deployment.findFirstOrThrow({ where: { source }, select: { status: true, finishedAt: true, _count: { select: { changes: true } } } });
+    expect(stored).toEqual({ status: "ROLLED_BACK", finishedAt: new Date("2026-11-20T10:10:00Z"), _count: { changes: 2 } });
+    expect(await db.change.count({ where: { deployment: { source }, committedAt: { not: null } } })).toBe(2);
+  });
+
+  it("stores 1,000 deployments once when the same batch is posted twice", async () => {
+    const source = uniqueSlug("src");
+    const batch = { deployments: Array.from({ length: 1000 }, (_, i) => deployment(`run-${i}`, source)) };
+    const first = await post(batch);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({ created: 1000, updated: 0, unchanged: 0 });
+    const second = await post(batch);
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ created: 0, updated: 0, unchanged: 1000 });
+    expect(await countBySource(source)).toBe(1000);
+    expect(await db.change.count({ where: { deployment: { source } } })).toBe(2000);
+  });
+
+  it("stores nothing of a batch with one bad item, and names it", async () => {
+    const source = uniqueSlug("src");
+    const items = Array.from({ length: 1000 }, (_, i) => deployment(`run-${i}`, source));
+    items[537] = { ...items[537]!, finishedAt: "2026-11-20T09:00:00Z" };
+    const response = await post({ deployments: items });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; details: { issues: { path: string; message: string }[] } } };
+    expect(body.error.code).toBe("INVALID_INPUT");
+    expect(body.error.details.issues).toEqual([{ path: "deployments.537.finishedAt", message: "is before startedAt" }]);
+    expect(await countBySource(source)).toBe(0);
+  });
+
+  it("answers 422 for an unknown service and stores nothing of the batch", async () => {
+    const source = uniqueSlug("src");
+    const response = await post({ deployments: [deployment("ok", source), deployment("nope", source, { service: "no-such-service" })] });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { details: { unknownServices: { index: number; service: string }[] } } };
+    expect(body.error.details.unknownServices).toEqual([{ index: 1, service: "no-such-service" }]);
+    expect(await countBySource(source)).toBe(0);
+  });
+
+  it("answers 400 for a body that is not JSON", async () => {
+    const response = await POST(
+      new Request("http://portside.test/api/deployments", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: "{not json",
+      }),
+    );
+    expect(response.status).toBe(400);
+  });
+
+  it("records an unplanned fix with the incident it fixes", async () => {
+    const source = uniqueSlug("src");
+    await post(deployment("fix-1", source, { planned: false, fixesIncident: "pagerduty:PD123" }));
+    const stored = await db.deployment.findFirstOrThrow({ where: { source }, select: { isPlanned: true, fixesIncidentRef: true } });
+    expect(stored).toEqual({ isPlanned: false, fixesIncidentRef: "pagerduty:PD123" });
+  });
+});

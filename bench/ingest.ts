@@ -1,0 +1,121 @@
+/**
+ * bench/ingest — deployments per second through POST /api/deployments, on the
+ * production build over HTTP, into a durable PostgreSQL (fsync on).
+ *
+ *   npm run bench:ingest [-- --single 5000 --batches 30 --concurrency 16]
+ *
+ * Goal (issue 2): ≥ 1,000/s single posts, ≥ 5,000/s in batches of 1,000, on 2 cores.
+ */
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { generateToken } from "../lib/auth/tokens";
+import { pool, startPortal } from "./server";
+
+const { values } = parseArgs({
+  options: {
+    single: { type: "string", default: "5000" },
+    batches: { type: "string", default: "30" },
+    concurrency: { type: "string", default: "16" },
+  },
+});
+const SINGLE = Number(values.single);
+const BATCHES = Number(values.batches);
+const CONCURRENCY = Number(values.concurrency);
+
+const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await client.connect();
+const team = await client.query<{ id: number }>(`INSERT INTO "Team" (slug, name, "updatedAt") VALUES ($1, 'Bench', now()) RETURNING id`, [`bench-${randomBytes(3).toString("hex")}`]);
+const services: string[] = [];
+for (let i = 0; i < 20; i++) {
+  const slug = `bench-svc-${i}-${randomBytes(2).toString("hex")}`;
+  await client.query(`INSERT INTO "Service" (slug, name, "teamId", "updatedAt") VALUES ($1, $1, $2, now())`, [slug, team.rows[0]!.id]);
+  services.push(slug);
+}
+const token = generateToken();
+await client.query(`INSERT INTO "ApiToken" (name, "tokenHash", prefix, scopes) VALUES ('bench', $1, $2, '{ingest}')`, [token.hash, token.prefix]);
+
+const portal = await startPortal();
+const run = randomBytes(3).toString("hex");
+const started = Date.parse("2025-01-01T00:00:00Z");
+
+function deployment(i: number) {
+  const start = new Date(started + i * 10_000);
+  return {
+    service: services[i % services.length],
+    environment: "production",
+    status: i % 10 === 0 ? "failed" : "succeeded",
+    startedAt: start.toISOString(),
+    finishedAt: new Date(start.getTime() + 300_000).toISOString(),
+    version: `1.0.${i}`,
+    source: "bench",
+    externalId: `${run}-${i}`,
+    commits: Array.from({ length: 1 + (i % 3) }, (_, c) => ({
+      sha: (run + String(i).padStart(10, "0") + String(c).padStart(2, "0")).padEnd(40, "a"),
+      committedAt: new Date(start.getTime() - (c + 1) * 3_600_000).toISOString(),
+    })),
+  };
+}
+
+// node:http with keep-alive: fetch() costs the client several times more CPU
+// per request, and client and server share the same two cores here.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const target = new URL(`${portal.baseUrl}/api/deployments`);
+
+function post(body: unknown, expected: number[]): Promise<void> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), authorization: `Bearer ${token.token}` },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (c: Buffer) => chunks.push(c));
+        response.on("end", () =>
+          expected.includes(response.statusCode ?? 0)
+            ? resolve()
+            : reject(new Error(`unexpected ${response.statusCode}: ${Buffer.concat(chunks).toString()}`)),
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+try {
+  // Warm up the route (first request compiles nothing in production, but fills pools and caches).
+  await pool(200, CONCURRENCY, (i) => post(deployment(2_000_000 + i), [201]));
+
+  let t = performance.now();
+  await pool(SINGLE, CONCURRENCY, (i) => post(deployment(i), [201]));
+  const singleSeconds = (performance.now() - t) / 1000;
+
+
+  const offset = 1_000_000;
+  t = performance.now();
+  await pool(BATCHES, 4, (b) => post({ deployments: Array.from({ length: 1000 }, (_, k) => deployment(offset + b * 1000 + k)) }, [201]));
+  const batchSeconds = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  await pool(BATCHES, 4, (b) => post({ deployments: Array.from({ length: 1000 }, (_, k) => deployment(offset + b * 1000 + k)) }, [200]));
+  const replaySeconds = (performance.now() - t) / 1000;
+
+  const stored = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Deployment" WHERE source = 'bench' AND "externalId" LIKE $1`, [`${run}-%`]);
+  console.log(`ingest benchmark (production build, HTTP, fsync on, ${CONCURRENCY} concurrent clients for single posts):`);
+  console.log(`  single posts:        ${SINGLE} deployments in ${singleSeconds.toFixed(2)} s = ${Math.round(SINGLE / singleSeconds)} deployments/s`);
+  console.log(`  batches of 1,000:    ${BATCHES * 1000} deployments in ${batchSeconds.toFixed(2)} s = ${Math.round((BATCHES * 1000) / batchSeconds)} deployments/s`);
+  console.log(`  same batches again:  ${BATCHES * 1000} deployments in ${replaySeconds.toFixed(2)} s = ${Math.round((BATCHES * 1000) / replaySeconds)} deployments/s (idempotent replay, nothing stored)`);
+  console.log(`  stored: ${stored.rows[0]!.n} (expected ${SINGLE + BATCHES * 1000 + 200})`);
+} finally {
+  agent.destroy();
+  portal.stop();
+  await client.end();
+}

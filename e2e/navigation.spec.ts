@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./helpers";
+
+const AREAS = [
+  ["Teams", "Teams"],
+  ["Pipelines", "Pipelines"],
+  ["DORA", "DORA metrics"],
+  ["Service map", "Service map"],
+  ["Alarms", "Alarms"],
+  ["Incidents", "Incidents"],
+  ["Environments", "Environments"],
+  ["Postmortems", "Postmortems"],
+  ["Settings", "Settings"],
+] as const;
+
+test("every area is reachable from the navigation and says plainly when it is not built", async ({ page }) => {
+  // Nine pages, each with an accessibility scan.
+  test.setTimeout(120_000);
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const [link, heading] of AREAS) {
+    await nav.getByRole("link", { name: link, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expect(nav.getByRole("link", { name: link, exact: true })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByText("Not built yet")).toBeVisible();
+    await expectNoAxeViolations(page);
+  }
+});
+
+test("the navigation works from the keyboard, starting with a skip link", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Tab"); // logo
+  await page.keyboard.press("Tab"); // Home
+  await page.keyboard.press("Tab"); // Teams
+  await expect(page.getByRole("link", { name: "Teams", exact: true })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/teams$/);
+});
+
+test("an unknown address gets a page that says so", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});

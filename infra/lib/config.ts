@@ -1,0 +1,160 @@
+/**
+ * Typed configuration for the Portside infrastructure.
+ *
+ * Every knob the stacks use lives here. `bin/portside.ts` picks one of the
+ * environments below with `-c env=dev|prod` and the hosting target with
+ * `-c target=apprunner|ecs`; nothing in `lib/` reads environment variables.
+ */
+
+export const ENV_NAMES = ['dev', 'prod'] as const;
+export type EnvName = (typeof ENV_NAMES)[number];
+
+export const TARGETS = ['apprunner', 'ecs'] as const;
+/** Where the portal container runs. App Runner is the default. */
+export type PortalTarget = (typeof TARGETS)[number];
+
+/** Use a VPC that already exists instead of creating one (no lookups: give the ids). */
+export interface ExistingVpcConfig {
+  readonly vpcId: string;
+  readonly vpcCidrBlock: string;
+  readonly availabilityZones: string[];
+  /** Private subnets with a route to a NAT gateway (portal egress, rotation Lambda). */
+  readonly privateSubnetIds: string[];
+  /** Subnets without internet access for the database; defaults to `privateSubnetIds`. */
+  readonly isolatedSubnetIds?: string[];
+  /** Public subnets; only needed by the ECS target (its load balancer is internet-facing). */
+  readonly publicSubnetIds?: string[];
+}
+
+export interface NetworkConfig {
+  /** CIDR of the VPC created by the Network stack. */
+  readonly vpcCidr: string;
+  /** Explicit AZs so that synth needs no lookup. */
+  readonly availabilityZones: string[];
+  readonly natGateways: number;
+  readonly flowLogRetentionDays: number;
+  readonly existingVpc?: ExistingVpcConfig;
+}
+
+export type DatabaseEngine = 'postgres-instance' | 'aurora-serverless-v2';
+
+export interface DatabaseConfig {
+  /** `postgres-instance` (RDS for PostgreSQL) or `aurora-serverless-v2` (Aurora PostgreSQL). */
+  readonly engine: DatabaseEngine;
+  readonly databaseName: string;
+  readonly username: string;
+  /** RDS instance class, e.g. `t4g.small` (postgres-instance only). */
+  readonly instanceType: string;
+  readonly allocatedStorageGiB: number;
+  readonly maxAllocatedStorageGiB: number;
+  /** Standby in a second AZ (postgres-instance) / a reader instance (aurora). */
+  readonly multiAz: boolean;
+  readonly minCapacityAcu: number;
+  readonly maxCapacityAcu: number;
+  readonly backupRetentionDays: number;
+  readonly rotationDays: number;
+  /** What happens to the database when its stack is deleted. Never destroy. */
+  readonly removalPolicy: 'retain' | 'snapshot';
+}
+
+export interface CustomDomainConfig {
+  /** e.g. portal.example.com; DNS records are added by the operator (see README). */
+  readonly domainName: string;
+}
+
+export interface PortalConfig {
+  readonly target: PortalTarget;
+  /** Container port the Next.js standalone server listens on. */
+  readonly port: number;
+  /** vCPU units (1024 = 1 vCPU), valid for both App Runner and Fargate. */
+  readonly cpu: number;
+  /** Memory in MiB. */
+  readonly memoryMiB: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  /** App Runner: concurrent requests per instance before scaling out. */
+  readonly maxConcurrency: number;
+  /** ECS: target average CPU utilisation (percent) for scaling. */
+  readonly ecsCpuTargetPercent: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logRetentionDays: number;
+  /** Name of the read-only role the portal assumes in member accounts. */
+  readonly memberRoleName: string;
+  /** External id the member role requires (not a secret; guards against confused deputies). */
+  readonly memberExternalId: string;
+  /**
+   * Public URL of the portal. Optional: when unset it is derived from the custom
+   * domain, or (App Runner / ECS default domain) only known after the first deploy.
+   */
+  readonly baseUrl?: string;
+  readonly customDomain?: CustomDomainConfig;
+  /** Health check path (the app answers 200 as soon as the process is up). */
+  readonly healthCheckPath: string;
+}
+
+export interface MemberAccountConfig {
+  readonly accountId: string;
+  /** Defaults to the portal region. */
+  readonly region?: string;
+}
+
+export interface EventsConfig {
+  /** Accounts allowed to put events on the portal bus (and that get a member stack). */
+  readonly memberAccounts: MemberAccountConfig[];
+  /** Alternatively/additionally allow every account of this AWS Organization. */
+  readonly organizationId?: string;
+  readonly retryAttempts: number;
+  readonly maxEventAgeHours: number;
+  readonly invocationRateLimitPerSecond: number;
+}
+
+export interface PortsideConfig {
+  readonly envName: EnvName;
+  /** Account and region of the portal (12-digit placeholder accounts must be changed). */
+  readonly account: string;
+  readonly region: string;
+  readonly network: NetworkConfig;
+  readonly database: DatabaseConfig;
+  readonly portal: PortalConfig;
+  readonly events: EventsConfig;
+  readonly tags: Record<string, string>;
+}
+
+/** Prefix for physical names, e.g. `portside-dev`. */
+export function namePrefix(config: PortsideConfig): string {
+  return `portside-${config.envName}`;
+}
+
+/** Name of the portal runtime role (fixed so that member accounts can trust it). */
+export function portalRoleName(config: PortsideConfig): string {
+  return `${namePrefix(config)}-portal`;
+}
+
+/** Name of the event bus that member accounts forward their events to. */
+export function portalEventBusName(config: PortsideConfig): string {
+  return `${namePrefix(config)}-events`;
+}
+
+export function validateConfig(config: PortsideConfig): PortsideConfig {
+  const errors: string[] = [];
+  const isAccount = (a: string) => /^\d{12}$/.test(a);
+  if (!isAccount(config.account)) errors.push(`account "${config.account}" must be 12 digits`);
+  if (!ENV_NAMES.includes(config.envName)) errors.push(`envName "${config.envName}" is not one of ${ENV_NAMES.join(', ')}`);
+  if (!TARGETS.includes(config.portal.target)) errors.push(`portal.target "${config.portal.target}" is not one of ${TARGETS.join(', ')}`);
+  for (const m of config.events.memberAccounts) {
+    if (!isAccount(m.accountId)) errors.push(`member account "${m.accountId}" must be 12 digits`);
+    if (m.accountId === config.account) errors.push(`member account ${m.accountId} is the portal account`);
+  }
+  if (config.portal.minInstances < 1 || config.portal.maxInstances < config.portal.minInstances) {
+    errors.push('portal: need 1 <= minInstances <= maxInstances');
+  }
+  if (config.database.backupRetentionDays < 1) errors.push('database.backupRetentionDays must be >= 1 (automated backups are required)');
+  if (config.network.availabilityZones.length < 2) errors.push('network.availabilityZones needs at least 2 AZs');
+  if (config.portal.baseUrl && !config.portal.baseUrl.startsWith('https://')) errors.push('portal.baseUrl must start with https://');
+  if (config.portal.baseUrl?.endsWith('/')) errors.push('portal.baseUrl must not end with /');
+  if (!/^[\w+=,.@-]{1,64}$/.test(config.portal.memberRoleName)) errors.push('portal.memberRoleName is not a valid IAM role name');
+  if (errors.length > 0) {
+    throw new Error(`Invalid Portside configuration for "${config.envName}":\n  - ${errors.join('\n  - ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,115 @@
+/**
+ * `-c target=ecs`: the same portal on ECS Fargate (Express Mode), compared with
+ * the App Runner service of the same environment.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FIXTURE_IMAGE_DIR, Synthesized, actionsOf, allStatements, configFor, dockerImageAssets, flat, roleStatements, synthesize } from './helpers';
+import { ALLOWED_WRITES, PORTAL_ROLE_ACTIONS, READ_ACTION } from './policy-rules';
+
+let ecs: Synthesized;
+let appRunner: Synthesized;
+let portal: Template;
+let service: any;
+let runner: any;
+
+before(() => {
+  // Same fixed build context for both, so the image hashes are comparable.
+  ecs = synthesize(configFor('dev', 'ecs'), { imageDirectory: FIXTURE_IMAGE_DIR });
+  appRunner = synthesize(configFor('dev', 'apprunner'), { imageDirectory: FIXTURE_IMAGE_DIR });
+  portal = ecs.template(ecs.stacks.portal);
+  service = Object.values(portal.findResources('AWS::ECS::ExpressGatewayService'))[0];
+  runner = Object.values(appRunner.template(appRunner.stacks.portal).findResources('AWS::AppRunner::Service'))[0];
+});
+
+describe('ECS target', () => {
+  it('synthesizes with no unacknowledged cdk-nag findings', () => {
+    assert.equal(ecs.synthError, undefined, ecs.synthError?.message);
+  });
+
+  it('creates an Express Mode service and no App Runner resources', () => {
+    portal.resourceCountIs('AWS::ECS::ExpressGatewayService', 1);
+    for (const type of ['AWS::AppRunner::Service', 'AWS::AppRunner::VpcConnector', 'AWS::AppRunner::AutoScalingConfiguration']) {
+      portal.resourceCountIs(type, 0);
+    }
+  });
+
+  it('runs the same image (same Docker asset) as App Runner', () => {
+    const [ecsImage] = dockerImageAssets(ecs, ecs.stacks.portal);
+    const [arImage] = dockerImageAssets(appRunner, appRunner.stacks.portal);
+    const tag = (img: any) => (Object.values(img.destinations)[0] as any).imageTag;
+    assert.equal(tag(ecsImage), tag(arImage));
+    assert.match(flat(service.Properties.PrimaryContainer.Image), new RegExp(`:${tag(ecsImage)}`));
+    assert.equal(service.Properties.PrimaryContainer.ContainerPort, 3000);
+  });
+
+  it('checks the same health path', () => {
+    assert.equal(service.Properties.HealthCheckPath, '/api/health');
+    assert.equal(service.Properties.HealthCheckPath, runner.Properties.HealthCheckConfiguration.Path);
+  });
+
+  it('scales between the same bounds, with the same size', () => {
+    const autoScaling = Object.values(appRunner.template(appRunner.stacks.portal).findResources('AWS::AppRunner::AutoScalingConfiguration'))[0] as any;
+    const target = service.Properties.ScalingTarget;
+    assert.equal(target.MinTaskCount, autoScaling.Properties.MinSize);
+    assert.equal(target.MaxTaskCount, autoScaling.Properties.MaxSize);
+    assert.equal(target.AutoScalingMetric, 'AVERAGE_CPU');
+    assert.equal(target.AutoScalingTargetValue, 60);
+    assert.equal(service.Properties.Cpu, runner.Properties.InstanceConfiguration.Cpu);
+    assert.equal(service.Properties.Memory, runner.Properties.InstanceConfiguration.Memory);
+  });
+
+  it('gets the same environment and the same secrets, by the same references', () => {
+    const cfg = runner.Properties.SourceConfiguration.ImageRepository.ImageConfiguration;
+    const byName = (list: any[], key: string) => Object.fromEntries(list.map((e) => [e.Name, flat(e[key])]));
+    assert.deepEqual(byName(service.Properties.PrimaryContainer.Environment, 'Value'), byName(cfg.RuntimeEnvironmentVariables, 'Value'));
+    assert.deepEqual(byName(service.Properties.PrimaryContainer.Secrets, 'ValueFrom'), byName(cfg.RuntimeEnvironmentSecrets, 'Value'));
+    assert.ok(service.Properties.PrimaryContainer.Secrets.some((x: any) => x.Name === 'PGPASSWORD'));
+  });
+
+  it('runs tasks as the portal role and lets only the execution role read the secrets', () => {
+    assert.deepEqual(service.Properties.TaskRoleArn, { 'Fn::GetAtt': ['RuntimeRoleFD8790A4', 'Arn'] });
+    portal.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'portside-dev-portal',
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' } }] },
+    });
+    const taskActions = roleStatements(portal, 'RuntimeRoleFD8790A4').flatMap(actionsOf);
+    for (const a of taskActions) assert.ok(PORTAL_ROLE_ACTIONS.has(a), `unexpected task role action ${a}`);
+    assert.ok(!taskActions.includes('secretsmanager:GetSecretValue'), 'on ECS the execution role injects secrets');
+    const execRoleId = service.Properties.ExecutionRoleArn['Fn::GetAtt'][0];
+    const execActions = roleStatements(portal, execRoleId).flatMap(actionsOf);
+    assert.ok(execActions.includes('secretsmanager:GetSecretValue'));
+    assert.ok(execActions.includes('ecr:BatchGetImage'));
+  });
+
+  it('keeps tasks in the portal security group, which admits only the VPC on the app port', () => {
+    assert.match(flat(service.Properties.NetworkConfiguration.SecurityGroups), /PortalSecurityGroup/);
+    const network = ecs.template(ecs.stacks.network);
+    const sg = Object.values(network.findResources('AWS::EC2::SecurityGroup'))[0] as any;
+    assert.deepEqual(sg.Properties.SecurityGroupIngress, [
+      { CidrIp: '10.40.0.0/16', Description: 'Portal port from the Express Mode load balancer in this VPC', FromPort: 3000, IpProtocol: 'tcp', ToPort: 3000 },
+    ]);
+  });
+
+  it('IAM: no wildcard actions and no writes beyond the listed ones', () => {
+    for (const stack of [ecs.stacks.portal, ecs.stacks.events]) {
+      for (const { logicalId, statement } of allStatements(ecs.template(stack))) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const action of actionsOf(statement)) {
+          assert.ok(!action.includes('*'), `${logicalId}: ${action}`);
+          assert.ok(READ_ACTION.test(action) || action in ALLOWED_WRITES, `${logicalId}: write ${action}`);
+        }
+      }
+    }
+  });
+
+  it('the events API destination targets the Express Mode HTTPS endpoint', () => {
+    const events = ecs.template(ecs.stacks.events);
+    const dest = Object.values(events.findResources('AWS::Events::ApiDestination'))[0] as any;
+    const endpoint = flat(dest.Properties.InvocationEndpoint);
+    assert.match(endpoint, /"https:\/\/"/);
+    assert.match(endpoint, /EcsService.*Endpoint/);
+    assert.match(endpoint, /\/api\/events\/aws/);
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Test data for integration tests: every test makes its own team, service and
+ * token with unique names, so tests never depend on each other or on the seed.
+ */
+import { randomBytes } from "node:crypto";
+import { createApiToken } from "@/lib/auth/server/create-api-token";
+import { db } from "@/lib/db";
+import type { TTokenScope } from "@/lib/auth/tokens";
+
+export function uniqueSlug(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString("hex")}`;
+}
+
+export async function makeService(): Promise<{ teamId: number; serviceId: number; slug: string }> {
+  const team = await db.team.create({ data: { slug: uniqueSlug("team"), name: "Test team" }, select: { id: true } });
+  const slug = uniqueSlug("svc");
+  const service = await db.service.create({ data: { slug, name: slug, teamId: team.id }, select: { id: true } });
+  return { teamId: team.id, serviceId: service.id, slug };
+}
+
+export async function makeToken(scopes: TTokenScope[] = ["ingest"]): Promise<{ id: number; token: string }> {
+  const created = await createApiToken({ db, name: uniqueSlug("token"), scopes });
+  return { id: created.id, token: created.token };
+}

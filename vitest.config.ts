@@ -1,0 +1,33 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@\/(.*)$/, replacement: path.join(root, "$1") },
+      // Next resolves "server-only" to an empty module on the server; so do tests.
+      { find: /^server-only$/, replacement: path.join(root, "scripts/lib/empty-module.ts") },
+    ],
+  },
+  test: {
+    environment: "node",
+    env: { LOG_LEVEL: "silent" },
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["{lib,app,components,scripts}/**/*.test.ts"], exclude: ["**/*.integration.test.ts", "node_modules/**"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["{lib,app,scripts}/**/*.integration.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
