@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import nextEnv from "@next/env";
 import { env } from "../lib/env";
-import { applyMigrations, createScratchDatabase, isDatabaseEmpty, ROOT, startEmbedded, type TRunningDatabase } from "./lib/database";
+import { applyMigrations, createScratchDatabase, ensureDatabase, isDatabaseEmpty, ROOT, startEmbedded, type TRunningDatabase } from "./lib/database";
 import { seedDemo } from "./lib/seed-runner";
 
 const argv = process.argv.slice(2);
@@ -64,7 +64,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 try {
   if (configured) {
-    database = flags.has("--fresh") ? await createScratchDatabase(configured, say) : { url: configured, stop: async () => undefined };
+    if (flags.has("--fresh")) database = await createScratchDatabase(configured, say);
+    else {
+      await ensureDatabase(configured, say);
+      database = { url: configured, stop: async () => undefined };
+    }
   } else {
     database = await startEmbedded({ isFresh: flags.has("--fresh"), isFast: flags.has("--fast"), log: say });
   }

@@ -104,6 +104,27 @@ export async function startEmbedded({ isFresh, isFast, log }: TEmbeddedOptions):
   };
 }
 
+/** Creates the database named in `url` when its server does not have it yet. */
+export async function ensureDatabase(url: string, log: (line: string) => void): Promise<void> {
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    await probe.end();
+    return;
+  } catch (error) {
+    await probe.end().catch(() => undefined);
+    if ((error as { code?: string }).code !== "3D000") throw error; // 3D000: database does not exist
+  }
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const adminUrl = new URL(url);
+  adminUrl.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  await admin.end();
+  log(`created database ${name}`);
+}
+
 /** A new, empty database on the server of `serverUrl`, dropped on stop. */
 export async function createScratchDatabase(serverUrl: string, log: (line: string) => void): Promise<TRunningDatabase> {
   const url = new URL(serverUrl);
