@@ -54,6 +54,15 @@ describe("POST /api/deployments", () => {
     expect(await countBySource(source)).toBe(0);
   });
 
+  it("checks who is asking before anything else: a bad token with a bad body gets 401, a read-only token never learns which services exist", async () => {
+    expect((await post({ nonsense: true }, "Bearer psk_not-a-real-token")).status).toBe(401);
+    const readOnly = await makeToken(["read"]);
+    expect((await post({ nonsense: true }, `Bearer ${readOnly.token}`)).status).toBe(403);
+    const probe = await post(deployment("a", uniqueSlug("src"), { service: "no-such-service" }), `Bearer ${readOnly.token}`);
+    expect(probe.status).toBe(403);
+    expect(JSON.stringify(await probe.json())).not.toMatch(/no-such-service/);
+  });
+
   it("refuses a revoked token", async () => {
     const revoked = await makeToken(["ingest"]);
     await db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });

@@ -11,13 +11,39 @@ export interface TTokenPrincipal {
   teamId: number | null;
 }
 
-const TOUCH_INTERVAL_SECONDS = 60;
+/**
+ * The live token with a given hash, as SQL, so that a hot path can check the
+ * token inside its own statement. Stored times are UTC wall-clock (Prisma's
+ * convention), so they are compared with now() in UTC. `isStale` says its
+ * last-used time is over a minute old and should be written.
+ */
+export function liveTokenSql(hashParam: string): string {
+  return `SELECT id, name, scopes, "teamId",
+            ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '60 seconds') AS "isStale"
+     FROM "ApiToken"
+     WHERE "tokenHash" = ${hashParam} AND "revokedAt" IS NULL
+       AND ("expiresAt" IS NULL OR "expiresAt" > now() AT TIME ZONE 'UTC')`;
+}
+
+export const TOUCH_TOKEN_SQL = `UPDATE "ApiToken" SET "lastUsedAt" = now() AT TIME ZONE 'UTC'`;
 
 /**
  * Finds the live token behind a bearer header. Its last-used time is written
  * at most once a minute, so that ingest at thousands of requests a second
  * does not turn every read into a write.
  */
+export function missingTokenError(): AppError {
+  return new AppError("UNAUTHORIZED", "Send an API token as `Authorization: Bearer <token>`.");
+}
+
+export function badTokenError(): AppError {
+  return new AppError("UNAUTHORIZED", "The API token is unknown, revoked or expired.");
+}
+
+export function missingScopeError(scope: TTokenScope): AppError {
+  return new AppError("FORBIDDEN", `This token lacks the "${scope}" scope.`);
+}
+
 export async function authenticateToken({
   request,
   scope,
@@ -26,24 +52,16 @@ export async function authenticateToken({
   scope: TTokenScope;
 }): Promise<TTokenPrincipal> {
   const token = bearerToken(request);
-  if (!token) {
-    throw new AppError("UNAUTHORIZED", "Send an API token as `Authorization: Bearer <token>`.");
-  }
-  // Stored times are UTC wall-clock (Prisma's convention), so compare with now() in UTC.
+  if (!token) throw missingTokenError();
   const [row] = await preparedQuery<{ id: number; name: string; scopes: string[]; teamId: number | null; isStale: boolean }>(
     "authenticate-token",
-    `SELECT id, name, scopes, "teamId",
-            ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - $2::interval) AS "isStale"
-     FROM "ApiToken"
-     WHERE "tokenHash" = $1 AND "revokedAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > now() AT TIME ZONE 'UTC')`,
-    [hashToken(token), `${TOUCH_INTERVAL_SECONDS} seconds`],
+    liveTokenSql("$1"),
+    [hashToken(token)],
   );
-  if (!row) throw new AppError("UNAUTHORIZED", "The API token is unknown, revoked or expired.");
-  if (!row.scopes.includes(scope)) {
-    throw new AppError("FORBIDDEN", `This token lacks the "${scope}" scope.`);
-  }
+  if (!row) throw badTokenError();
+  if (!row.scopes.includes(scope)) throw missingScopeError(scope);
   if (row.isStale) {
-    await preparedQuery("touch-token", `UPDATE "ApiToken" SET "lastUsedAt" = now() AT TIME ZONE 'UTC' WHERE id = $1`, [row.id]);
+    await preparedQuery("touch-token", `${TOUCH_TOKEN_SQL} WHERE id = $1`, [row.id]);
   }
   return { kind: "token", tokenId: row.id, name: row.name, scopes: row.scopes, teamId: row.teamId };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { TOUCH_TOKEN_SQL, badTokenError, liveTokenSql, missingScopeError } from "@/lib/auth/server/authenticate-token";
 import { preparedQuery } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TDeploymentInput } from "@/lib/deployments/schemas";
@@ -14,22 +15,37 @@ export interface TIngestOutcome {
 
 export interface TIngestDeploymentsOptions {
   deployments: TDeploymentInput[];
-  actor: { tokenId: number } | { userId: number };
+  /**
+   * Who is asking. A token is checked (live, with the ingest scope) inside the
+   * ingest statement itself: one round trip per request. A user comes already
+   * authenticated by the session.
+   */
+  actor: { tokenHash: string } | { userId: number };
   requestId: string;
   ip: string | null;
 }
 
 const INGEST_SQL = /* sql */ `
-    WITH raw AS (
+    WITH token AS (${liveTokenSql("$3::text")}),
+    actor AS (
+      SELECT CASE WHEN $3::text IS NULL THEN 'ok'
+                  WHEN NOT EXISTS (SELECT 1 FROM token) THEN 'unauthorized'
+                  WHEN NOT EXISTS (SELECT 1 FROM token WHERE 'ingest' = ANY (scopes)) THEN 'forbidden'
+                  ELSE 'ok' END AS status,
+             (SELECT id FROM token) AS "tokenId"
+    ),
+    touched AS (${TOUCH_TOKEN_SQL} WHERE id IN (SELECT id FROM token WHERE "isStale" AND 'ingest' = ANY (scopes))),
+    raw AS (
       SELECT x.*, s.id AS "serviceId"
       FROM jsonb_to_recordset($1::jsonb) AS x(
         idx int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
         version text, "isPlanned" boolean, "fixesIncidentRef" text, source text, "externalId" text, url text, commits jsonb)
       LEFT JOIN "Service" s ON s.slug = x.service
     ),
-    unknown AS (SELECT idx, service FROM raw WHERE "serviceId" IS NULL),
-    -- One unknown service and nothing of the request is written.
-    input AS (SELECT * FROM raw WHERE NOT EXISTS (SELECT 1 FROM unknown)),
+    -- Only a caller who may ingest learns which services are unknown.
+    unknown AS (SELECT idx, service FROM raw WHERE "serviceId" IS NULL AND (SELECT status FROM actor) = 'ok'),
+    -- One unknown service, or a caller who may not ingest, and nothing is written.
+    input AS (SELECT * FROM raw WHERE NOT EXISTS (SELECT 1 FROM unknown) AND (SELECT status FROM actor) = 'ok'),
     upserted AS (
       INSERT INTO "Deployment" AS d ("serviceId", environment, status, "startedAt", "finishedAt", version, "isPlanned",
                                      "fixesIncidentRef", source, "externalId", url, "updatedAt")
@@ -81,7 +97,7 @@ const INGEST_SQL = /* sql */ `
     ),
     audit AS (
       INSERT INTO "AuditEvent" ("actorType", "actorTokenId", "actorUserId", action, "entityType", "entityId", after, ip, "requestId")
-      SELECT $2::"ActorType", $3::int, $4::int, 'deployments.ingest', 'Deployment',
+      SELECT $2::"ActorType", (SELECT "tokenId" FROM actor), $4::int, 'deployments.ingest', 'Deployment',
              $5::text, jsonb_build_object(
                'created', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'created'),
                'updated', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'updated')),
@@ -89,7 +105,9 @@ const INGEST_SQL = /* sql */ `
       FROM outcome
       HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0
     )
-    SELECT 'row' AS kind, idx AS index, id, source, "externalId", result, NULL AS service FROM outcome
+    SELECT 'actor' AS kind, -1 AS index, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service FROM actor
+    UNION ALL
+    SELECT 'row', idx, id, source, "externalId", result, NULL FROM outcome
     UNION ALL
     SELECT 'unknown', idx, NULL, NULL, NULL, NULL, service FROM unknown
     ORDER BY 2`;
@@ -126,11 +144,23 @@ export async function ingestDeployments({ deployments, actor, requestId, ip }: T
       })),
     })),
   );
-  const actorTokenId = "tokenId" in actor ? actor.tokenId : null;
+  const tokenHash = "tokenHash" in actor ? actor.tokenHash : null;
   const actorUserId = "userId" in actor ? actor.userId : null;
-  const actorType = actorTokenId !== null ? "TOKEN" : "USER";
+  const actorType = tokenHash !== null ? "TOKEN" : "USER";
 
-  const rows = await preparedQuery<{ kind: "row" | "unknown"; index: number; id: number | null; source: string; externalId: string; result: TIngestResult | null; service: string | null }>("ingest-deployments", INGEST_SQL, [payload, actorType, actorTokenId, actorUserId, requestId, ip]);
+  const rows = await preparedQuery<{
+    kind: "actor" | "row" | "unknown";
+    index: number;
+    id: number | null;
+    source: string;
+    externalId: string;
+    result: string | null;
+    service: string | null;
+  }>("ingest-deployments", INGEST_SQL, [payload, actorType, tokenHash, actorUserId, requestId, ip]);
+
+  const status = rows.find((r) => r.kind === "actor")?.result;
+  if (status === "unauthorized") throw badTokenError();
+  if (status === "forbidden") throw missingScopeError("ingest");
 
   const unknown = rows.filter((r) => r.kind === "unknown").map((r) => ({ index: r.index, service: r.service! }));
   if (unknown.length > 0) {
@@ -140,8 +170,10 @@ export async function ingestDeployments({ deployments, actor, requestId, ip }: T
   }
   const outcome: TIngestOutcome = { created: 0, updated: 0, unchanged: 0, deployments: [] };
   for (const row of rows) {
-    outcome[row.result!] += 1;
-    outcome.deployments.push({ index: row.index, id: row.id!, source: row.source, externalId: row.externalId, result: row.result! });
+    if (row.kind !== "row") continue;
+    const result = row.result as TIngestResult;
+    outcome[result] += 1;
+    outcome.deployments.push({ index: row.index, id: row.id!, source: row.source, externalId: row.externalId, result });
   }
   return outcome;
 }
