@@ -23,6 +23,9 @@ const ZEnvSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORTSIDE_BASE_URL: z.url().optional(),
+    // The token EventBridge's API destination sends (from Secrets Manager in
+    // the AWS deployment); registered at migrate time, see scripts/db-migrate.ts.
+    PORTSIDE_API_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   })
   .transform((env) => ({
     ...env,
