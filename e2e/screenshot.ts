@@ -14,8 +14,9 @@ const browser = await chromium.launch({
   executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
+const viewport = process.env.SCREENSHOT_WIDTH ? { width: Number(process.env.SCREENSHOT_WIDTH), height: 844 } : { width: 1440, height: 1000 };
 for (const scheme of ["light", "dark"] as const) {
-  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1440, height: 1000 } });
+  const context = await browser.newContext({ colorScheme: scheme, viewport });
   const page = await context.newPage();
   for (const p of pages) {
     await page.goto(base + p, { waitUntil: "networkidle" });

@@ -16,19 +16,25 @@ async function expectedMigrations(): Promise<string[]> {
   return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
+/** Prisma puts the driver's words on the last line of a multi-line message. */
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).at(-1) ?? text;
+}
+
 /** Ready means: the database answers, and every migration in prisma/migrations is applied. */
 export async function checkReadiness(): Promise<TReadiness> {
   let rows: { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[];
   try {
     rows = await db.$queryRaw`SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations`;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     const isMissingTable = /_prisma_migrations/.test(message) && /does not exist/.test(message);
     if (isMissingTable) {
       const expected = await expectedMigrations();
       return { isReady: false, database: "ok", migrations: { expected: expected.length, applied: 0, pending: expected, failed: [] } };
     }
-    return { isReady: false, database: "unreachable", migrations: null, error: message.split("\n")[0] };
+    return { isReady: false, database: "unreachable", migrations: null, error: message };
   }
   const expected = await expectedMigrations();
   const applied = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
