@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -47,6 +47,13 @@ export async function startEmbedded({ isFresh, isFast, log }: TEmbeddedOptions):
     ? path.join(DATA_DIR, "tmp", `pg-${process.pid}-${randomBytes(3).toString("hex")}`)
     : path.join(DATA_DIR, "postgres");
   await mkdir(path.dirname(dir), { recursive: true });
+  if (!isFresh) {
+    const running = await runningEmbedded(dir);
+    if (running) {
+      log(`using the embedded PostgreSQL already running on 127.0.0.1:${running.port}`);
+      return { url: running.url, stop: async () => undefined };
+    }
+  }
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
   // Loaded only when needed: deployed instances (DATABASE_URL set) never start one.
@@ -123,6 +130,28 @@ export async function ensureDatabase(url: string, log: (line: string) => void): 
   await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
   await admin.end();
   log(`created database ${name}`);
+}
+
+/** The server `npm run dev` started on this data directory, if it is up: a second command shares it. */
+async function runningEmbedded(dir: string): Promise<{ port: number; url: string } | null> {
+  let pidFile: string;
+  try {
+    pidFile = await readFile(path.join(dir, "postmaster.pid"), "utf8");
+  } catch {
+    return null;
+  }
+  const port = Number(pidFile.split("\n")[3]);
+  if (!Number.isInteger(port) || port <= 0) return null;
+  const url = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/portside`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return { port, url };
+  } catch {
+    await client.end().catch(() => undefined);
+    return null;
+  }
 }
 
 /** A new, empty database on the server of `serverUrl`, dropped on stop. */

@@ -1,0 +1,51 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { hashToken } from "@/lib/auth/tokens";
+import { db } from "@/lib/db";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+function portside(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/portside.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, LOG_LEVEL: "silent" },
+  });
+  return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
+}
+
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+describe("npm run portside", () => {
+  it("creates a token, prints it once, and stores only its hash", async () => {
+    const { code, stdout, stderr } = portside("token", "create", "--name", "ci-from-test", "--scopes", "ingest,read");
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/shown once/);
+    expect(stdout).toMatch(/^psk_\S+$/);
+    const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(stdout) }, select: { name: true, scopes: true } });
+    expect(row).toEqual({ name: "ci-from-test", scopes: ["ingest", "read"] });
+  });
+
+  it("refuses bad input with a clear message and a non-zero exit", () => {
+    expect(portside("token", "create", "--name", "x", "--scopes", "admin")).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown scope\(s\): admin/) });
+    expect(portside("token", "create", "--scopes", "read")).toMatchObject({ code: 2, stderr: expect.stringMatching(/--name is required/) });
+    expect(portside("user", "grant", "not-an-email", "admin")).toMatchObject({ code: 2, stderr: expect.stringMatching(/not an email address/) });
+    expect(portside("catalog", "import", "no/such/file.yaml")).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read no\/such\/file.yaml: ENOENT/) });
+    expect(portside("frobnicate")).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command/) });
+  });
+
+  it("rejects an invalid catalog file with its line numbers and imports nothing", async () => {
+    const { code, stderr } = portside("catalog", "import", "lib/catalog/fixtures/catalog-info-invalid.yaml");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/line 7: portside.dev\/tier: must be 1, 2, 3 or 4/);
+    expect(await db.service.count({ where: { slug: "broken-service" } })).toBe(0);
+  });
+
+  it("grants the first admin", async () => {
+    const { code } = portside("user", "grant", "First.Admin@Example.com", "admin");
+    expect(code).toBe(0);
+    expect(await db.user.findUnique({ where: { email: "first.admin@example.com" }, select: { orgRole: true } })).toEqual({ orgRole: "ADMIN" });
+  });
+});

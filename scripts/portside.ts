@@ -1,0 +1,113 @@
+/**
+ * npm run portside -- <command>: bootstrap and automation, usable before SSO.
+ *
+ *   token create --name <name> --scopes ingest,read [--team <slug>]   prints a new token once
+ *   catalog import <file>                                             imports a catalog-info.yaml
+ *   user grant <email> <admin|executive|viewer>                       sets someone's organisation role
+ *
+ * Runs against DATABASE_URL, or the embedded database of `npm run dev`
+ * (started for the command when it is not already running).
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createApiToken } from "@/lib/auth/server/create-api-token";
+import { TOKEN_SCOPES, type TTokenScope } from "@/lib/auth/tokens";
+import { importCatalog } from "@/lib/catalog/server/import-catalog";
+import { db } from "@/lib/db";
+import { isAppError } from "@/lib/errors";
+
+class UsageError extends Error {}
+
+const USAGE = `usage:
+  npm run portside -- token create --name <name> --scopes ingest,read [--team <slug>]
+  npm run portside -- catalog import <catalog-info.yaml>
+  npm run portside -- user grant <email> <admin|executive|viewer>`;
+
+async function tokenCreate(args: string[]) {
+  const { values } = parseArgs({ args, options: { name: { type: "string" }, scopes: { type: "string" }, team: { type: "string" } }, strict: true });
+  if (!values.name?.trim()) throw new UsageError("--name is required");
+  const scopes = (values.scopes ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (scopes.length === 0) throw new UsageError(`--scopes is required (${TOKEN_SCOPES.join(", ")})`);
+  const unknown = scopes.filter((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
+  if (unknown.length) throw new UsageError(`unknown scope(s): ${unknown.join(", ")} (known: ${TOKEN_SCOPES.join(", ")})`);
+  let teamId: number | null = null;
+  if (values.team) {
+    const team = await db.team.findUnique({ where: { slug: values.team }, select: { id: true } });
+    if (!team) throw new UsageError(`no team with slug "${values.team}"`);
+    teamId = team.id;
+  }
+  const created = await createApiToken({ db, name: values.name.trim(), scopes: scopes as TTokenScope[], teamId });
+  await db.auditEvent.create({
+    data: { actorType: "SYSTEM", action: "token.create", entityType: "ApiToken", entityId: String(created.id), after: { name: created.name, scopes: created.scopes, teamId, via: "cli" } },
+  });
+  console.error(`Created token "${created.name}" (${created.scopes.join(", ")}). It is shown once — store it now:`);
+  console.log(created.token);
+}
+
+async function catalogImport(args: string[]) {
+  const [file, ...rest] = args;
+  if (!file || rest.length) throw new UsageError("give exactly one file: catalog import <catalog-info.yaml>");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const source = path.relative(process.cwd(), path.resolve(file)) || file;
+  const result = await importCatalog({ text, source, actor: { system: "cli" } });
+  const line = (label: string, c: { created: number; updated: number; unchanged: number }) => `  ${label.padEnd(9)} ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
+  console.log(`Imported ${source}:`);
+  console.log(line("teams", result.teams));
+  console.log(line("services", result.services));
+  console.log(line("entities", result.entities));
+  console.log(`  mappings  ${result.mappings.created} added, ${result.mappings.removed} removed`);
+}
+
+async function userGrant(args: string[]) {
+  const [email, role, ...rest] = args;
+  const roles = { admin: "ADMIN", executive: "EXECUTIVE", viewer: "VIEWER" } as const;
+  if (!email || !role || rest.length) throw new UsageError("user grant <email> <admin|executive|viewer>");
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`"${email}" is not an email address`);
+  const orgRole = roles[role.toLowerCase() as keyof typeof roles];
+  if (!orgRole) throw new UsageError(`unknown role "${role}" (admin, executive or viewer)`);
+  const normalised = email.toLowerCase();
+  const before = await db.user.findUnique({ where: { email: normalised }, select: { id: true, orgRole: true } });
+  const user = await db.user.upsert({
+    where: { email: normalised },
+    create: { email: normalised, name: normalised.split("@")[0]!, orgRole },
+    update: { orgRole },
+    select: { id: true },
+  });
+  await db.auditEvent.create({
+    data: { actorType: "SYSTEM", action: "user.grant", entityType: "User", entityId: String(user.id), before: before ? { orgRole: before.orgRole } : undefined, after: { orgRole, via: "cli" } },
+  });
+  console.log(`${normalised} is now ${role.toLowerCase()}${before ? "" : " (user created; they sign in with this email)"}.`);
+}
+
+const [group, command, ...rest] = process.argv.slice(2);
+try {
+  if (group === "token" && command === "create") await tokenCreate(rest);
+  else if (group === "catalog" && command === "import") await catalogImport(rest);
+  else if (group === "user" && command === "grant") await userGrant(rest);
+  else throw new UsageError(group ? `unknown command: ${[group, command].filter(Boolean).join(" ")}` : "no command given");
+  process.exitCode = 0;
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`portside: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (isAppError(error)) {
+    console.error(`portside: ${error.message}`);
+    const problems = (error.details as { problems?: { line: number; message: string }[] } | undefined)?.problems;
+    for (const p of problems ?? []) console.error(`  line ${p.line}: ${p.message}`);
+    process.exitCode = 1;
+  } else if (error instanceof Error && /parseArgs|ERR_PARSE_ARGS/.test(`${(error as NodeJS.ErrnoException).code ?? ""} ${error.name}`)) {
+    console.error(`portside: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error("portside: failed:", error);
+    process.exitCode = 1;
+  }
+} finally {
+  await db.$disconnect();
+}
