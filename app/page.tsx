@@ -1,13 +1,32 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { Suspense } from "react";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { getHomeOverview } from "@/lib/catalog/server/get-home-overview";
 
-export default async function HomePage() {
+export default function HomePage() {
+  return (
+    <>
+      <PageHeader
+        title="Home"
+        description="Your organisation at a glance: teams, their services and what shipped last."
+      />
+      <p className="mb-6 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100">
+        Sign-in is not set up yet, so this page shows every team rather than yours.
+      </p>
+      <Suspense fallback={<PageSkeleton />}>
+        <HomeOverview />
+      </Suspense>
+    </>
+  );
+}
+
+async function HomeOverview() {
   await connection();
   const overview = await getHomeOverview();
   const now = new Date();
@@ -20,14 +39,6 @@ export default async function HomePage() {
 
   return (
     <>
-      <PageHeader
-        title="Home"
-        description="Your organisation at a glance: teams, their services and what shipped last."
-      />
-      <p className="mb-6 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100">
-        Sign-in is not set up yet, so this page shows every team rather than yours.
-      </p>
-
       <dl className="mb-8 grid grid-cols-2 gap-4 lg:grid-cols-4">
         {stats.map((s) => (
           <div key={s.label} className="rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
@@ -50,7 +61,9 @@ export default async function HomePage() {
                 <li key={team.slug} className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
                   <div className="flex items-start justify-between gap-2">
                     <div>
-                      <h3 className="font-semibold">{team.name}</h3>
+                      <h3 className="font-semibold">
+                        <Link href={`/teams/${team.slug}`} className="hover:underline">{team.name}</Link>
+                      </h3>
                       {team.group ? <p className="text-xs text-zinc-500 dark:text-zinc-400">{team.group}</p> : null}
                     </div>
                     {team.openIncidents > 0 ? (
@@ -64,8 +77,10 @@ export default async function HomePage() {
                   </p>
                   <ul className="mt-3 flex flex-wrap gap-1.5" aria-label={`${team.name} services`}>
                     {team.services.map((s) => (
-                      <li key={s.slug} className="rounded bg-zinc-100 px-2 py-0.5 font-mono text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
-                        {s.slug}
+                      <li key={s.slug}>
+                        <Link href={`/services/${s.slug}`} className="block rounded bg-zinc-100 px-2 py-0.5 font-mono text-xs text-zinc-700 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-300 dark:hover:bg-zinc-700">
+                          {s.slug}
+                        </Link>
                       </li>
                     ))}
                   </ul>

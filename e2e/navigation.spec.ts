@@ -2,7 +2,6 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./helpers";
 
 const AREAS = [
-  ["Teams", "Teams"],
   ["Pipelines", "Pipelines"],
   ["DORA", "DORA metrics"],
   ["Service map", "Service map"],
@@ -13,7 +12,7 @@ const AREAS = [
   ["Settings", "Settings"],
 ] as const;
 
-test("every area is reachable from the navigation and says plainly when it is not built", async ({ page }) => {
+test("every area not built yet is reachable from the navigation and says so plainly", async ({ page }) => {
   // Nine pages, each with an accessibility scan.
   test.setTimeout(120_000);
   await page.goto("/");

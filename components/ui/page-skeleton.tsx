@@ -1,8 +1,8 @@
-export default function Loading() {
+/** What a dashboard shows while its data loads. */
+export function PageSkeleton() {
   return (
     <div role="status" aria-live="polite" className="animate-pulse space-y-4">
       <span className="sr-only">Loading…</span>
-      <div className="h-8 w-48 rounded bg-zinc-200 dark:bg-zinc-800" />
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         {[0, 1, 2, 3].map((i) => (
           <div key={i} className="h-24 rounded-xl bg-zinc-200 dark:bg-zinc-800" />

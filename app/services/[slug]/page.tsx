@@ -1,0 +1,128 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { getService } from "@/lib/catalog/server/get-service";
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  return { title: (await params).slug };
+}
+
+const SOURCE_LABEL = { AWS_TAG: "AWS tag", CATALOG_FILE: "catalog file", MANUAL: "set by hand" } as const;
+const TIER_LABEL = { TIER_1: "Tier 1", TIER_2: "Tier 2", TIER_3: "Tier 3", TIER_4: "Tier 4" } as const;
+
+export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
+  await connection();
+  const service = await getService({ slug: (await params).slug });
+  if (!service) notFound();
+  const now = new Date();
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <Link href="/teams" className="hover:underline">Teams</Link>
+        {" / "}
+        <Link href={`/teams/${service.team.slug}`} className="hover:underline">{service.team.name}</Link>
+      </nav>
+      <PageHeader
+        title={service.name}
+        description={service.description ?? undefined}
+        actions={
+          <div className="flex flex-wrap gap-1.5">
+            <Badge>{TIER_LABEL[service.tier]}</Badge>
+            {service.lifecycle ? <Badge tone="info">{service.lifecycle}</Badge> : null}
+            {service.openIncidents > 0 ? <Badge tone="bad">{service.openIncidents} open incident{service.openIncidents === 1 ? "" : "s"}</Badge> : null}
+          </div>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div className="space-y-6">
+          <Card>
+            <CardTitle>AWS resources</CardTitle>
+            {service.resourceMappings.length === 0 ? (
+              <EmptyState title="No AWS resources are mapped to this service">
+                Tag resources with <code className="font-mono">portside:service={service.slug}</code>, or add AWS annotations to its catalog-info.yaml.
+              </EmptyState>
+            ) : (
+              <table className="w-full text-sm">
+                <caption className="sr-only">AWS resources mapped to this service, and where each link came from</caption>
+                <thead>
+                  <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                    <th scope="col" className="pb-2 font-medium">Resource</th>
+                    <th scope="col" className="pb-2 font-medium">Linked by</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                  {service.resourceMappings.map((m) => (
+                    <tr key={`${m.source}:${m.arn}`}>
+                      <td className="py-2 pr-3 align-top">
+                        <span className="block text-xs text-zinc-500 dark:text-zinc-400">{m.resourceType}{m.awsAccount ? ` · ${m.awsAccount.name}` : ""}</span>
+                        <code className="font-mono text-xs break-all">{m.arn}</code>
+                      </td>
+                      <td className="py-2 align-top">
+                        <Badge tone={m.source === "CATALOG_FILE" ? "info" : "neutral"}>{SOURCE_LABEL[m.source]}</Badge>
+                        {m.sourceDetail ? <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">{m.sourceDetail}</span> : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+          <Card>
+            <CardTitle>Latest production deployments</CardTitle>
+            {service.deployments.length === 0 ? (
+              <EmptyState title="No production deployments yet" />
+            ) : (
+              <table className="w-full text-sm">
+                <caption className="sr-only">Latest production deployments of {service.name}</caption>
+                <thead>
+                  <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                    <th scope="col" className="pb-2 font-medium">Version</th>
+                    <th scope="col" className="pb-2 font-medium">Status</th>
+                    <th scope="col" className="pb-2 text-right font-medium">Finished</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                  {service.deployments.map((d) => (
+                    <tr key={d.id}>
+                      <td className="py-2 pr-2">
+                        <span className="font-mono text-xs">{d.version ?? "—"}</span>
+                        <span className="block text-xs text-zinc-500 dark:text-zinc-400">{d._count.changes} commit{d._count.changes === 1 ? "" : "s"}{d.isPlanned ? "" : " · fix"}</span>
+                      </td>
+                      <td className="py-2 pr-2"><DeploymentStatusBadge status={d.status} /></td>
+                      <td className="py-2 text-right text-zinc-600 tabular-nums dark:text-zinc-400"><RelativeTime date={d.finishedAt!} now={now} /></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+        </div>
+        <Card>
+          <CardTitle>About</CardTitle>
+          <dl className="space-y-3 text-sm">
+            <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Owner</dt><dd><Link href={`/teams/${service.team.slug}`} className="text-sky-700 hover:underline dark:text-sky-400">{service.team.name}</Link></dd></div>
+            {service.system ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">System</dt><dd>{service.system}</dd></div> : null}
+            {service.xrayName ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">X-Ray service name</dt><dd className="font-mono text-xs">{service.xrayName}</dd></div> : null}
+            {service.repositoryUrl ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Repository</dt><dd><a href={service.repositoryUrl} className="break-all text-sky-700 hover:underline dark:text-sky-400">{service.repositoryUrl}</a></dd></div> : null}
+            {service.dependsOn.length > 0 ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Depends on</dt><dd className="font-mono text-xs">{service.dependsOn.join(", ")}</dd></div> : null}
+            {service.pipelines.length > 0 ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Pipelines</dt><dd>{service.pipelines.map((p) => `${p.name} (${p.region})`).join(", ")}</dd></div> : null}
+            {service.links.length > 0 ? (
+              <div>
+                <dt className="text-xs text-zinc-500 dark:text-zinc-400">Links</dt>
+                <dd><ul>{service.links.map((l) => <li key={l.url}><a href={l.url} className="text-sky-700 hover:underline dark:text-sky-400">{l.title}</a></li>)}</ul></dd>
+              </div>
+            ) : null}
+            {service.catalogSource ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Defined in</dt><dd className="font-mono text-xs">{service.catalogSource}</dd></div> : null}
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

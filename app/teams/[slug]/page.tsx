@@ -1,0 +1,111 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { connection } from "next/server";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { getTeam } from "@/lib/catalog/server/get-team";
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  return { title: (await params).slug };
+}
+
+const ROLE_LABEL = { MAINTAINER: "Maintainer", APPROVER: "Approver", MEMBER: "Member" } as const;
+const TIER_LABEL = { TIER_1: "Tier 1", TIER_2: "Tier 2", TIER_3: "Tier 3", TIER_4: "Tier 4" } as const;
+
+export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
+  await connection();
+  const team = await getTeam({ slug: (await params).slug });
+  if (!team) notFound();
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+        <Link href="/teams" className="hover:underline">Teams</Link>
+        {team.parent ? (
+          <>
+            {" / "}
+            <Link href={`/teams/${team.parent.slug}`} className="hover:underline">{team.parent.name}</Link>
+          </>
+        ) : null}
+      </nav>
+      <PageHeader title={team.name} description={team.description ?? undefined} />
+      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div className="space-y-6">
+          <Card>
+            <CardTitle>Services</CardTitle>
+            {team.services.length === 0 ? (
+              <EmptyState title="This team owns no services yet" />
+            ) : (
+              <ul className="divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Services">
+                {team.services.map((s) => (
+                  <li key={s.slug} className="flex items-start justify-between gap-4 py-3">
+                    <div>
+                      <Link href={`/services/${s.slug}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">{s.name}</Link>
+                      {s.description ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{s.description}</p> : null}
+                    </div>
+                    <div className="flex shrink-0 gap-1.5">
+                      <Badge>{TIER_LABEL[s.tier]}</Badge>
+                      {s.lifecycle ? <Badge tone="info">{s.lifecycle}</Badge> : null}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          {team.children.length > 0 ? (
+            <Card>
+              <CardTitle>Teams in this group</CardTitle>
+              <ul className="flex flex-wrap gap-2">
+                {team.children.map((c) => (
+                  <li key={c.slug}>
+                    <Link href={`/teams/${c.slug}`} className="inline-block rounded-md border border-zinc-200 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">{c.name}</Link>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
+          <Card>
+            <CardTitle>Delivery and operations</CardTitle>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              DORA metrics, pipelines, alarms and open incidents for this team appear here as those areas ship. They are not built yet, so nothing is shown rather than made-up figures.
+            </p>
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card>
+            <CardTitle>Members</CardTitle>
+            {team.memberships.length === 0 ? (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">No members yet.</p>
+            ) : (
+              <ul className="space-y-2" aria-label="Members">
+                {team.memberships.map((m) => (
+                  <li key={m.user.email} className="flex items-center justify-between gap-2 text-sm">
+                    <span>
+                      {m.user.name}
+                      <span className="block text-xs text-zinc-500 dark:text-zinc-400">{m.user.email}</span>
+                    </span>
+                    <Badge tone={m.role === "MAINTAINER" ? "info" : "neutral"}>{ROLE_LABEL[m.role]}</Badge>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          {team.catalogEntities.length > 0 ? (
+            <Card>
+              <CardTitle>Also owns</CardTitle>
+              <ul className="space-y-1 text-sm" aria-label="Catalog entities">
+                {team.catalogEntities.map((e) => (
+                  <li key={`${e.kind}:${e.name}`}>
+                    <span className="text-zinc-500 dark:text-zinc-400">{e.kind}</span> {e.title ?? e.name}
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}
