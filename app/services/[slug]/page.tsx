@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { TierBadge } from "@/components/catalog/tier-badge";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -15,7 +16,6 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 }
 
 const SOURCE_LABEL = { AWS_TAG: "AWS tag", CATALOG_FILE: "catalog file", MANUAL: "set by hand" } as const;
-const TIER_LABEL = { TIER_1: "Tier 1", TIER_2: "Tier 2", TIER_3: "Tier 3", TIER_4: "Tier 4" } as const;
 
 export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
@@ -34,7 +34,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         description={service.description ?? undefined}
         actions={
           <div className="flex flex-wrap gap-1.5">
-            <Badge>{TIER_LABEL[service.tier]}</Badge>
+            <TierBadge tier={service.tier} />
             {service.lifecycle ? <Badge tone="info">{service.lifecycle}</Badge> : null}
             {service.openIncidents > 0 ? <Badge tone="bad">{service.openIncidents} open incident{service.openIncidents === 1 ? "" : "s"}</Badge> : null}
           </div>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { TierBadge } from "@/components/catalog/tier-badge";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -13,7 +14,6 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 }
 
 const ROLE_LABEL = { MAINTAINER: "Maintainer", APPROVER: "Approver", MEMBER: "Member" } as const;
-const TIER_LABEL = { TIER_1: "Tier 1", TIER_2: "Tier 2", TIER_3: "Tier 3", TIER_4: "Tier 4" } as const;
 
 export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
@@ -46,7 +46,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                       {s.description ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{s.description}</p> : null}
                     </div>
                     <div className="flex shrink-0 gap-1.5">
-                      <Badge>{TIER_LABEL[s.tier]}</Badge>
+                      <TierBadge tier={s.tier} />
                       {s.lifecycle ? <Badge tone="info">{s.lifecycle}</Badge> : null}
                     </div>
                   </li>
