@@ -38,6 +38,19 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
+/**
+ * Closes the Prisma client and the pool under it. Prisma's $disconnect leaves
+ * a pool it did not create open, which keeps a command-line process alive
+ * until the idle connections time out.
+ */
+export async function closeDb(): Promise<void> {
+  const current = globalForDb.portsideDb;
+  if (!current) return;
+  globalForDb.portsideDb = undefined;
+  await current.client.$disconnect();
+  await current.pool.end();
+}
+
 /** Runs a named prepared statement on the shared pool (see above for when). */
 export async function preparedQuery<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
   const result = await getPool().query<R>({ name, text, values });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/tokens";
-import { db } from "@/lib/db";
+import { closeDb, db } from "@/lib/db";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 function portside(...args: string[]) {
@@ -15,7 +15,7 @@ function portside(...args: string[]) {
 }
 
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
 });
 
 describe("npm run portside", () => {

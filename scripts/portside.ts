@@ -17,7 +17,7 @@ import { findApiTokens } from "@/lib/auth/server/find-api-tokens";
 import { revokeApiToken } from "@/lib/auth/server/revoke-api-token";
 import { TOKEN_SCOPES, type TTokenScope } from "@/lib/auth/tokens";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
-import { db } from "@/lib/db";
+import { closeDb, db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 
 class UsageError extends Error {}
@@ -136,5 +136,5 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  await db.$disconnect();
+  await closeDb();
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/deployments/route";
-import { db } from "@/lib/db";
+import { closeDb, db } from "@/lib/db";
 import { hashToken } from "@/lib/auth/tokens";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   ({ slug } = await makeService());
 });
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
 });
 
 function post(token: string, externalId: string) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/deployments/route";
-import { db } from "@/lib/db";
+import { closeDb, db } from "@/lib/db";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 
 let service: Awaited<ReturnType<typeof makeService>>;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   ({ token, id: tokenId } = await makeToken(["ingest"]));
 });
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
 });
 
 function deployment(externalId: string, source: string, overrides: Record<string, unknown> = {}) {

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as ready } from "@/app/api/ready/route";
-import { db } from "@/lib/db";
+import { closeDb } from "@/lib/db";
 
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
 });
 
 describe("health and readiness", () => {

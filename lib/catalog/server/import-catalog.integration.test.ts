@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
-import { db } from "@/lib/db";
+import { closeDb, db } from "@/lib/db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 
 // Each run renames the fixture's entities so tests never collide.
@@ -21,7 +21,7 @@ beforeAll(async () => {
   await db.team.create({ data: { slug: `commerce-${suffix}`, name: "Commerce" } });
 });
 afterAll(async () => {
-  await db.$disconnect();
+  await closeDb();
 });
 
 describe("importCatalog", () => {
