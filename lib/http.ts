@@ -32,7 +32,12 @@ export function errorResponse(error: unknown, ctx: TRequestContext): Response {
     };
     if (error.status >= 500) ctx.log.error({ err: error }, error.message);
     else ctx.log.info({ code: error.code }, error.message);
-    return jsonResponse(body, { status: error.status, requestId: ctx.requestId });
+    const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+    return jsonResponse(body, {
+      status: error.status,
+      requestId: ctx.requestId,
+      headers: retryAfter ? { "retry-after": String(retryAfter) } : undefined,
+    });
   }
   ctx.log.error({ err: error }, "unhandled error in route handler");
   const body: TErrorBody = {
@@ -41,9 +46,14 @@ export function errorResponse(error: unknown, ctx: TRequestContext): Response {
   return jsonResponse(body, { status: 500, requestId: ctx.requestId });
 }
 
-function clientIp(request: Request): string | null {
+/**
+ * The address the nearest proxy saw: the last X-Forwarded-For entry (App
+ * Runner's and the ALB's load balancers append it; earlier entries are
+ * whatever the client sent, so they are not trusted).
+ */
+export function clientIp(request: Request): string | null {
   const forwarded = request.headers.get("x-forwarded-for");
-  return forwarded?.split(",")[0]?.trim() || request.headers.get("x-real-ip");
+  return forwarded?.split(",").at(-1)?.trim() || request.headers.get("x-real-ip");
 }
 
 /**

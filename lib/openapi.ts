@@ -9,7 +9,7 @@ const ERROR_BODY = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["INVALID_INPUT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "UPSTREAM", "UNAVAILABLE", "INTERNAL"] },
+        code: { type: "string", enum: ["INVALID_INPUT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "RATE_LIMITED", "UPSTREAM", "UNAVAILABLE", "INTERNAL"] },
         message: { type: "string" },
         details: {},
         requestId: { type: "string" },
@@ -91,6 +91,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             "401": errorResponse("No token, or an unknown, revoked or expired one."),
             "403": errorResponse("The token lacks the ingest scope."),
             "422": errorResponse("A service is not in the catalog; `details.unknownServices` lists them. Nothing was stored."),
+            "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
           },
         },
       },

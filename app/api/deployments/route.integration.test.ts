@@ -63,6 +63,24 @@ describe("POST /api/deployments", () => {
     expect(JSON.stringify(await probe.json())).not.toMatch(/no-such-service/);
   });
 
+  it("answers 429 with Retry-After to an address that keeps sending bad tokens, and only to it", async () => {
+    const from = (ip: string, authorization: string) =>
+      POST(
+        new Request("http://portside.test/api/deployments", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization, "x-forwarded-for": `203.0.113.7, ${ip}` },
+          body: JSON.stringify(deployment("a", uniqueSlug("src"))),
+        }),
+      );
+    for (let i = 0; i < 20; i++) expect((await from("198.51.100.1", "Bearer psk_guess-" + i)).status).toBe(401);
+    const limited = await from("198.51.100.1", "Bearer psk_guess-21");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The client-supplied first X-Forwarded-For entry is not what is counted.
+    expect((await from("198.51.100.2", "Bearer psk_guess-22")).status).toBe(401);
+    expect((await from("198.51.100.2", `Bearer ${token}`)).status).toBe(201);
+  });
+
   it("refuses a revoked token", async () => {
     const revoked = await makeToken(["ingest"]);
     await db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });

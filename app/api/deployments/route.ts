@@ -1,4 +1,4 @@
-import { authenticateToken, missingTokenError } from "@/lib/auth/server/authenticate-token";
+import { authenticateToken, guardTokenAttempts, missingTokenError, noteBadToken } from "@/lib/auth/server/authenticate-token";
 import { bearerToken, hashToken } from "@/lib/auth/tokens";
 import { ZDeploymentIngestSchema } from "@/lib/deployments/schemas";
 import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
@@ -9,6 +9,7 @@ import { jsonResponse, parseJsonBody, withApi } from "@/lib/http";
 export const POST = withApi(async (request, { requestId, ip }) => {
   const token = bearerToken(request);
   if (!token) throw missingTokenError();
+  guardTokenAttempts(ip);
   let deployments;
   try {
     ({ deployments } = await parseJsonBody(request, ZDeploymentIngestSchema));
@@ -18,6 +19,9 @@ export const POST = withApi(async (request, { requestId, ip }) => {
     throw error;
   }
   // The token is checked inside the ingest statement (one round trip per request).
-  const outcome = await ingestDeployments({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip });
+  const outcome = await ingestDeployments({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "UNAUTHORIZED") noteBadToken(ip);
+    throw error;
+  });
   return jsonResponse(outcome, { status: outcome.created > 0 ? 201 : 200, requestId });
 });

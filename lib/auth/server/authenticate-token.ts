@@ -1,5 +1,7 @@
 import "server-only";
+import { tokenFailures } from "@/lib/auth/rate-limit";
 import { preparedQuery } from "@/lib/db";
+import { clientIp } from "@/lib/http";
 import { AppError } from "@/lib/errors";
 import { bearerToken, hashToken, type TTokenScope } from "@/lib/auth/tokens";
 
@@ -44,6 +46,20 @@ export function missingScopeError(scope: TTokenScope): AppError {
   return new AppError("FORBIDDEN", `This token lacks the "${scope}" scope.`);
 }
 
+/** Refuses an address that sent too many bad tokens lately (429), before any database work. */
+export function guardTokenAttempts(ip: string | null): void {
+  const retryAfterSeconds = tokenFailures.retryAfterSeconds(ip ?? "unknown");
+  if (retryAfterSeconds > 0) {
+    throw new AppError("RATE_LIMITED", `Too many bad API tokens from this address; try again in ${retryAfterSeconds} s.`, {
+      details: { retryAfterSeconds },
+    });
+  }
+}
+
+export function noteBadToken(ip: string | null): void {
+  tokenFailures.recordFailure(ip ?? "unknown");
+}
+
 export async function authenticateToken({
   request,
   scope,
@@ -53,12 +69,17 @@ export async function authenticateToken({
 }): Promise<TTokenPrincipal> {
   const token = bearerToken(request);
   if (!token) throw missingTokenError();
+  const ip = clientIp(request);
+  guardTokenAttempts(ip);
   const [row] = await preparedQuery<{ id: number; name: string; scopes: string[]; teamId: number | null; isStale: boolean }>(
     "authenticate-token",
     liveTokenSql("$1"),
     [hashToken(token)],
   );
-  if (!row) throw badTokenError();
+  if (!row) {
+    noteBadToken(ip);
+    throw badTokenError();
+  }
   if (!row.scopes.includes(scope)) throw missingScopeError(scope);
   if (row.isStale) {
     await preparedQuery("touch-token", `${TOUCH_TOKEN_SQL} WHERE id = $1`, [row.id]);
