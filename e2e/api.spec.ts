@@ -14,7 +14,7 @@ test("the OpenAPI document describes the deployment ingest", async ({ request })
   expect(response.status()).toBe(200);
   const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, { required?: string[] }> } };
   expect(doc.openapi).toBe("3.1.0");
-  expect(Object.keys(doc.paths["/api/deployments"]!.post!.responses).sort()).toEqual(["200", "201", "400", "401", "403", "422", "429"]);
+  expect(Object.keys(doc.paths["/api/deployments"]!.post!.responses).sort()).toEqual(["200", "201", "400", "401", "403", "413", "422", "429"]);
   expect(doc.components.schemas.DeploymentInput!.required).toEqual(expect.arrayContaining(["service", "environment", "status", "startedAt", "source", "externalId"]));
 });
 

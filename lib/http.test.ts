@@ -38,6 +38,20 @@ describe("parseJsonBody", () => {
     await expect(parseJsonBody(post("{}", "text/plain"), schema)).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
+  it("refuses a body over the limit, even when it does not declare its length", async () => {
+    const big = JSON.stringify({ n: 1, pad: "x".repeat(2000) });
+    await expect(parseJsonBody(post(big), schema, 1000)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("x".repeat(200)));
+        controller.close();
+      },
+    });
+    const chunked = new Request("http://x", { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    await expect(parseJsonBody(chunked, schema, 1000)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    await expect(parseJsonBody(post('{"n":1}'), schema, 1000)).resolves.toEqual({ n: 1 });
+  });
+
   it("lists the problems with their paths", async () => {
     await expect(parseJsonBody(post('{"n":"1"}'), schema)).rejects.toMatchObject({
       code: "INVALID_INPUT",

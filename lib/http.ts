@@ -97,15 +97,45 @@ export function zodIssues(error: ZodError): TIssue[] {
   }));
 }
 
+/** 16 MiB: a batch of 1,000 deployments with their commits fits many times over. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Reads the body, refusing it as soon as it passes the limit (whatever content-length claims). */
+async function readBody(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${Math.round(limit / 1024 / 1024)} MiB; send smaller batches.`);
+  const declared = request.headers.get("content-length");
+  if (declared !== null) {
+    if (Number(declared) > limit) throw tooLarge();
+    // Node's HTTP parser reads exactly content-length bytes, so the body cannot be longer.
+    return request.text();
+  }
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Parses a JSON body with a zod schema; every problem is listed in one 400. */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, limit = MAX_JSON_BODY_BYTES): Promise<z.infer<S>> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.includes("application/json")) {
     throw new AppError("INVALID_INPUT", "Send the body as JSON with content-type: application/json.");
   }
+  const text = await readBody(request, limit);
   let raw: unknown;
   try {
-    raw = await request.json();
+    raw = JSON.parse(text);
   } catch {
     throw new AppError("INVALID_INPUT", "The body is not valid JSON.");
   }

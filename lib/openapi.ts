@@ -9,7 +9,7 @@ const ERROR_BODY = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["INVALID_INPUT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "UNPROCESSABLE", "RATE_LIMITED", "UPSTREAM", "UNAVAILABLE", "INTERNAL"] },
+        code: { type: "string", enum: ["INVALID_INPUT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "UPSTREAM", "UNAVAILABLE", "INTERNAL"] },
         message: { type: "string" },
         details: {},
         requestId: { type: "string" },
@@ -90,6 +90,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             "400": errorResponse("The body is invalid; `details.issues` lists every problem with its path (e.g. deployments.3.finishedAt). Nothing was stored."),
             "401": errorResponse("No token, or an unknown, revoked or expired one."),
             "403": errorResponse("The token lacks the ingest scope."),
+            "413": errorResponse("The body is over 16 MiB; nothing was stored."),
             "422": errorResponse("A service is not in the catalog; `details.unknownServices` lists them. Nothing was stored."),
             "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
           },
