@@ -56,3 +56,19 @@ test("Settings lists the AWS accounts and the API tokens, never a token's secret
   await expect(tokens.getByText(/psk_[A-Za-z0-9_-]{20,}/)).toHaveCount(0);
   await expectNoAxeViolations(page);
 });
+
+test("the audit log shows who changed what, filters by action, and links from a token to its history", async ({ page }) => {
+  await page.goto("/settings");
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  const table = page.getByRole("table", { name: "Audit events, newest first" });
+  await expect(table).toContainText("seed.demo");
+  await expectNoAxeViolations(page);
+
+  await page.getByRole("combobox", { name: "Action" }).selectOption("seed.demo");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=seed\.demo/);
+  await expect(table.getByRole("row")).toHaveCount(2);
+  await table.getByText("Before / after").click();
+  await expect(table).toContainText('"deployments"');
+});

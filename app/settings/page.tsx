@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -16,7 +17,11 @@ export default async function SettingsPage() {
   const now = new Date();
   return (
     <>
-      <PageHeader title="Settings" description="The AWS accounts Portside reads from, and the API tokens machines use to send it data." />
+      <PageHeader
+        title="Settings"
+        description="The AWS accounts Portside reads from, and the API tokens machines use to send it data."
+        actions={<Link href="/settings/audit" className="text-sm text-sky-700 hover:underline dark:text-sky-400">Audit log</Link>}
+      />
       <div className="space-y-6">
         <Card>
           <CardTitle>AWS accounts</CardTitle>
@@ -87,6 +92,7 @@ export default async function SettingsPage() {
                     <td className="py-2 pr-3">
                       <span className="font-medium">{t.name}</span>
                       <span className="block font-mono text-xs text-zinc-500 dark:text-zinc-400">#{t.id} · {t.prefix}…</span>
+                      <Link href={`/settings/audit?entityType=ApiToken&entityId=${t.id}`} className="text-xs text-sky-700 hover:underline dark:text-sky-400">History</Link>
                     </td>
                     <td className="py-2 pr-3">
                       <span className="flex flex-wrap gap-1">{t.scopes.map((s) => <Badge key={s}>{s}</Badge>)}</span>
