@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table } from "@/components/ui/table";
 import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
@@ -99,16 +100,7 @@ async function HomeOverview() {
               Post one to <code className="font-mono">/api/deployments</code> from your CI — see the README.
             </EmptyState>
           ) : (
-            <table className="w-full text-sm">
-              <caption className="sr-only">Latest production deployments</caption>
-              <thead>
-                <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                  <th scope="col" className="pb-2 font-medium">Service</th>
-                  <th scope="col" className="pb-2 font-medium">Status</th>
-                  <th scope="col" className="pb-2 text-right font-medium">Finished</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Table caption="Latest production deployments" columns={[{ label: "Service" }, { label: "Status" }, { label: "Finished", align: "end" }]}>
                 {overview.latest.map((d) => (
                   <tr key={d.id}>
                     <td className="py-2 pr-2">
@@ -126,8 +118,7 @@ async function HomeOverview() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+            </Table>
           )}
         </Card>
       </div>

@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { findApiTokens } from "@/lib/auth/server/find-api-tokens";
 import { findAwsAccounts } from "@/lib/catalog/server/find-aws-accounts";
@@ -28,18 +29,7 @@ export default async function SettingsPage() {
           {accounts.length === 0 ? (
             <EmptyState title="No AWS accounts yet">Deploy the member-account stack in an account, then add it here (see Deploying in the README).</EmptyState>
           ) : (
-            <table className="w-full text-sm">
-              <caption className="sr-only">AWS accounts</caption>
-              <thead>
-                <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                  <th scope="col" className="pb-2 font-medium">Account</th>
-                  <th scope="col" className="pb-2 font-medium">Access</th>
-                  <th scope="col" className="pb-2 font-medium">Regions</th>
-                  <th scope="col" className="pb-2 text-right font-medium">Pipelines</th>
-                  <th scope="col" className="pb-2 text-right font-medium">Alarms</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Table caption="AWS accounts" columns={[{ label: "Account" }, { label: "Access" }, { label: "Regions" }, { label: "Pipelines", align: "end" }, { label: "Alarms", align: "end" }]}>
                 {accounts.map((a) => (
                   <tr key={a.accountId}>
                     <td className="py-2 pr-3">
@@ -61,8 +51,7 @@ export default async function SettingsPage() {
                     <td className="py-2 text-right tabular-nums">{a.alarms}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+            </Table>
           )}
         </Card>
         <Card>
@@ -75,18 +64,7 @@ export default async function SettingsPage() {
           {tokens.length === 0 ? (
             <EmptyState title="No API tokens yet" />
           ) : (
-            <table className="w-full text-sm">
-              <caption className="sr-only">API tokens</caption>
-              <thead>
-                <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                  <th scope="col" className="pb-2 font-medium">Token</th>
-                  <th scope="col" className="pb-2 font-medium">Scopes</th>
-                  <th scope="col" className="pb-2 font-medium">Team</th>
-                  <th scope="col" className="pb-2 font-medium">Last used</th>
-                  <th scope="col" className="pb-2 text-right font-medium">State</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Table caption="API tokens" columns={[{ label: "Token" }, { label: "Scopes" }, { label: "Team" }, { label: "Last used" }, { label: "State", align: "end" }]}>
                 {tokens.map((t) => (
                   <tr key={t.id}>
                     <td className="py-2 pr-3">
@@ -104,8 +82,7 @@ export default async function SettingsPage() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
+            </Table>
           )}
         </Card>
       </div>

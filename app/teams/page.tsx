@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table } from "@/components/ui/table";
 import { findTeams } from "@/lib/catalog/server/find-teams";
 
 export const metadata: Metadata = { title: "Teams" };
@@ -39,17 +40,7 @@ export default async function TeamsPage({ searchParams }: { searchParams: Promis
         </EmptyState>
       ) : (
         <Card className="p-0">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Teams{query ? ` matching ${query}` : ""}</caption>
-            <thead>
-              <tr className="border-b border-zinc-200 text-left text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-                <th scope="col" className="px-5 py-3 font-medium">Team</th>
-                <th scope="col" className="px-5 py-3 font-medium">Group</th>
-                <th scope="col" className="px-5 py-3 text-right font-medium">Services</th>
-                <th scope="col" className="px-5 py-3 text-right font-medium">Members</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          <Table caption={`Teams${query ? ` matching ${query}` : ""}`} isPadded columns={[{ label: "Team" }, { label: "Group" }, { label: "Services", align: "end" }, { label: "Members", align: "end" }]}>
               {teams.map((t) => (
                 <tr key={t.slug}>
                   <td className="px-5 py-3">
@@ -63,8 +54,7 @@ export default async function TeamsPage({ searchParams }: { searchParams: Promis
                   <td className="px-5 py-3 text-right tabular-nums">{t.members}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+          </Table>
         </Card>
       )}
     </>

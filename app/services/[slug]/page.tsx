@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getService } from "@/lib/catalog/server/get-service";
 
@@ -49,15 +50,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
                 Tag resources with <code className="font-mono">portside:service={service.slug}</code>, or add AWS annotations to its catalog-info.yaml.
               </EmptyState>
             ) : (
-              <table className="w-full text-sm">
-                <caption className="sr-only">AWS resources mapped to this service, and where each link came from</caption>
-                <thead>
-                  <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                    <th scope="col" className="pb-2 font-medium">Resource</th>
-                    <th scope="col" className="pb-2 font-medium">Linked by</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              <Table caption="AWS resources mapped to this service, and where each link came from" columns={[{ label: "Resource" }, { label: "Linked by" }]}>
                   {service.resourceMappings.map((m) => (
                     <tr key={`${m.source}:${m.arn}`}>
                       <td className="py-2 pr-3 align-top">
@@ -70,8 +63,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
                       </td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
+              </Table>
             )}
           </Card>
           <Card>
@@ -79,16 +71,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
             {service.deployments.length === 0 ? (
               <EmptyState title="No production deployments yet" />
             ) : (
-              <table className="w-full text-sm">
-                <caption className="sr-only">Latest production deployments of {service.name}</caption>
-                <thead>
-                  <tr className="text-left text-xs text-zinc-500 dark:text-zinc-400">
-                    <th scope="col" className="pb-2 font-medium">Version</th>
-                    <th scope="col" className="pb-2 font-medium">Status</th>
-                    <th scope="col" className="pb-2 text-right font-medium">Finished</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              <Table caption={`Latest production deployments of ${service.name}`} columns={[{ label: "Version" }, { label: "Status" }, { label: "Finished", align: "end" }]}>
                   {service.deployments.map((d) => (
                     <tr key={d.id}>
                       <td className="py-2 pr-2">
@@ -99,8 +82,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
                       <td className="py-2 text-right text-zinc-600 tabular-nums dark:text-zinc-400"><RelativeTime date={d.finishedAt!} now={now} /></td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
+              </Table>
             )}
           </Card>
         </div>

@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table } from "@/components/ui/table";
 import { findAuditEvents } from "@/lib/audit/server/find-audit-events";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -53,18 +54,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <EmptyState title="Nothing in the audit log matches" />
       ) : (
         <Card className="p-0">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Audit events, newest first</caption>
-            <thead>
-              <tr className="border-b border-zinc-200 text-left text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
-                <th scope="col" className="px-4 py-3 font-medium">When (UTC)</th>
-                <th scope="col" className="px-4 py-3 font-medium">Who</th>
-                <th scope="col" className="px-4 py-3 font-medium">What</th>
-                <th scope="col" className="px-4 py-3 font-medium">Object</th>
-                <th scope="col" className="px-4 py-3 font-medium">Change</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          <Table caption="Audit events, newest first" isPadded columns={[{ label: "When (UTC)" }, { label: "Who" }, { label: "What" }, { label: "Object" }, { label: "Change" }]}>
               {events.map((e) => (
                 <tr key={e.id} className="align-top">
                   <td className="px-4 py-2 whitespace-nowrap tabular-nums">{e.at.toISOString().slice(0, 19).replace("T", " ")}</td>
@@ -90,8 +80,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+          </Table>
         </Card>
       )}
       {older ? (
