@@ -23,6 +23,12 @@ function zero(): TImportCounts {
   return { created: 0, updated: 0, unchanged: 0 };
 }
 
+/** Whether a stored row already holds `data` (its other columns are ignored). */
+function holds(row: object, data: object): boolean {
+  const current = Object.fromEntries(Object.keys(data).map((key) => [key, (row as Record<string, unknown>)[key]]));
+  return same(current, data);
+}
+
 /** Deep equality that ignores key order (jsonb does not keep it). */
 function same(a: unknown, b: unknown): boolean {
   const canonical = (value: unknown): unknown =>
@@ -45,7 +51,9 @@ export async function importCatalog({ text, source, actor }: TImportCatalogOptio
   const components = entities.filter((e): e is TComponentEntity => e.kind === "Component");
   const others = entities.filter((e): e is TOtherEntity => e.kind === "System" || e.kind === "API" || e.kind === "Resource");
 
-  const known = new Set((await db.team.findMany({ select: { slug: true } })).map((t) => t.slug));
+  // Only the teams the file names are looked up: one query, whatever the catalog's size.
+  const referenced = [...new Set([...groups.flatMap((g) => [g.name, ...(g.parent ? [g.parent] : [])]), ...components.map((c) => c.owner), ...others.map((e) => e.owner)])];
+  const known = new Set((await db.team.findMany({ where: { slug: { in: referenced } }, select: { slug: true } })).map((t) => t.slug));
   const groupNames = new Set(groups.map((g) => g.name));
   const refProblems: TCatalogProblem[] = [];
   const teamExists = (slug: string) => groupNames.has(slug) || known.has(slug);
@@ -59,39 +67,57 @@ export async function importCatalog({ text, source, actor }: TImportCatalogOptio
 
   const result: TImportResult = { teams: zero(), services: zero(), entities: zero(), mappings: { created: 0, removed: 0 } };
   await db.$transaction(async (tx) => {
-    const teamIds = new Map<string, number>();
+    // What exists already, read up front (a handful of queries, not one per entity).
+    const [teams, services, entities, accounts] = await Promise.all([
+      tx.team.findMany({ where: { slug: { in: referenced } }, select: { id: true, slug: true, name: true, description: true, parentId: true } }),
+      tx.service.findMany({
+        where: { slug: { in: components.map((c) => c.name) } },
+        select: { id: true, slug: true, name: true, description: true, teamId: true, tier: true, repositoryUrl: true, links: true, xrayName: true, lifecycle: true, system: true, dependsOn: true, catalogSource: true },
+      }),
+      tx.catalogEntity.findMany({
+        where: { name: { in: others.map((e) => e.name) } },
+        select: { id: true, kind: true, namespace: true, name: true, title: true, description: true, ownerTeamId: true, spec: true, source: true },
+      }),
+      tx.awsAccount.findMany({ select: { id: true, accountId: true } }),
+    ]);
+    const teamBySlug = new Map(teams.map((t) => [t.slug, t]));
+    const serviceBySlug = new Map(services.map((sv) => [sv.slug, sv]));
+    const entityByKey = new Map(entities.map((e) => [`${e.kind}:${e.namespace}:${e.name}`, e]));
+    const accountIds = new Map(accounts.map((a) => [a.accountId, a.id]));
+    const mappingsByService = new Map<number, { id: number; arn: string }[]>();
+    for (const m of await tx.resourceMapping.findMany({ where: { serviceId: { in: services.map((sv) => sv.id) }, source: "CATALOG_FILE" }, select: { id: true, arn: true, serviceId: true } }))
+      mappingsByService.set(m.serviceId, [...(mappingsByService.get(m.serviceId) ?? []), m]);
+
+    const teamIds = new Map(teams.map((t) => [t.slug, t.id]));
     const teamResult = new Map<string, keyof TImportCounts>();
     for (const g of groups) {
-      const existing = await tx.team.findUnique({ where: { slug: g.name }, select: { id: true, name: true, description: true } });
+      const existing = teamBySlug.get(g.name);
       if (!existing) {
         const created = await tx.team.create({ data: { slug: g.name, name: g.title, description: g.description }, select: { id: true } });
         teamIds.set(g.name, created.id);
         teamResult.set(g.name, "created");
       } else {
-        teamIds.set(g.name, existing.id);
         const isChanged = existing.name !== g.title || existing.description !== g.description;
         if (isChanged) await tx.team.update({ where: { id: existing.id }, data: { name: g.title, description: g.description } });
         teamResult.set(g.name, isChanged ? "updated" : "unchanged");
       }
     }
-    const teamId = async (slug: string) => teamIds.get(slug) ?? (await tx.team.findUniqueOrThrow({ where: { slug }, select: { id: true } })).id;
+    // Every team the file names now has an id (checked above).
+    const teamId = (slug: string) => teamIds.get(slug)!;
     // Parents once every group of the file exists, whatever their order.
     for (const g of groups) {
-      const parentId = g.parent ? await teamId(g.parent) : null;
-      const id = teamIds.get(g.name)!;
-      const current = await tx.team.findUniqueOrThrow({ where: { id }, select: { parentId: true } });
-      if (current.parentId === parentId) continue;
-      await tx.team.update({ where: { id }, data: { parentId } });
+      const parentId = g.parent ? teamId(g.parent) : null;
+      if ((teamBySlug.get(g.name)?.parentId ?? null) === parentId) continue;
+      await tx.team.update({ where: { id: teamId(g.name) }, data: { parentId } });
       if (teamResult.get(g.name) === "unchanged") teamResult.set(g.name, "updated");
     }
     for (const outcome of teamResult.values()) result.teams[outcome]++;
 
-    const accounts = new Map((await tx.awsAccount.findMany({ select: { id: true, accountId: true } })).map((a) => [a.accountId, a.id]));
     for (const c of components) {
       const data = {
         name: c.title,
         description: c.description,
-        teamId: await teamId(c.owner),
+        teamId: teamId(c.owner),
         tier: c.tier,
         repositoryUrl: c.repositoryUrl,
         links: c.links,
@@ -101,26 +127,21 @@ export async function importCatalog({ text, source, actor }: TImportCatalogOptio
         dependsOn: c.dependsOn,
         catalogSource: source,
       };
-      const existing = await tx.service.findUnique({
-        where: { slug: c.name },
-        select: { id: true, name: true, description: true, teamId: true, tier: true, repositoryUrl: true, links: true, xrayName: true, lifecycle: true, system: true, dependsOn: true, catalogSource: true },
-      });
+      const existing = serviceBySlug.get(c.name);
       let serviceId: number;
       if (!existing) {
         serviceId = (await tx.service.create({ data: { slug: c.name, ...data }, select: { id: true } })).id;
         result.services.created++;
       } else {
         serviceId = existing.id;
-        const current: Omit<typeof existing, "id"> & { id?: number } = { ...existing };
-        delete current.id;
-        if (!same(current, data)) {
+        if (!holds(existing, data)) {
           await tx.service.update({ where: { id: serviceId }, data });
           result.services.updated++;
         } else result.services.unchanged++;
       }
 
       const wanted = new Map(c.mappings.map((m) => [m.arn, m]));
-      const present = await tx.resourceMapping.findMany({ where: { serviceId, source: "CATALOG_FILE" }, select: { id: true, arn: true } });
+      const present = mappingsByService.get(serviceId) ?? [];
       const stale = present.filter((p) => !wanted.has(p.arn)).map((p) => p.id);
       if (stale.length) {
         await tx.resourceMapping.deleteMany({ where: { id: { in: stale } } });
@@ -132,7 +153,7 @@ export async function importCatalog({ text, source, actor }: TImportCatalogOptio
         const accountId = /^arn:[^:]+:[^:]+:[^:]+:(\d{12}):/.exec(m.arn)?.[1];
         await tx.resourceMapping.upsert({
           where: { arn_source: { arn: m.arn, source: "CATALOG_FILE" } },
-          create: { serviceId, arn: m.arn, resourceType: m.resourceType, source: "CATALOG_FILE", sourceDetail: `${source} (${m.annotation})`, awsAccountId: accountId ? (accounts.get(accountId) ?? null) : null },
+          create: { serviceId, arn: m.arn, resourceType: m.resourceType, source: "CATALOG_FILE", sourceDetail: `${source} (${m.annotation})`, awsAccountId: accountId ? (accountIds.get(accountId) ?? null) : null },
           update: { serviceId, resourceType: m.resourceType, sourceDetail: `${source} (${m.annotation})` },
         });
         result.mappings.created++;
@@ -142,18 +163,14 @@ export async function importCatalog({ text, source, actor }: TImportCatalogOptio
     }
 
     for (const e of others) {
-      const data = { title: e.title, description: e.description, ownerTeamId: await teamId(e.owner), spec: e.spec as Prisma.InputJsonValue, source };
-      const existing = await tx.catalogEntity.findUnique({
-        where: { kind_namespace_name: { kind: e.kind, namespace: e.namespace, name: e.name } },
-        select: { id: true, title: true, description: true, ownerTeamId: true, spec: true, source: true },
-      });
+      const data = { title: e.title, description: e.description, ownerTeamId: teamId(e.owner), spec: e.spec as Prisma.InputJsonValue, source };
+      const existing = entityByKey.get(`${e.kind}:${e.namespace}:${e.name}`);
       if (!existing) {
         await tx.catalogEntity.create({ data: { kind: e.kind, namespace: e.namespace, name: e.name, ...data } });
         result.entities.created++;
       } else {
-        const { id, ...current } = existing;
-        if (!same(current, data)) {
-          await tx.catalogEntity.update({ where: { id }, data });
+        if (!holds(existing, data)) {
+          await tx.catalogEntity.update({ where: { id: existing.id }, data });
           result.entities.updated++;
         } else result.entities.unchanged++;
       }
