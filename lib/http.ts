@@ -77,10 +77,13 @@ export function withApi<P extends TRouteParams = TRouteParams>(handler: TApiHand
     } catch (error) {
       response = errorResponse(error, ctx);
     }
-    ctx.log.debug(
-      { method: request.method, url: new URL(request.url).pathname, status: response.status, ms: performance.now() - started },
-      "request",
-    );
+    // Built only when wanted: this runs on every ingest request.
+    if (ctx.log.isLevelEnabled("debug")) {
+      ctx.log.debug(
+        { method: request.method, url: new URL(request.url).pathname, status: response.status, ms: performance.now() - started },
+        "request",
+      );
+    }
     return response;
   };
 }

@@ -54,9 +54,6 @@ export const ZDeploymentInputSchema = z
       if (finished < started) ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "is before startedAt" });
       if (finished > now) ctx.addIssue({ code: "custom", path: ["finishedAt"], message: "is in the future" });
     }
-    if (!d.planned && !d.fixesIncident) {
-      // Allowed: a fix whose incident is not known to the caller; noted so rework still counts it.
-    }
     const seen = new Map<string, number>();
     d.commits.forEach((c, i) => {
       const key = c.sha.toLowerCase();

@@ -96,7 +96,6 @@ const DAY = 24 * HOUR;
 export const STAGES = ["Source", "Build", "Staging", "Production"] as const;
 
 export function buildCatalog(options: TSeedOptions): TCatalog {
-  const rng = new Random(options.seed);
   const teams: TTeamRow[] = GROUPS.map((g, i) => ({ id: i + 1, slug: g.slug, name: g.name, description: g.description, parentId: null, profile: null }));
   const profiles: TProfile[] = ["elite", "high", "medium", "low"];
   for (let i = 0; i < options.teams; i++) {
@@ -159,8 +158,6 @@ export function buildCatalog(options: TSeedOptions): TCatalog {
       region: account.regions[(i >> 1) % 2]!,
     });
   }
-  // Keep deterministic order independent of the random stream above.
-  rng.next();
 
   const pipelines: TPipelineRow[] = services.map((s) => {
     const account = ACCOUNTS.find((a) => a.id === s.accountId)!;
@@ -328,7 +325,7 @@ function executionRow(id: number, service: TServiceRow, executionId: string, sta
     pipelineId: service.id,
     executionId,
     status: failed ? "FAILED" : "SUCCEEDED",
-    executionType: status === "ROLLED_BACK" ? "STANDARD" : "STANDARD",
+    executionType: "STANDARD",
     trigger: { triggerType: "Webhook", triggerDetail: `${service.slug}@main` },
     sourceRevisions: [{ actionName: "GitHub", revisionId: sha, revisionSummary: "Merge pull request", revisionUrl: `${service.repositoryUrl}/commit/${sha}` }],
     stages: STAGES.map((name) => ({ name, status: failed && name === "Production" ? "Failed" : "Succeeded" })),
