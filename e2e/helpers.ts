@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import pg from "pg";
+import { generateToken } from "../lib/auth/tokens";
 
 /** Fails with the list of WCAG A/AA violations axe finds on the page as it is now. */
 export async function expectNoAxeViolations(page: Page) {
@@ -12,13 +13,13 @@ export async function expectNoAxeViolations(page: Page) {
 
 /** A fresh ingest token written straight into the test database (the token UI comes with the catalog work). */
 export async function createIngestToken(): Promise<string> {
-  const token = `psk_${randomBytes(24).toString("base64url")}`;
+  const { token, hash, prefix } = generateToken();
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   await client.query(`INSERT INTO "ApiToken" (name, "tokenHash", prefix, scopes) VALUES ($1, $2, $3, '{ingest}')`, [
     `e2e-${randomBytes(3).toString("hex")}`,
-    createHash("sha256").update(token).digest("hex"),
-    token.slice(0, 10),
+    hash,
+    prefix,
   ]);
   await client.end();
   return token;

@@ -1,18 +1,9 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
+import { runPortside } from "./lib/run-portside";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/tokens";
 import { closeDb, db } from "@/lib/db";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-function portside(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/portside.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "silent" },
-  });
-  return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
-}
+const portside = runPortside;
 
 afterAll(async () => {
   await closeDb();

@@ -1,20 +1,11 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
+import { runPortside } from "./lib/run-portside";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/deployments/route";
 import { closeDb, db } from "@/lib/db";
 import { hashToken } from "@/lib/auth/tokens";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const portside = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/portside.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, LOG_LEVEL: "silent" },
-  });
-  return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
-};
+const portside = runPortside;
 
 let slug: string;
 beforeAll(async () => {

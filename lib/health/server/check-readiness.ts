@@ -10,10 +10,18 @@ export interface TReadiness {
   error?: string;
 }
 
-async function expectedMigrations(): Promise<string[]> {
-  const dir = path.join(process.cwd(), "prisma", "migrations");
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+let shipped: Promise<string[]> | undefined;
+
+/** The migrations this build ships: read once, they cannot change while the process runs. */
+function expectedMigrations(): Promise<string[]> {
+  shipped ??= readdir(path.join(process.cwd(), "prisma", "migrations"), { withFileTypes: true }).then(
+    (entries) => entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+    (error: unknown) => {
+      shipped = undefined;
+      throw error;
+    },
+  );
+  return shipped;
 }
 
 /** Prisma puts the driver's words on the last line of a multi-line message. */
