@@ -24,6 +24,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["{lib,app,scripts}/**/*.integration.test.ts"],
+          // The dev sign-in is how tests get a session (NODE_ENV is "test" here).
+          env: { PORTSIDE_DEV_SIGN_IN: "1" },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

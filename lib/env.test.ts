@@ -23,3 +23,28 @@ describe("env", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" })).toThrow(/DATABASE_URL: must be a postgresql:\/\/ URL[\s\S]*LOG_LEVEL/);
   });
 });
+
+describe("sign-in settings", () => {
+  it("refuses the dev sign-in in production, with the variable named", () => {
+    expect(() => parseEnv({ NODE_ENV: "production", PORTSIDE_DEV_SIGN_IN: "1" })).toThrow(/PORTSIDE_DEV_SIGN_IN: .*refused in production/);
+    expect(parseEnv({ NODE_ENV: "development", PORTSIDE_DEV_SIGN_IN: "1" }).devSignIn).toBe(true);
+    expect(parseEnv({ NODE_ENV: "production", PORTSIDE_DEV_SIGN_IN: "0" }).devSignIn).toBe(false);
+    expect(parseEnv({ NODE_ENV: "test" }).devSignIn).toBe(false);
+  });
+
+  it("derives the discovery URL from the issuer and splits scopes", () => {
+    const { oidc } = parseEnv({
+      PORTSIDE_OIDC_ISSUER: "https://example.okta.com/oauth2/default/",
+      PORTSIDE_OIDC_CLIENT_ID: "abc",
+      PORTSIDE_OIDC_SCOPES: "openid email, profile groups",
+    });
+    expect(oidc?.discoveryUrl).toBe("https://example.okta.com/oauth2/default/.well-known/openid-configuration");
+    expect(oidc?.scopes).toEqual(["openid", "email", "profile", "groups"]);
+    expect(parseEnv({}).oidc).toBeNull();
+  });
+
+  it("needs the issuer and the client id together", () => {
+    expect(() => parseEnv({ PORTSIDE_OIDC_ISSUER: "https://login.example.com" })).toThrow(/PORTSIDE_OIDC_CLIENT_ID: is required/);
+    expect(() => parseEnv({ PORTSIDE_OIDC_CLIENT_ID: "abc" })).toThrow(/PORTSIDE_OIDC_ISSUER: is required/);
+  });
+});

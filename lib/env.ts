@@ -26,6 +26,43 @@ const ZEnvSchema = z
     // The token EventBridge's API destination sends (from Secrets Manager in
     // the AWS deployment); registered at migrate time, see scripts/db-migrate.ts.
     PORTSIDE_API_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+    // Signs session cookies and encrypts stored OAuth tokens. Required in
+    // production; development and tests use a fixed, public one.
+    PORTSIDE_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+    // The dev sign-in (pick a demo user, no password). Only outside production;
+    // see refine below and instrumentation.ts.
+    PORTSIDE_DEV_SIGN_IN: z
+      .enum(["0", "1", "true", "false"])
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
+    // OpenID Connect single sign-on. Endpoints are discovered from the issuer
+    // at sign-in (never at build time) unless given explicitly.
+    PORTSIDE_OIDC_ISSUER: z.url().optional(),
+    PORTSIDE_OIDC_DISCOVERY_URL: z.url().optional(),
+    PORTSIDE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    PORTSIDE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    PORTSIDE_OIDC_AUTHORIZATION_URL: z.url().optional(),
+    PORTSIDE_OIDC_TOKEN_URL: z.url().optional(),
+    PORTSIDE_OIDC_USERINFO_URL: z.url().optional(),
+    PORTSIDE_OIDC_SCOPES: z.string().default("openid email profile"),
+    PORTSIDE_OIDC_NAME: z.string().min(1).default("single sign-on"),
+    // Hosts catalog-info.yaml may be fetched from (comma-separated).
+    PORTSIDE_CATALOG_URL_HOSTS: z.string().default("github.com,raw.githubusercontent.com,gitlab.com"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.PORTSIDE_DEV_SIGN_IN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PORTSIDE_DEV_SIGN_IN"],
+        message: "the dev sign-in lets anyone sign in as anyone; it is refused in production. Unset it.",
+      });
+    }
+    if (env.PORTSIDE_OIDC_ISSUER && !env.PORTSIDE_OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: "custom", path: ["PORTSIDE_OIDC_CLIENT_ID"], message: "is required when PORTSIDE_OIDC_ISSUER is set" });
+    }
+    if (env.PORTSIDE_OIDC_CLIENT_ID && !env.PORTSIDE_OIDC_ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["PORTSIDE_OIDC_ISSUER"], message: "is required when PORTSIDE_OIDC_CLIENT_ID is set" });
+    }
   })
   .transform((env) => ({
     ...env,
@@ -38,6 +75,23 @@ const ZEnvSchema = z
             env.PGSSLMODE ? `?sslmode=${env.PGSSLMODE}` : ""
           }`
         : undefined),
+    oidc: env.PORTSIDE_OIDC_ISSUER && env.PORTSIDE_OIDC_CLIENT_ID
+      ? {
+          issuer: env.PORTSIDE_OIDC_ISSUER,
+          discoveryUrl:
+            env.PORTSIDE_OIDC_DISCOVERY_URL ??
+            `${env.PORTSIDE_OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+          clientId: env.PORTSIDE_OIDC_CLIENT_ID,
+          clientSecret: env.PORTSIDE_OIDC_CLIENT_SECRET,
+          authorizationUrl: env.PORTSIDE_OIDC_AUTHORIZATION_URL,
+          tokenUrl: env.PORTSIDE_OIDC_TOKEN_URL,
+          userInfoUrl: env.PORTSIDE_OIDC_USERINFO_URL,
+          scopes: env.PORTSIDE_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean),
+          name: env.PORTSIDE_OIDC_NAME,
+        }
+      : null,
+    devSignIn: env.PORTSIDE_DEV_SIGN_IN,
+    catalogUrlHosts: env.PORTSIDE_CATALOG_URL_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
   }));
 
 export type TEnv = z.infer<typeof ZEnvSchema>;

@@ -18,6 +18,7 @@ import { revokeApiToken } from "@/lib/auth/server/revoke-api-token";
 import { TOKEN_SCOPES, type TTokenScope } from "@/lib/auth/tokens";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
 import { closeDb, db } from "@/lib/db";
+import { setOrgRole } from "@/lib/users/server/set-org-role";
 import { isAppError } from "@/lib/errors";
 
 class UsageError extends Error {}
@@ -42,10 +43,7 @@ async function tokenCreate(args: string[]) {
     if (!team) throw new UsageError(`no team with slug "${values.team}"`);
     teamId = team.id;
   }
-  const created = await createApiToken({ db, name: values.name.trim(), scopes: scopes as TTokenScope[], teamId });
-  await db.auditEvent.create({
-    data: { actorType: "SYSTEM", action: "token.create", entityType: "ApiToken", entityId: String(created.id), after: { name: created.name, scopes: created.scopes, teamId, via: "cli" } },
-  });
+  const created = await createApiToken({ name: values.name.trim(), scopes: scopes as TTokenScope[], teamId, actor: { system: "cli" } });
   console.error(`Created token "${created.name}" (${created.scopes.join(", ")}). It is shown once — store it now:`);
   console.log(created.token);
 }
@@ -96,18 +94,8 @@ async function userGrant(args: string[]) {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UsageError(`"${email}" is not an email address`);
   const orgRole = roles[role.toLowerCase() as keyof typeof roles];
   if (!orgRole) throw new UsageError(`unknown role "${role}" (admin, executive or viewer)`);
-  const normalised = email.toLowerCase();
-  const before = await db.user.findUnique({ where: { email: normalised }, select: { id: true, orgRole: true } });
-  const user = await db.user.upsert({
-    where: { email: normalised },
-    create: { email: normalised, name: normalised.split("@")[0]!, orgRole },
-    update: { orgRole },
-    select: { id: true },
-  });
-  await db.auditEvent.create({
-    data: { actorType: "SYSTEM", action: "user.grant", entityType: "User", entityId: String(user.id), before: before ? { orgRole: before.orgRole } : undefined, after: { orgRole, via: "cli" } },
-  });
-  console.log(`${normalised} is now ${role.toLowerCase()}${before ? "" : " (user created; they sign in with this email)"}.`);
+  const result = await setOrgRole({ email, orgRole, actor: { system: "cli" } });
+  console.log(`${result.email} is now ${role.toLowerCase()}${result.created ? " (user created; they sign in with this email)" : ""}.`);
 }
 
 const [group, command, ...rest] = process.argv.slice(2);

@@ -19,6 +19,6 @@ export async function makeService(): Promise<{ teamId: number; serviceId: number
 }
 
 export async function makeToken(scopes: TTokenScope[] = ["ingest"]): Promise<{ id: number; token: string }> {
-  const created = await createApiToken({ db, name: uniqueSlug("token"), scopes });
+  const created = await createApiToken({ name: uniqueSlug("token"), scopes, actor: { system: "test" } });
   return { id: created.id, token: created.token };
 }

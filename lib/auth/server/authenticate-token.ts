@@ -65,7 +65,8 @@ export async function authenticateToken({
   scope,
 }: {
   request: Request;
-  scope: TTokenScope;
+  /** null: any live token will do (the caller decides what it may do). */
+  scope: TTokenScope | null;
 }): Promise<TTokenPrincipal> {
   const token = bearerToken(request);
   if (!token) throw missingTokenError();
@@ -80,7 +81,7 @@ export async function authenticateToken({
     noteBadToken(ip);
     throw badTokenError();
   }
-  if (!row.scopes.includes(scope)) throw missingScopeError(scope);
+  if (scope && !row.scopes.includes(scope)) throw missingScopeError(scope);
   if (row.isStale) {
     await preparedQuery("touch-token", `${TOUCH_TOKEN_SQL} WHERE id = $1`, [row.id]);
   }

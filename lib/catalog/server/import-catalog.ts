@@ -1,4 +1,5 @@
 import "server-only";
+import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import {
@@ -13,7 +14,8 @@ export interface TImportCatalogOptions {
   text: string;
   /** Where the file came from (path in the repo, upload name); shown on the service page. */
   source: string;
-  actor: { userId: number } | { tokenId: number } | { system: string };
+  actor: TActor;
+  origin?: TAuditOrigin;
 }
 
 export interface TImportCounts { created: number; updated: number; unchanged: number }
@@ -45,7 +47,7 @@ function same(a: unknown, b: unknown): boolean {
  * their AWS mappings, systems/APIs/resources catalog entities. All or nothing
  * in one transaction; re-importing the same file changes nothing.
  */
-export async function importCatalog({ text, source, actor }: TImportCatalogOptions): Promise<TImportResult> {
+export async function importCatalog({ text, source, actor, origin }: TImportCatalogOptions): Promise<TImportResult> {
   const { entities, problems } = parseCatalogInfo(text);
   const groups = entities.filter((e): e is TGroupEntity => e.kind === "Group");
   const components = entities.filter((e): e is TComponentEntity => e.kind === "Component");
@@ -178,17 +180,7 @@ export async function importCatalog({ text, source, actor }: TImportCatalogOptio
 
     const changed = result.teams.created + result.teams.updated + result.services.created + result.services.updated + result.entities.created + result.entities.updated + result.mappings.created + result.mappings.removed;
     if (changed > 0) {
-      await tx.auditEvent.create({
-        data: {
-          actorType: "userId" in actor ? "USER" : "tokenId" in actor ? "TOKEN" : "SYSTEM",
-          actorUserId: "userId" in actor ? actor.userId : null,
-          actorTokenId: "tokenId" in actor ? actor.tokenId : null,
-          action: "catalog.import",
-          entityType: "CatalogFile",
-          entityId: source,
-          after: result as unknown as Prisma.InputJsonValue,
-        },
-      });
+      await tx.auditEvent.create({ data: auditData(actor, { action: "catalog.import", entityType: "CatalogFile", entityId: source, after: result }, origin) });
     }
   });
   return result;

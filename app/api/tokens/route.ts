@@ -1,0 +1,31 @@
+import { createApiToken } from "@/lib/auth/server/create-api-token";
+import { withAuth } from "@/lib/auth/server/with-auth";
+import { ZCreateTokenSchema } from "@/lib/catalog/schemas";
+import { db } from "@/lib/db";
+import { jsonResponse, parseJsonBody } from "@/lib/http";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// POST /api/tokens – create an API token; the secret is in this response only
+export const POST = withAuth(
+  async (request, { actor, ip, requestId, requireTeam, requireOrgWide, missing }) => {
+    const input = await parseJsonBody(request, ZCreateTokenSchema);
+    let teamId: number | null = null;
+    if (input.team) {
+      const team = await db.team.findUnique({ where: { slug: input.team }, select: { id: true } });
+      if (!team) return missing(`No team "${input.team}".`);
+      requireTeam(team.id);
+      teamId = team.id;
+    } else requireOrgWide("Only admins create organisation-wide tokens: pick one of your teams.");
+    const created = await createApiToken({
+      name: input.name,
+      scopes: input.scopes,
+      teamId,
+      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+      actor,
+      origin: { ip, requestId },
+    });
+    return jsonResponse(created, { status: 201, requestId, headers: { "cache-control": "no-store" } });
+  },
+  { permission: "token.manage" },
+);

@@ -1,0 +1,40 @@
+import "server-only";
+import type { Prisma } from "@/lib/db";
+
+/** Who made a change: a person, an API token, or the system (CLI, migrations, collectors). */
+export type TActor = { userId: number } | { tokenId: number } | { system: string };
+
+export interface TAuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Where a request came from, kept with each audit row. */
+export interface TAuditOrigin {
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+function json(value: unknown): Prisma.InputJsonValue | undefined {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+}
+
+/** The row for one audit event (insert it in the same transaction as the change it records). */
+export function auditData(actor: TActor, entry: TAuditEntry, origin: TAuditOrigin = {}): Prisma.AuditEventUncheckedCreateInput {
+  const via = "system" in actor ? { via: actor.system } : {};
+  return {
+    actorType: "userId" in actor ? "USER" : "tokenId" in actor ? "TOKEN" : "SYSTEM",
+    actorUserId: "userId" in actor ? actor.userId : null,
+    actorTokenId: "tokenId" in actor ? actor.tokenId : null,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: String(entry.entityId),
+    before: json(entry.before),
+    after: entry.after === undefined && !("system" in actor) ? undefined : json({ ...(entry.after as object | undefined), ...via }),
+    ip: origin.ip ?? null,
+    requestId: origin.requestId ?? null,
+  };
+}

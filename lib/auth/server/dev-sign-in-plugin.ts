@@ -1,0 +1,34 @@
+import "server-only";
+import type { BetterAuthPlugin } from "better-auth";
+import { APIError, createAuthEndpoint } from "better-auth/api";
+import { setSessionCookie } from "better-auth/cookies";
+import { z } from "zod";
+import { env } from "@/lib/env";
+
+/**
+ * POST /api/auth/sign-in/dev {email}: signs in as an existing user with no
+ * password, for local use and tests. Registered only when PORTSIDE_DEV_SIGN_IN
+ * is set outside production (lib/env.ts refuses the flag in production, and
+ * instrumentation.ts stops a production server that has it); checked again
+ * here on every request so that no path leads to it in production.
+ */
+export function devSignInPlugin() {
+  return {
+    id: "portside-dev-sign-in",
+    endpoints: {
+      devSignIn: createAuthEndpoint(
+        "/sign-in/dev",
+        { method: "POST", body: z.object({ email: z.email() }) },
+        async (ctx) => {
+          const config = env();
+          if (config.NODE_ENV === "production" || !config.devSignIn) throw new APIError("NOT_FOUND");
+          const found = await ctx.context.internalAdapter.findUserByEmail(ctx.body.email.toLowerCase());
+          if (!found) throw new APIError("BAD_REQUEST", { message: `No user with the email ${ctx.body.email}.` });
+          const session = await ctx.context.internalAdapter.createSession(found.user.id);
+          await setSessionCookie(ctx, { session, user: found.user });
+          return ctx.json({ user: { id: found.user.id, email: found.user.email, name: found.user.name } });
+        },
+      ),
+    },
+  } satisfies BetterAuthPlugin;
+}
