@@ -1,0 +1,295 @@
+/**
+ * Every mutating route × every kind of caller, expected allow or deny. The
+ * table below is the specification; the first test fails when a route file
+ * exports a mutating handler the table does not list.
+ */
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDb, db } from "@/lib/db";
+import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
+import { createApiToken } from "@/lib/auth/server/create-api-token";
+import { generateToken } from "@/lib/auth/tokens";
+
+type TCaller = "anonymous" | "viewer" | "executive" | "member" | "approver" | "maintainer" | "otherMaintainer" | "admin" | "ingestToken" | "readToken";
+const CALLERS: TCaller[] = ["anonymous", "viewer", "executive", "member", "approver", "maintainer", "otherMaintainer", "admin", "ingestToken", "readToken"];
+
+type THandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+interface TWorld {
+  teamA: { id: number; slug: string; serviceSlug: string };
+  teamB: { id: number; slug: string };
+  credentials: Record<TCaller, Record<string, string>>;
+}
+
+interface TCase {
+  /** "METHOD /api/path/[param]" as the route file declares it. */
+  route: string;
+  /** Builds a fresh request (and whatever it acts on) for one call. */
+  build: (world: TWorld) => Promise<{ url: string; params: Record<string, string>; init: RequestInit }>;
+  allowed: Partial<Record<TCaller, number>>;
+  /** Status for callers not in `allowed`: 403, except anonymous (401). */
+  denied?: Partial<Record<TCaller, number>>;
+}
+
+const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+
+
+const CASES: TCase[] = [
+  {
+    route: "POST /api/deployments",
+    build: async (w) => ({
+      url: "/api/deployments",
+      params: {},
+      init: {
+        method: "POST",
+        ...json({ service: w.teamA.serviceSlug, environment: "production", status: "succeeded", source: "matrix", externalId: uniqueSlug("d"), startedAt: "2026-11-01T10:00:00Z", finishedAt: "2026-11-01T10:05:00Z" }),
+      },
+    }),
+    allowed: { ingestToken: 201 },
+    // Machines only: a browser session is not an API token.
+    denied: { viewer: 401, executive: 401, member: 401, approver: 401, maintainer: 401, otherMaintainer: 401, admin: 401 },
+  },
+  {
+    route: "POST /api/tokens",
+    build: async (w) => ({ url: "/api/tokens", params: {}, init: { method: "POST", ...json({ name: "ci", scopes: ["ingest"], team: w.teamA.slug }) } }),
+    allowed: { maintainer: 201, admin: 201 },
+  },
+  {
+    route: "DELETE /api/tokens/[id]",
+    build: async (w) => {
+      const token = await createApiToken({ name: uniqueSlug("t"), scopes: ["ingest"], teamId: w.teamA.id, actor: { system: "test" } });
+      return { url: `/api/tokens/${token.id}`, params: { id: String(token.id) }, init: { method: "DELETE" } };
+    },
+    allowed: { maintainer: 200, admin: 200 },
+  },
+  {
+    route: "POST /api/catalog/import",
+    build: async (w) => ({
+      url: "/api/catalog/import",
+      params: {},
+      init: {
+        method: "POST",
+        body: `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${uniqueSlug("svc")}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${w.teamA.slug}\n`,
+        headers: { "content-type": "application/yaml" },
+      },
+    }),
+    allowed: { admin: 200 },
+  },
+  {
+    route: "POST /api/aws-accounts",
+    build: async () => ({ url: "/api/aws-accounts", params: {}, init: { method: "POST", ...json({ accountId: randomAccountId(), name: "matrix", regions: ["eu-west-1"] }) } }),
+    allowed: { admin: 201 },
+  },
+  {
+    route: "PUT /api/aws-accounts/[id]",
+    build: async () => {
+      const account = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: "before", regions: ["eu-west-1"] } });
+      return { url: `/api/aws-accounts/${account.id}`, params: { id: String(account.id) }, init: { method: "PUT", ...json({ accountId: account.accountId, name: "after", regions: ["eu-west-1", "us-east-1"] }) } };
+    },
+    allowed: { admin: 200 },
+  },
+  {
+    route: "DELETE /api/aws-accounts/[id]",
+    build: async () => {
+      const account = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: "doomed", regions: ["eu-west-1"] } });
+      return { url: `/api/aws-accounts/${account.id}`, params: { id: String(account.id) }, init: { method: "DELETE" } };
+    },
+    allowed: { admin: 200 },
+  },
+  {
+    route: "PATCH /api/users/[id]",
+    build: async () => {
+      const user = await makeUser("VIEWER");
+      return { url: `/api/users/${user.id}`, params: { id: String(user.id) }, init: { method: "PATCH", ...json({ orgRole: "EXECUTIVE" }) } };
+    },
+    allowed: { admin: 200 },
+  },
+  {
+    route: "PUT /api/teams/[slug]/members",
+    build: async (w) => ({ url: `/api/teams/${w.teamA.slug}/members`, params: { slug: w.teamA.slug }, init: { method: "PUT", ...json({ email: `${uniqueSlug("new")}@example.com`, role: "MEMBER" }) } }),
+    allowed: { admin: 200 },
+  },
+  {
+    route: "DELETE /api/teams/[slug]/members/[userId]",
+    build: async (w) => {
+      const user = await makeUser("VIEWER", [{ teamId: w.teamA.id, role: "MEMBER" }]);
+      return { url: `/api/teams/${w.teamA.slug}/members/${user.id}`, params: { slug: w.teamA.slug, userId: String(user.id) }, init: { method: "DELETE" } };
+    },
+    allowed: { admin: 200 },
+  },
+];
+
+/** Routes that change state but are not ours to authorize: better-auth's sign-in, callback and sign-out endpoints. */
+const EXEMPT = new Set(["POST /api/auth/[...all]"]);
+
+function randomAccountId(): string {
+  return String(Math.floor(1e11 + Math.random() * 9e11));
+}
+
+async function routeModule(route: string): Promise<THandler> {
+  const [method, urlPath] = route.split(" ") as [string, string];
+  const mod = (await import(path.join(import.meta.dirname, "..", urlPath, "route.ts"))) as Record<string, THandler>;
+  const handler = mod[method];
+  if (!handler) throw new Error(`${route}: no ${method} export`);
+  return handler;
+}
+
+async function mutatingRoutes(dir: string, prefix = "/api"): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) found.push(...(await mutatingRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`)));
+    else if (entry.name === "route.ts") {
+      const mod = (await import(path.join(dir, entry.name))) as Record<string, unknown>;
+      for (const method of ["POST", "PUT", "PATCH", "DELETE"]) if (typeof mod[method] === "function") found.push(`${method} ${prefix}`);
+    }
+  }
+  return found;
+}
+
+let world: TWorld;
+
+beforeAll(async () => {
+  const a = await makeService();
+  const teamA = { id: a.teamId, slug: (await db.team.findUniqueOrThrow({ where: { id: a.teamId } })).slug, serviceSlug: a.slug };
+  const b = await makeService();
+  const teamB = { id: b.teamId, slug: (await db.team.findUniqueOrThrow({ where: { id: b.teamId } })).slug };
+  const people = {
+    viewer: await makeUser("VIEWER"),
+    executive: await makeUser("EXECUTIVE"),
+    member: await makeUser("VIEWER", [{ teamId: teamA.id, role: "MEMBER" }]),
+    approver: await makeUser("VIEWER", [{ teamId: teamA.id, role: "APPROVER" }]),
+    maintainer: await makeUser("VIEWER", [{ teamId: teamA.id, role: "MAINTAINER" }]),
+    otherMaintainer: await makeUser("VIEWER", [{ teamId: teamB.id, role: "MAINTAINER" }]),
+    admin: await makeUser("ADMIN"),
+  };
+  const credentials = { anonymous: {} } as Record<TCaller, Record<string, string>>;
+  for (const [caller, user] of Object.entries(people)) {
+    credentials[caller as TCaller] = { cookie: await sessionCookie(user.email), origin: TEST_ORIGIN };
+  }
+  credentials.ingestToken = { authorization: `Bearer ${(await makeToken(["ingest"])).token}` };
+  credentials.readToken = { authorization: `Bearer ${(await makeToken(["read"])).token}` };
+  world = { teamA, teamB, credentials };
+});
+
+afterAll(closeDb);
+
+/** Calls the route as `caller`; `auditBefore` is counted after the request's own setup. */
+async function call(c: TCase, caller: TCaller): Promise<{ response: Response; auditBefore: number }> {
+  const { url, params, init } = await c.build(world);
+  const headers = new Headers(init.headers);
+  for (const [k, v] of Object.entries(world.credentials[caller])) headers.set(k, v);
+  const handler = await routeModule(c.route);
+  const auditBefore = await db.auditEvent.count();
+  const response = await handler(new Request(`${TEST_ORIGIN}${url}`, { ...init, headers }), { params: Promise.resolve(params) });
+  return { response, auditBefore };
+}
+
+describe("authorization matrix", () => {
+  it("lists every mutating route", async () => {
+    const routes = await mutatingRoutes(path.join(import.meta.dirname));
+    const listed = new Set(CASES.map((c) => c.route));
+    expect(routes.filter((r) => !EXEMPT.has(r) && !listed.has(r))).toEqual([]);
+    expect([...listed].filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  for (const c of CASES) {
+    describe(c.route, () => {
+      for (const caller of CALLERS) {
+        const expected = c.allowed[caller] ?? c.denied?.[caller] ?? (caller === "anonymous" ? 401 : 403);
+        const verdict = caller in c.allowed ? "allows" : "denies";
+        it(`${verdict} ${caller} (${expected})`, async () => {
+          const { response, auditBefore } = await call(c, caller);
+          const body = (await response.json()) as { error?: { code: string; message: string } };
+          expect(response.status, JSON.stringify(body)).toBe(expected);
+          if (verdict === "denies") {
+            expect(body.error?.message).toBeTruthy();
+            // Nothing happened: no change was recorded.
+            expect(await db.auditEvent.count()).toBe(auditBefore);
+          } else {
+            expect(await db.auditEvent.count()).toBeGreaterThan(auditBefore);
+          }
+        });
+      }
+    });
+  }
+});
+
+describe("what a refusal gives away", () => {
+  it("tells another team's maintainer the same thing for a token that exists and one that does not", async () => {
+    const token = await createApiToken({ name: "b-token", scopes: ["ingest"], teamId: world.teamB.id, actor: { system: "test" } });
+    const handler = await routeModule("DELETE /api/tokens/[id]");
+    const ask = async (id: string, caller: TCaller) => {
+      const headers = new Headers(world.credentials[caller]);
+      const response = await handler(new Request(`${TEST_ORIGIN}/api/tokens/${id}`, { method: "DELETE", headers }), { params: Promise.resolve({ id }) });
+      const body = (await response.json()) as { error: { message: string } };
+      return { status: response.status, message: body.error?.message };
+    };
+    const existing = await ask(String(token.id), "maintainer");
+    const missing = await ask("99999999", "maintainer");
+    expect(existing.status).toBe(403);
+    expect(missing).toEqual(existing);
+    // An admin may see everything, so learns it does not exist.
+    expect((await ask("99999999", "admin")).status).toBe(404);
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).toBeNull();
+  });
+});
+
+describe("CSRF", () => {
+  const build = () => ({ method: "POST", body: JSON.stringify({ name: "x", scopes: ["read"], team: world.teamA.slug }) });
+
+  it("refuses a cookie-authenticated change from another site, or with no origin at all", async () => {
+    const handler = await routeModule("POST /api/tokens");
+    const before = await db.apiToken.count();
+    for (const extra of [{ origin: "https://evil.example" }, { origin: "null" }, {}]) {
+      const headers = new Headers({ "content-type": "application/json", cookie: world.credentials.admin.cookie!, ...extra });
+      const response = await handler(new Request(`${TEST_ORIGIN}/api/tokens`, { ...build(), headers }), { params: Promise.resolve({}) });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/Cross-site request refused/);
+    }
+    // Sec-Fetch-Site: same-origin stands in for a missing Origin.
+    const headers = new Headers({ "content-type": "application/json", cookie: world.credentials.admin.cookie!, "sec-fetch-site": "same-origin" });
+    const response = await handler(new Request(`${TEST_ORIGIN}/api/tokens`, { ...build(), headers }), { params: Promise.resolve({}) });
+    expect(response.status).toBe(201);
+    expect(await db.apiToken.count()).toBe(before + 1);
+  });
+
+  it("does not apply to API tokens, which browsers never send on their own", async () => {
+    const { token } = await makeToken(["ingest"]);
+    const handler = await routeModule("POST /api/deployments");
+    const response = await handler(
+      new Request(`${TEST_ORIGIN}/api/deployments`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}`, origin: "https://ci.example" },
+        body: JSON.stringify({ service: world.teamA.serviceSlug, environment: "production", status: "succeeded", source: "csrf", externalId: uniqueSlug("d"), startedAt: "2026-11-01T10:00:00Z", finishedAt: "2026-11-01T10:05:00Z" }),
+      }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(201);
+  });
+});
+
+describe("sessions", () => {
+  it("stops working the moment they are revoked", async () => {
+    const admin = await makeUser("ADMIN");
+    const cookie = await sessionCookie(admin.email);
+    await db.session.deleteMany({ where: { userId: admin.id } });
+    const handler = await routeModule("POST /api/tokens");
+    const response = await handler(
+      new Request(`${TEST_ORIGIN}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: TEST_ORIGIN }, body: JSON.stringify({ name: "x", scopes: ["read"] }) }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it("ignores a forged session cookie", async () => {
+    const handler = await routeModule("POST /api/tokens");
+    const forged = `portside.session_token=${generateToken().token}.AAAA`;
+    const response = await handler(
+      new Request(`${TEST_ORIGIN}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie: forged, origin: TEST_ORIGIN }, body: JSON.stringify({ name: "x", scopes: ["read"] }) }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(401);
+  });
+});
