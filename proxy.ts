@@ -1,3 +1,4 @@
+import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 
@@ -9,6 +10,15 @@ import { env } from "@/lib/env";
  * React and Next set style attributes that a nonce cannot cover.
  */
 export function proxy(request: NextRequest) {
+  // An optimistic check only (is there a session cookie at all?), to send
+  // people to the sign-in page without rendering anything; pages and route
+  // handlers check the session itself.
+  const { pathname, search } = request.nextUrl;
+  if (pathname !== "/sign-in" && !getSessionCookie(request, { cookiePrefix: "portside" })) {
+    const target = new URL("/sign-in", request.url);
+    if (pathname !== "/") target.searchParams.set("next", `${pathname}${search}`);
+    return NextResponse.redirect(target);
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const isDev = env().NODE_ENV === "development";
   const policy = [

@@ -3,7 +3,6 @@ import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { GeistMono } from "geist/font/mono";
 import { GeistSans } from "geist/font/sans";
-import { AppShell } from "@/components/shell/app-shell";
 import { Providers } from "@/components/shell/providers";
 import "./globals.css";
 
@@ -19,7 +18,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`} suppressHydrationWarning>
       <body className="font-sans">
         <Providers nonce={nonce}>
-          <AppShell>{children}</AppShell>
+          {children}
         </Providers>
       </body>
     </html>

@@ -1,12 +1,15 @@
 /**
  * Runs a command with a migrated PostgreSQL in DATABASE_URL, then cleans up.
  *
- *   tsx scripts/with-db.ts [--fresh] [--fast] [--seed | --seed-if-empty] -- <command…>
+ *   tsx scripts/with-db.ts [--fresh] [--fast] [--seed | --seed-if-empty] [--dev-sign-in] -- <command…>
  *
  * Without DATABASE_URL it starts the embedded PostgreSQL (.data/postgres, kept
  * between runs; with --fresh a throw-away cluster). With DATABASE_URL it uses
  * that database, or with --fresh a scratch database on the same server that is
  * dropped afterwards, so tests never touch a developer's data.
+ *
+ * --dev-sign-in turns the dev sign-in on for the command unless
+ * PORTSIDE_DEV_SIGN_IN is set already (set it to 0 to try SSO locally).
  */
 import { spawn } from "node:child_process";
 import nextEnv from "@next/env";
@@ -18,7 +21,7 @@ const argv = process.argv.slice(2);
 const sep = argv.indexOf("--");
 const flags = new Set(sep === -1 ? argv : argv.slice(0, sep));
 const command = sep === -1 ? [] : argv.slice(sep + 1);
-const known = new Set(["--fresh", "--fast", "--seed", "--seed-if-empty", "--quiet"]);
+const known = new Set(["--fresh", "--fast", "--seed", "--seed-if-empty", "--quiet", "--dev-sign-in"]);
 for (const flag of flags) {
   if (!known.has(flag)) {
     console.error(`with-db: unknown flag ${flag}`);
@@ -26,7 +29,7 @@ for (const flag of flags) {
   }
 }
 if (command.length === 0) {
-  console.error("usage: tsx scripts/with-db.ts [--fresh] [--fast] [--seed|--seed-if-empty] -- <command…>");
+  console.error("usage: tsx scripts/with-db.ts [--fresh] [--fast] [--seed|--seed-if-empty] [--dev-sign-in] -- <command…>");
   process.exit(2);
 }
 const say = (line: string) => {
@@ -88,7 +91,12 @@ const [bin, ...args] = command as [string, ...string[]];
 const child = spawn(bin, args, {
   stdio: "inherit",
   cwd: ROOT,
-  env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, DATABASE_URL: database!.url },
+  env: {
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...(flags.has("--dev-sign-in") ? { PORTSIDE_DEV_SIGN_IN: "1" } : {}),
+    ...process.env,
+    DATABASE_URL: database!.url,
+  },
 });
 running.child = child;
 child.on("exit", (code, signal) => void shutdown(code ?? (signal ? 128 + 2 : 1)));

@@ -242,7 +242,7 @@ describe("CSRF", () => {
   it("refuses a cookie-authenticated change from another site, or with no origin at all", async () => {
     const handler = await routeModule("POST /api/tokens");
     const before = await db.apiToken.count();
-    for (const extra of [{ origin: "https://evil.example" }, { origin: "null" }, {}]) {
+    for (const extra of [{ origin: "https://evil.example" }, { origin: "null" }, {}] as Record<string, string>[]) {
       const headers = new Headers({ "content-type": "application/json", cookie: world.credentials.admin.cookie!, ...extra });
       const response = await handler(new Request(`${TEST_ORIGIN}/api/tokens`, { ...build(), headers }), { params: Promise.resolve({}) });
       expect(response.status).toBe(403);

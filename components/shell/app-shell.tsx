@@ -2,8 +2,9 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/shell/nav-links";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
+import { UserMenu } from "@/components/shell/user-menu";
 
-export function AppShell({ children }: { children: ReactNode }) {
+export function AppShell({ children, viewer }: { children: ReactNode; viewer: { name: string; email: string; orgRole: "ADMIN" | "EXECUTIVE" | "VIEWER" } }) {
   return (
     <div className="min-h-dvh md:grid md:grid-cols-[15rem_1fr]">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900">
@@ -23,6 +24,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className="min-w-0">
         <div className="flex items-center justify-end gap-3 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
           <ThemeToggle />
+          <UserMenu {...viewer} />
         </div>
         <main id="main" className="mx-auto max-w-7xl px-6 py-8">
           {children}

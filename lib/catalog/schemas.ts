@@ -17,7 +17,8 @@ export const ZAwsAccountSchema = z
       .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
       .nullable()
       .default(null),
-    externalId: ZExternalId.nullable().default(null),
+    /** Absent on an update: keep the stored one (it is never sent back to browsers). */
+    externalId: ZExternalId.nullable().optional(),
     regions: z.array(ZRegion).min(1, "name at least one region").max(40).transform((r) => [...new Set(r)].sort()),
   })
   .superRefine((a, ctx) => {

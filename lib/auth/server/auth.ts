@@ -17,6 +17,8 @@ export const CLIENT_IP_HEADER = "x-portside-client-ip";
 /** Public, fixed, and refused in production: only for development and tests. */
 const DEVELOPMENT_SECRET = "portside-development-secret-never-use-in-production";
 
+const NO_PROVIDER_TOKENS = { accessToken: null, refreshToken: null, idToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null };
+
 /** Sign-in attempts per address and minute: enough for a person, too few to hammer the IdP or the database. */
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 
@@ -28,7 +30,7 @@ function authSecret(config: TEnv): string {
   return DEVELOPMENT_SECRET;
 }
 
-function createAuth(config: TEnv) {
+export function createAuth(config: TEnv) {
   const oidc = config.oidc;
   return betterAuth({
     appName: "Portside",
@@ -36,6 +38,8 @@ function createAuth(config: TEnv) {
     secret: authSecret(config),
     database: prismaAdapter(getDb(), { provider: "postgresql", transaction: true }),
     telemetry: { enabled: false },
+    // Failed sign-ins land on our sign-in page, which explains the error code.
+    onAPIError: { errorURL: "/sign-in" },
     logger: {
       log: (level, message, ...args) => log[level]({ args }, `auth: ${message}`),
     },
@@ -52,8 +56,15 @@ function createAuth(config: TEnv) {
     account: {
       // The organisation's IdP is the authority on emails: a person pre-created
       // with `portside user grant` is linked on their first SSO sign-in.
-      accountLinking: { enabled: true, trustedProviders: [SSO_PROVIDER_ID] },
-      encryptOAuthTokens: true,
+      // Their local row is unverified (an admin typed the email), hence requireLocalEmailVerified off.
+      accountLinking: { enabled: true, trustedProviders: [SSO_PROVIDER_ID], requireLocalEmailVerified: false },
+    },
+    databaseHooks: {
+      // The portal never calls the IdP after sign-in, so it keeps none of its tokens.
+      account: {
+        create: { before: async (account) => ({ data: { ...account, ...NO_PROVIDER_TOKENS } }) },
+        update: { before: async (account) => ({ data: { ...account, ...NO_PROVIDER_TOKENS } }) },
+      },
     },
     rateLimit: {
       enabled: true,
@@ -62,7 +73,7 @@ function createAuth(config: TEnv) {
       max: 300,
       customRules: {
         "/sign-in/*": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE },
-        "/oauth2/callback/*": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE * 2 },
+        "/callback/*": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE * 2 },
       },
     },
     plugins: [

@@ -6,6 +6,7 @@ export async function findAwsAccounts() {
   const accounts = await db.awsAccount.findMany({
     orderBy: { name: "asc" },
     select: {
+      id: true,
       accountId: true,
       name: true,
       roleArn: true,
@@ -15,6 +16,7 @@ export async function findAwsAccounts() {
     },
   });
   return accounts.map((a) => ({
+    id: a.id,
     accountId: a.accountId,
     name: a.name,
     roleArn: a.roleArn,

@@ -33,7 +33,8 @@ export async function updateAwsAccount(id: number, input: TAwsAccountInput, acto
     return await db.$transaction(async (tx) => {
       const before = await tx.awsAccount.findUnique({ where: { id }, select: SELECT });
       if (!before) throw new AppError("NOT_FOUND", `No AWS account with id ${id}.`);
-      const row = await tx.awsAccount.update({ where: { id }, data: input, select: SELECT });
+      // Without a role there is nothing to pass an external id to.
+      const row = await tx.awsAccount.update({ where: { id }, data: { ...input, ...(input.roleArn ? {} : { externalId: null }) }, select: SELECT });
       if (JSON.stringify(audited(before)) !== JSON.stringify(audited(row)) || before.externalId !== row.externalId) {
         await tx.auditEvent.create({
           data: auditData(actor, { action: "account.update", entityType: "AwsAccount", entityId: id, before: audited(before), after: audited(row) }, origin),

@@ -8,6 +8,9 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getTeam } from "@/lib/catalog/server/get-team";
+import { AddMemberForm, RemoveMemberButton } from "@/components/teams/member-controls";
+import { holdsEverywhere } from "@/lib/auth/permissions";
+import { requireViewer } from "@/lib/auth/server/viewer";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
@@ -17,8 +20,10 @@ const ROLE_LABEL = { MAINTAINER: "Maintainer", APPROVER: "Approver", MEMBER: "Me
 
 export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
+  const viewer = await requireViewer();
   const team = await getTeam({ slug: (await params).slug });
   if (!team) notFound();
+  const isAdmin = holdsEverywhere(viewer, "user.manage");
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
@@ -30,7 +35,17 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           </>
         ) : null}
       </nav>
-      <PageHeader title={team.name} description={team.description ?? undefined} />
+      <PageHeader
+        title={team.name}
+        description={team.description ?? undefined}
+        actions={
+          isAdmin ? (
+            <Link href={`/settings/audit?entityType=Team&entityId=${team.id}`} className="text-sm text-sky-700 hover:underline dark:text-sky-400">
+              History
+            </Link>
+          ) : undefined
+        }
+      />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
           <Card>
@@ -86,11 +101,15 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
                       {m.user.name}
                       <span className="block text-xs text-zinc-500 dark:text-zinc-400">{m.user.email}</span>
                     </span>
-                    <Badge tone={m.role === "MAINTAINER" ? "info" : "neutral"}>{ROLE_LABEL[m.role]}</Badge>
+                    <span className="flex items-center gap-2">
+                      <Badge tone={m.role === "MAINTAINER" ? "info" : "neutral"}>{ROLE_LABEL[m.role]}</Badge>
+                      {isAdmin ? <RemoveMemberButton teamSlug={team.slug} userId={m.user.id} name={m.user.name} /> : null}
+                    </span>
                   </li>
                 ))}
               </ul>
             )}
+            {isAdmin ? <AddMemberForm teamSlug={team.slug} /> : null}
           </Card>
           {team.catalogEntities.length > 0 ? (
             <Card>

@@ -4,9 +4,9 @@ import { connection } from "next/server";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { Table } from "@/components/ui/table";
 import { findAuditEvents } from "@/lib/audit/server/find-audit-events";
+import { requireViewerWith } from "@/lib/auth/server/viewer";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -16,6 +16,7 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
+  await requireViewerWith("audit.read");
   const raw = await searchParams;
   const filters: TSearch = { action: first(raw.action), entityType: first(raw.entityType), entityId: first(raw.entityId), before: first(raw.before) };
   const before = filters.before && /^\d+$/.test(filters.before) ? Number(filters.before) : undefined;
@@ -24,10 +25,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const select = "rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
-        <Link href="/settings" className="hover:underline">Settings</Link>
-      </nav>
-      <PageHeader title="Audit log" description="Every change a person, a token or the system made: who, what, when, before and after, from where. Append-only." />
+      <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">Every change a person, a token or the system made: who, what, when, before and after, from where. Append-only.</p>
       <form action="/settings/audit" className="mb-6 flex flex-wrap items-end gap-3" aria-label="Filter the audit log">
         <label className="text-sm">
           <span className="mb-1 block text-xs text-zinc-600 dark:text-zinc-400">Action</span>

@@ -9,17 +9,32 @@ import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { getHomeOverview } from "@/lib/catalog/server/get-home-overview";
+import { requireViewer } from "@/lib/auth/server/viewer";
 
-export default function HomePage() {
+export default async function HomePage() {
+  const viewer = await requireViewer();
   return (
     <>
-      <PageHeader
-        title="Home"
-        description="Your organisation at a glance: teams, their services and what shipped last."
-      />
-      <p className="mb-6 rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100">
-        Sign-in is not set up yet, so this page shows every team rather than yours.
-      </p>
+      <PageHeader title="Home" description="Your teams first, then your organisation at a glance: teams, their services and what shipped last." />
+      <Card className="mb-6">
+        <CardTitle>My teams</CardTitle>
+        {viewer.memberships.length === 0 ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            You are not in a team yet. An admin adds people to teams on each team&apos;s page{viewer.orgRole === "ADMIN" ? " (you are one)" : ""}.
+          </p>
+        ) : (
+          <ul className="flex flex-wrap gap-2" aria-label="My teams">
+            {viewer.memberships.map((m) => (
+              <li key={m.slug}>
+                <Link href={`/teams/${m.slug}`} className="inline-flex items-center gap-2 rounded-lg border border-zinc-200 px-3 py-2 text-sm font-medium hover:border-sky-400 dark:border-zinc-800">
+                  {m.name}
+                  <span className="text-xs font-normal text-zinc-500 dark:text-zinc-400">{m.role.toLowerCase()}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
       <Suspense fallback={<PageSkeleton />}>
         <HomeOverview />
       </Suspense>

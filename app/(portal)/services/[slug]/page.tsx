@@ -8,6 +8,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { holdsEverywhere } from "@/lib/auth/permissions";
+import { requireViewer } from "@/lib/auth/server/viewer";
 import { Table } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getService } from "@/lib/catalog/server/get-service";
@@ -20,8 +22,10 @@ const SOURCE_LABEL = { AWS_TAG: "AWS tag", CATALOG_FILE: "catalog file", MANUAL:
 
 export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
+  const viewer = await requireViewer();
   const service = await getService({ slug: (await params).slug });
   if (!service) notFound();
+  const canAudit = holdsEverywhere(viewer, "audit.read");
   const now = new Date();
   return (
     <>
@@ -101,7 +105,19 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
                 <dd><ul>{service.links.map((l) => <li key={l.url}><a href={l.url} className="text-sky-700 hover:underline dark:text-sky-400">{l.title}</a></li>)}</ul></dd>
               </div>
             ) : null}
-            {service.catalogSource ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Defined in</dt><dd className="font-mono text-xs">{service.catalogSource}</dd></div> : null}
+            {service.catalogSource ? (
+              <div>
+                <dt className="text-xs text-zinc-500 dark:text-zinc-400">Defined in</dt>
+                <dd className="font-mono text-xs">{service.catalogSource}</dd>
+                {canAudit ? (
+                  <dd>
+                    <Link href={`/settings/audit?${new URLSearchParams({ entityType: "CatalogFile", entityId: service.catalogSource })}`} className="text-xs text-sky-700 hover:underline dark:text-sky-400">
+                      Import history
+                    </Link>
+                  </dd>
+                ) : null}
+              </div>
+            ) : null}
           </dl>
         </Card>
       </div>
