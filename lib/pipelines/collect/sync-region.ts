@@ -1,0 +1,204 @@
+/**
+ * CodePipeline sync for one account × region, and for every account × region.
+ * Reads AWS only; what to store comes back as plain data, and what is stored
+ * comes in as plain data (no database here).
+ */
+import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
+import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { listAllPipelines } from "@/lib/pipelines/collect/codepipeline";
+import { syncPipeline, type TExecutionSync, type TPipelineSync, type TSyncPipelineOptions } from "@/lib/pipelines/collect/sync-pipeline";
+import type { TStoredPipeline } from "@/lib/pipelines/collect/types";
+
+export const DEFAULT_PIPELINE_CONCURRENCY = 4;
+export const DEFAULT_REGION_CONCURRENCY = 4;
+
+type TTuning = Pick<TSyncPipelineOptions, "isDefinitionRefreshForced" | "maxFirstSyncExecutions" | "maxIncrementalExecutions">;
+
+export interface TSyncRegionOptions extends TTuning {
+  client: CodePipelineClient;
+  accountId: string;
+  region: string;
+  /** The stats the client counts into (see createAwsClientFactory); returned as they stand at the end. */
+  stats: TSyncStats;
+  /** Stored pipelines of this account × region, by pipeline name. */
+  stored?: ReadonlyMap<string, TStoredPipeline>;
+  /** Catalog portside.dev/prod-stage annotations, by pipeline name. */
+  prodStageAnnotations?: ReadonlyMap<string, string>;
+  /** Pipelines synced at the same time. */
+  concurrency?: number;
+}
+
+export interface TSyncRegionResult {
+  accountId: string;
+  region: string;
+  pipelines: Omit<TPipelineSync, "executions">[];
+  executions: (TExecutionSync & { pipelineName: string })[];
+  /** Pipelines whose sync failed; the others are complete. */
+  failures: { pipelineName: string; error: string }[];
+  /** Stored pipelines that no longer exist in AWS. */
+  removedPipelines: string[];
+  stats: TSyncStats;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; results in input order. `fn` must not reject. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/**
+ * Syncs every pipeline of one account × region. A pipeline that fails is
+ * recorded in `failures` and the others carry on; if ListPipelines itself
+ * fails (access denied, no network, a role that cannot be assumed) the region
+ * fails with an UPSTREAM AppError saying so.
+ */
+export async function syncRegion(options: TSyncRegionOptions): Promise<TSyncRegionResult> {
+  const { client, accountId, region, stats, stored = new Map<string, TStoredPipeline>() } = options;
+  let summaries;
+  try {
+    summaries = await listAllPipelines(client);
+  } catch (error) {
+    throw new AppError("UPSTREAM", `Could not list CodePipeline pipelines in account ${accountId}, region ${region}: ${describeAwsError(error)}`, {
+      cause: error,
+      details: { accountId, region, operation: "ListPipelines" },
+    });
+  }
+
+  const outcomes = await mapWithConcurrency(summaries, options.concurrency ?? DEFAULT_PIPELINE_CONCURRENCY, async (summary) => {
+    try {
+      const synced = await syncPipeline({
+        client,
+        accountId,
+        region,
+        name: summary.name,
+        version: summary.version,
+        stored: stored.get(summary.name),
+        prodStageAnnotation: options.prodStageAnnotations?.get(summary.name) ?? null,
+        isDefinitionRefreshForced: options.isDefinitionRefreshForced,
+        maxFirstSyncExecutions: options.maxFirstSyncExecutions,
+        maxIncrementalExecutions: options.maxIncrementalExecutions,
+      });
+      return { ok: true as const, synced };
+    } catch (error) {
+      // Deleted between ListPipelines and now: gone, not failed.
+      if (error instanceof Error && error.name === "PipelineNotFoundException") return { ok: false as const, pipelineName: summary.name, error: null };
+      log.warn({ err: error, accountId, region, pipeline: summary.name }, "CodePipeline sync of one pipeline failed");
+      return { ok: false as const, pipelineName: summary.name, error: describeAwsError(error) };
+    }
+  });
+
+  const listed = new Set(summaries.map((s) => s.name));
+  const result: TSyncRegionResult = { accountId, region, pipelines: [], executions: [], failures: [], removedPipelines: [], stats };
+  for (const outcome of outcomes) {
+    if (!outcome.ok) {
+      if (outcome.error === null) listed.delete(outcome.pipelineName);
+      else result.failures.push({ pipelineName: outcome.pipelineName, error: outcome.error });
+      continue;
+    }
+    const { executions, ...pipeline } = outcome.synced;
+    result.pipelines.push(pipeline);
+    for (const execution of executions) result.executions.push({ ...execution, pipelineName: pipeline.name });
+  }
+  result.removedPipelines = [...stored.keys()].filter((name) => !listed.has(name));
+  return result;
+}
+
+export interface TAwsAccountToSync extends TAwsAccountRef {
+  regions: readonly string[];
+}
+
+/** SyncRun.status. */
+export type TSyncStatus = "SUCCEEDED" | "PARTIAL" | "FAILED";
+
+export interface TRegionOutcome {
+  accountId: string;
+  region: string;
+  /** False when the region could not be synced at all. */
+  ok: boolean;
+  status: TSyncStatus;
+  /** Why the region failed, or which pipelines failed when PARTIAL. */
+  error?: string;
+  stats: TSyncStats;
+  durationMs: number;
+  result?: TSyncRegionResult;
+}
+
+export interface TSyncAllOptions extends TTuning {
+  /** Builds the client for an account × region, counting into `stats`. Defaults to the process-wide factory. */
+  createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => CodePipelineClient;
+  /** What is stored for an account × region. Defaults to nothing stored (a first sync). */
+  loadStored?: (target: { accountId: string; region: string }) => Promise<Pick<TSyncRegionOptions, "stored" | "prodStageAnnotations">>;
+  /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
+  onRegionSynced?: (result: TSyncRegionResult) => Promise<void>;
+  /** Account × region pairs synced at the same time. */
+  regionConcurrency?: number;
+  /** Pipelines synced at the same time within a region. */
+  pipelineConcurrency?: number;
+}
+
+const MAX_LISTED_FAILURES = 3;
+
+function partialMessage(result: TSyncRegionResult): string {
+  const listed = result.failures.slice(0, MAX_LISTED_FAILURES).map((f) => `${f.pipelineName}: ${f.error}`);
+  const more = result.failures.length > MAX_LISTED_FAILURES ? `; and ${result.failures.length - MAX_LISTED_FAILURES} more` : "";
+  const total = result.pipelines.length + result.failures.length;
+  return `${result.failures.length} of ${total} pipelines failed: ${listed.join("; ")}${more}`;
+}
+
+/**
+ * Syncs every account × region. One failing account or region never stops the
+ * others: each comes back with its own outcome, stats and duration, ready to
+ * be recorded as a SyncRun.
+ */
+export async function syncAll(accounts: readonly TAwsAccountToSync[], options: TSyncAllOptions = {}): Promise<TRegionOutcome[]> {
+  const createClient =
+    options.createClient ?? ((account, region, stats) => awsClients().create(CodePipelineClient, { account, region, stats }));
+  const targets = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
+
+  return mapWithConcurrency(targets, options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async ({ account, region }) => {
+    const { accountId } = account;
+    const stats = newSyncStats();
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const stored = (await options.loadStored?.({ accountId, region })) ?? {};
+      const result = await syncRegion({
+        client: createClient(account, region, stats),
+        accountId,
+        region,
+        stats,
+        ...stored,
+        concurrency: options.pipelineConcurrency,
+        isDefinitionRefreshForced: options.isDefinitionRefreshForced,
+        maxFirstSyncExecutions: options.maxFirstSyncExecutions,
+        maxIncrementalExecutions: options.maxIncrementalExecutions,
+      });
+      await options.onRegionSynced?.(result);
+      const isPartial = result.failures.length > 0;
+      return {
+        accountId,
+        region,
+        ok: true,
+        status: isPartial ? "PARTIAL" : "SUCCEEDED",
+        ...(isPartial ? { error: partialMessage(result) } : {}),
+        stats,
+        durationMs: elapsed(),
+        result,
+      } satisfies TRegionOutcome;
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : `CodePipeline sync of account ${accountId}, region ${region} failed: ${describeAwsError(error)}`;
+      log.warn({ err: error, accountId, region }, "CodePipeline sync of a region failed");
+      return { accountId, region, ok: false, status: "FAILED", error: message, stats, durationMs: elapsed() } satisfies TRegionOutcome;
+    }
+  });
+}
