@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZAwsAccountSchema, ZCatalogUrlSchema, ZCreateTokenSchema, ZSetMembershipSchema, ZSetOrgRoleSchema } from "@/lib/catalog/schemas";
 import { MAX_BATCH, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 
 const ERROR_BODY = {
@@ -22,10 +23,32 @@ function errorResponse(description: string) {
   return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
 }
 
+function jsonSchema(schema: z.ZodType) {
+  const result = z.toJSONSchema(schema, { io: "input", target: "draft-2020-12" });
+  delete (result as { $schema?: string }).$schema;
+  return result;
+}
+
+const jsonBody = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+
+/** Responses every authorized route can give (see lib/auth/server/with-auth.ts). */
+function authorized(success: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    ...success,
+    "400": errorResponse("The body is invalid; `details.issues` lists every problem with its path. Nothing was changed."),
+    "401": errorResponse("Not signed in and no API token."),
+    "403": errorResponse("Signed in, but the role does not allow this here; or a cross-site request with a session cookie."),
+    ...extra,
+  };
+}
+
+/** Changes made from the portal's pages authenticate with the session cookie; CSRF-checked by Origin. */
+const SESSION = [{ sessionCookie: [] }];
+
 /** The OpenAPI 3.1 description of the public API, built from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(baseUrl?: string) {
-  const deployment = z.toJSONSchema(ZDeploymentInputSchema, { io: "input", target: "draft-2020-12" });
-  delete (deployment as { $schema?: string }).$schema;
+  const deployment = jsonSchema(ZDeploymentInputSchema);
   return {
     openapi: "3.1.0",
     info: {
@@ -35,9 +58,22 @@ export function buildOpenApiDocument(baseUrl?: string) {
     },
     servers: baseUrl ? [{ url: baseUrl }] : [],
     components: {
-      securitySchemes: { bearerToken: { type: "http", scheme: "bearer", description: "A Portside API token (psk_…) with the scope the operation names." } },
+      securitySchemes: {
+        bearerToken: { type: "http", scheme: "bearer", description: "A Portside API token (psk_…) with the scope the operation names." },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "portside.session_token",
+          description: "The browser session from signing in (named __Secure-portside.session_token over HTTPS). Changes must carry an Origin header of the portal itself.",
+        },
+      },
       schemas: {
         Error: ERROR_BODY,
+        CreateToken: jsonSchema(ZCreateTokenSchema),
+        AwsAccount: jsonSchema(ZAwsAccountSchema),
+        SetOrgRole: jsonSchema(ZSetOrgRoleSchema),
+        SetMembership: jsonSchema(ZSetMembershipSchema),
+        CatalogUrl: jsonSchema(ZCatalogUrlSchema),
         DeploymentInput: deployment,
         DeploymentBatch: {
           type: "object",
@@ -94,6 +130,105 @@ export function buildOpenApiDocument(baseUrl?: string) {
             "422": errorResponse("A service is not in the catalog; `details.unknownServices` lists them. Nothing was stored."),
             "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
           },
+        },
+      },
+      "/api/tokens": {
+        post: {
+          operationId: "createToken",
+          summary: "Create an API token (admins; team maintainers for their teams)",
+          description: "The response carries the secret (`token`) once; only its hash is stored. Without `team`, an organisation-wide token (admins only).",
+          security: SESSION,
+          requestBody: jsonBody("CreateToken"),
+          responses: authorized({ "201": ok("Created: `{ id, name, prefix, scopes, teamId, expiresAt, token }`.") }),
+        },
+      },
+      "/api/tokens/{id}": {
+        delete: {
+          operationId: "revokeToken",
+          summary: "Revoke an API token; its next use gets 401",
+          security: SESSION,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          responses: authorized({ "200": ok("`{ id, name, wasRevoked }`; revoking twice is a no-op.") }, { "404": errorResponse("No such token (told only to those who may see every token; others get 403).") }),
+        },
+      },
+      "/api/catalog/import": {
+        post: {
+          operationId: "importCatalog",
+          summary: "Import a Backstage catalog-info.yaml (admins)",
+          description:
+            "All or nothing; importing the same file again changes nothing. Send the file as multipart/form-data (field `file`), the YAML itself (application/yaml), or `{url}` to fetch it from an allowed repository host. " +
+            "A file with problems gets 400 with `details.problems[]` giving each problem's line.",
+          security: SESSION,
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" } }, required: ["file"] } },
+              "application/yaml": { schema: { type: "string" } },
+              "application/json": { schema: { $ref: "#/components/schemas/CatalogUrl" } },
+            },
+          },
+          responses: authorized(
+            { "200": ok("What changed: counts of teams, services and entities created, updated and unchanged, and mappings added and removed.") },
+            { "413": errorResponse("The file is over 1 MiB."), "502": errorResponse("The URL could not be fetched.") },
+          ),
+        },
+      },
+      "/api/aws-accounts": {
+        post: {
+          operationId: "createAwsAccount",
+          summary: "Register an AWS account to collect from (admins)",
+          security: SESSION,
+          requestBody: jsonBody("AwsAccount"),
+          responses: authorized({ "201": ok("The account; the external id is never returned, only whether it is set.") }, { "409": errorResponse("The account is already registered.") }),
+        },
+      },
+      "/api/aws-accounts/{id}": {
+        put: {
+          operationId: "updateAwsAccount",
+          summary: "Change an account (admins); an absent externalId keeps the stored one",
+          security: SESSION,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          requestBody: jsonBody("AwsAccount"),
+          responses: authorized({ "200": ok("The account.") }, { "404": errorResponse("No such account."), "409": errorResponse("Another account has that id.") }),
+        },
+        delete: {
+          operationId: "deleteAwsAccount",
+          summary: "Remove an account and everything collected from it (admins)",
+          security: SESSION,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          responses: authorized({ "200": ok("`{ id, accountId, deleted: true }`.") }, { "404": errorResponse("No such account.") }),
+        },
+      },
+      "/api/users/{id}": {
+        patch: {
+          operationId: "setOrgRole",
+          summary: "Change someone's organisation role (admins)",
+          security: SESSION,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          requestBody: jsonBody("SetOrgRole"),
+          responses: authorized({ "200": ok("`{ id, email, orgRole, changed }`.") }, { "404": errorResponse("No such user."), "409": errorResponse("That would leave no admin.") }),
+        },
+      },
+      "/api/teams/{slug}/members": {
+        put: {
+          operationId: "setMembership",
+          summary: "Add someone to a team by email, or change their role in it (admins)",
+          security: SESSION,
+          parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: jsonBody("SetMembership"),
+          responses: authorized({ "200": ok("`{ user, role, changed }`.") }, { "404": errorResponse("No such team.") }),
+        },
+      },
+      "/api/teams/{slug}/members/{userId}": {
+        delete: {
+          operationId: "removeMembership",
+          summary: "Take someone out of a team (admins)",
+          security: SESSION,
+          parameters: [
+            { name: "slug", in: "path", required: true, schema: { type: "string" } },
+            { name: "userId", in: "path", required: true, schema: { type: "integer" } },
+          ],
+          responses: authorized({ "200": ok("`{ removed: true }`.") }, { "404": errorResponse("No such team or member.") }),
         },
       },
       "/api/health": {

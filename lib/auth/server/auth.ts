@@ -100,7 +100,13 @@ export function createAuth(config: TEnv) {
                       [profile.given_name, profile.family_name].filter((part) => typeof part === "string" && part).join(" ") ||
                       (typeof profile.preferred_username === "string" && profile.preferred_username) ||
                       String(profile.email ?? ""),
-                    email: typeof profile.email === "string" ? profile.email.toLowerCase() : undefined,
+                    // Entra ID sends `email` only when the user has a mailbox; its UPN is the sign-in address.
+                    email: (typeof profile.email === "string" && profile.email
+                      ? profile.email
+                      : typeof profile.preferred_username === "string" && profile.preferred_username.includes("@")
+                        ? profile.preferred_username
+                        : undefined
+                    )?.toLowerCase(),
                   }),
                 },
               ],
