@@ -19,6 +19,11 @@ if (!executablePath) {
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// The dev sign-in exists only outside production, so its test runs against `next dev`.
+const devPort = port + 1;
+const devBaseURL = `http://127.0.0.1:${devPort}`;
+const oidcPort = port + 99;
+const E2E_OIDC_ISSUER = `http://127.0.0.1:${oidcPort}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -36,14 +41,61 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    // A production build, as users run it; started through node so that stopping it stops the server.
-    command: `node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
-    url: `${baseURL}/api/ready`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  projects: [
+    // Signs in once through SSO (against the test identity provider) and keeps the session for the rest.
+    { name: "setup", testMatch: /auth\.setup\.ts/, use: { ...devices["Desktop Chrome"] } },
+    {
+      name: "chromium",
+      dependencies: ["setup"],
+      testIgnore: [/dev-sign-in\.spec\.ts/],
+      use: { ...devices["Desktop Chrome"], storageState: "e2e/.auth/admin.json" },
+    },
+    {
+      // After the rest, so that compiling pages on demand does not slow the other tests down; compiling is also why it waits longer.
+      name: "dev-server",
+      dependencies: ["chromium"],
+      testMatch: /dev-sign-in\.spec\.ts/,
+      expect: { timeout: 60_000 },
+      use: { ...devices["Desktop Chrome"], baseURL: devBaseURL },
+    },
+  ],
+  // Started one after the other, in this order.
+  webServer: [
+    {
+      // A real OpenID Connect provider (oauth2-mock-server) for single sign-on.
+      command: `node node_modules/tsx/dist/cli.mjs e2e/oidc-provider.ts ${oidcPort}`,
+      url: `${E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // A production build, as users run it; started through node so that stopping it stops the server.
+      command: `node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+      url: `${baseURL}/api/ready`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        PORTSIDE_BASE_URL: baseURL,
+        PORTSIDE_AUTH_SECRET: "e2e-only-secret-that-is-long-enough-0123456789",
+        PORTSIDE_OIDC_ISSUER: E2E_OIDC_ISSUER,
+        PORTSIDE_OIDC_CLIENT_ID: "portside-test",
+        PORTSIDE_OIDC_CLIENT_SECRET: "portside-test-secret",
+        PORTSIDE_OIDC_NAME: "Test IdP",
+      },
+    },
+    {
+      // Development mode with the dev sign-in (after the build above: it writes .next/dev).
+      command: `node node_modules/next/dist/bin/next dev -p ${devPort} -H 127.0.0.1`,
+      url: `${devBaseURL}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { PORTSIDE_DEV_SIGN_IN: "1", PORTSIDE_BASE_URL: devBaseURL },
+    },
+  ],
 });

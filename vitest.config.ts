@@ -25,7 +25,8 @@ export default defineConfig({
           name: "integration",
           include: ["{lib,app,scripts}/**/*.integration.test.ts"],
           // The dev sign-in is how tests get a session (NODE_ENV is "test" here).
-          env: { PORTSIDE_DEV_SIGN_IN: "1" },
+          // 127.0.0.1: catalog files fetched by URL come from a local server in tests.
+          env: { PORTSIDE_DEV_SIGN_IN: "1", PORTSIDE_CATALOG_URL_HOSTS: "github.com,raw.githubusercontent.com,127.0.0.1" },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,0 +1,18 @@
+import { env } from "@/lib/env";
+
+/**
+ * Refuses to run a misconfigured portal: a bad environment stops the server
+ * at start instead of failing on some later request. Above all, a production
+ * server with PORTSIDE_DEV_SIGN_IN set (anyone could sign in as anyone) exits.
+ */
+export function checkStartup(): void {
+  try {
+    const config = env();
+    if (config.NODE_ENV === "production" && !config.PORTSIDE_AUTH_SECRET) {
+      throw new Error("PORTSIDE_AUTH_SECRET is not set: production needs a secret of 32+ characters to sign sessions (openssl rand -base64 32).");
+    }
+  } catch (error) {
+    console.error(`[portside] refusing to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
