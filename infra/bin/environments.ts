@@ -53,6 +53,7 @@ export const ENVIRONMENTS: Record<EnvName, Omit<PortsideConfig, 'portal'> & { po
       ecsCpuTargetPercent: 60,
       logLevel: 'debug',
       memberExternalId: 'portside-dev-7f3c',
+      // oidc: { issuer, clientId, clientSecretName | clientSecretArn, ... } as in prod below.
     },
     events: { ...common.events, memberAccounts: [{ accountId: '333333333333' }] },
     tags: { Project: 'portside', Environment: 'dev' },
@@ -87,6 +88,14 @@ export const ENVIRONMENTS: Record<EnvName, Omit<PortsideConfig, 'portal'> & { po
       logLevel: 'info',
       memberExternalId: 'portside-prod-9d41',
       // Set once DNS is in place, e.g. customDomain: { domainName: 'portal.example.com' }
+      // Single sign-on (README "Single sign-on (OIDC)"); the client secret stays in Secrets Manager:
+      // oidc: {
+      //   issuer: 'https://login.example.com/oauth2/default',
+      //   clientId: '0oa1b2c3d4e5f6g7h8i9',
+      //   clientSecretName: 'portside-prod/oidc', // or clientSecretArn: 'arn:aws:secretsmanager:…:secret:…-AbCdEf'
+      //   clientSecretJsonKey: 'clientSecret', // omit when the secret value is the client secret itself
+      //   name: 'Okta',
+      // },
     },
     events: { ...common.events, memberAccounts: [{ accountId: '444444444444' }] },
     tags: { Project: 'portside', Environment: 'prod' },

@@ -62,6 +62,41 @@ export interface CustomDomainConfig {
   readonly domainName: string;
 }
 
+/**
+ * OpenID Connect single sign-on (optional). Everything here except the client
+ * secret becomes a plain environment variable of the portal
+ * (`PORTSIDE_OIDC_*`). The client secret never appears in config: the operator
+ * creates a Secrets Manager secret and gives its complete ARN or its name.
+ */
+export interface OidcConfig {
+  /** Issuer URL (https), exactly as the IdP's `iss` claim: PORTSIDE_OIDC_ISSUER. */
+  readonly issuer: string;
+  /** OAuth client id (not a secret): PORTSIDE_OIDC_CLIENT_ID. */
+  readonly clientId: string;
+  /**
+   * Complete ARN of an existing secret with the client secret, including the
+   * 6-character suffix (`aws secretsmanager describe-secret --query ARN`).
+   * Give this or `clientSecretName`.
+   */
+  readonly clientSecretArn?: string;
+  /** Name of an existing secret in the portal account and region (resolved to its ARN at deploy time). */
+  readonly clientSecretName?: string;
+  /** Key of the client secret when the secret value is JSON; omit when the value is the client secret itself. */
+  readonly clientSecretJsonKey?: string;
+  /** Space-separated scopes: PORTSIDE_OIDC_SCOPES (the portal defaults to "openid email profile"). */
+  readonly scopes?: string;
+  /** Label of the sign-in button: PORTSIDE_OIDC_NAME. */
+  readonly name?: string;
+  /** Explicit endpoints, only for IdPs whose discovery document is elsewhere or missing. */
+  readonly discoveryUrl?: string;
+  readonly authorizationUrl?: string;
+  readonly tokenUrl?: string;
+  readonly userInfoUrl?: string;
+}
+
+/** Path of the OIDC redirect URI under the portal's base URL (better-auth provider id `sso`). */
+export const OIDC_CALLBACK_PATH = '/api/auth/callback/sso';
+
 export interface PortalConfig {
   readonly target: PortalTarget;
   /** Container port the Next.js standalone server listens on. */
@@ -90,6 +125,8 @@ export interface PortalConfig {
   readonly customDomain?: CustomDomainConfig;
   /** Health check path (the app answers 200 as soon as the process is up). */
   readonly healthCheckPath: string;
+  /** Single sign-on; without it nobody can sign in to the deployed portal (the dev sign-in is never deployed). */
+  readonly oidc?: OidcConfig;
 }
 
 export interface MemberAccountConfig {
@@ -153,8 +190,57 @@ export function validateConfig(config: PortsideConfig): PortsideConfig {
   if (config.portal.baseUrl && !config.portal.baseUrl.startsWith('https://')) errors.push('portal.baseUrl must start with https://');
   if (config.portal.baseUrl?.endsWith('/')) errors.push('portal.baseUrl must not end with /');
   if (!/^[\w+=,.@-]{1,64}$/.test(config.portal.memberRoleName)) errors.push('portal.memberRoleName is not a valid IAM role name');
+  if (config.portal.oidc) errors.push(...validateOidc(config.portal.oidc));
   if (errors.length > 0) {
     throw new Error(`Invalid Portside configuration for "${config.envName}":\n  - ${errors.join('\n  - ')}`);
   }
   return config;
+}
+
+const isHttpsUrl = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+/** Complete Secrets Manager ARN: `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 chars>`. */
+const SECRET_COMPLETE_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+/** Secrets Manager secret names: 1-512 of letters, digits and /_+=.@- */
+const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+
+function validateOidc(oidc: OidcConfig): string[] {
+  const errors: string[] = [];
+  const p = 'portal.oidc';
+  if (!oidc.issuer) errors.push(`${p}.issuer is required (the https URL of your OpenID provider)`);
+  else if (!isHttpsUrl(oidc.issuer)) errors.push(`${p}.issuer "${oidc.issuer}" must be an https:// URL`);
+  if (!oidc.clientId?.trim()) errors.push(`${p}.clientId is required with ${p}.issuer`);
+  if (oidc.clientSecretArn && oidc.clientSecretName) {
+    errors.push(`${p}: give either clientSecretArn or clientSecretName, not both`);
+  } else if (!oidc.clientSecretArn && !oidc.clientSecretName) {
+    errors.push(
+      `${p}.clientSecretArn or ${p}.clientSecretName is required with ${p}.issuer (an existing Secrets Manager secret with the client secret; never the secret value itself)`,
+    );
+  }
+  if (oidc.clientSecretArn && !SECRET_COMPLETE_ARN.test(oidc.clientSecretArn)) {
+    errors.push(
+      `${p}.clientSecretArn "${oidc.clientSecretArn}" is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf; App Runner needs the 6-character suffix: aws secretsmanager describe-secret --secret-id <name> --query ARN)`,
+    );
+  }
+  if (oidc.clientSecretName !== undefined) {
+    if (oidc.clientSecretName.startsWith('arn:')) errors.push(`${p}.clientSecretName is an ARN: put it in ${p}.clientSecretArn`);
+    else if (!SECRET_NAME.test(oidc.clientSecretName)) errors.push(`${p}.clientSecretName "${oidc.clientSecretName}" is not a valid secret name`);
+  }
+  if (oidc.clientSecretJsonKey !== undefined && !/^[^:\s]+$/.test(oidc.clientSecretJsonKey)) {
+    errors.push(`${p}.clientSecretJsonKey must be a non-empty JSON key without ":" or spaces`);
+  }
+  if (oidc.scopes !== undefined && !oidc.scopes.trim()) errors.push(`${p}.scopes must not be empty (omit it for "openid email profile")`);
+  if (oidc.name !== undefined && !oidc.name.trim()) errors.push(`${p}.name must not be empty (omit it for the default label)`);
+  for (const key of ['discoveryUrl', 'authorizationUrl', 'tokenUrl', 'userInfoUrl'] as const) {
+    const value = oidc[key];
+    if (value !== undefined && !isHttpsUrl(value)) errors.push(`${p}.${key} "${value}" must be an https:// URL`);
+  }
+  return errors;
 }

@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
 
 /** One cdk-nag rule acknowledged on a construct (and everything below it). */
@@ -27,6 +28,32 @@ export function acknowledge(scope: IConstruct, rules: NagAcknowledgement[]): voi
     // (an id without a namespace would be taken for an annotation id).
     for (const id of ids) Validations.of(scope).acknowledge({ id: `${packOf(rule.id)}::${id}`, reason: rule.reason });
   }
+}
+
+const acknowledgedProviders = new WeakSet<IConstruct>();
+
+/**
+ * The Lambda behind every `AwsCustomResource` of a stack is one singleton that
+ * aws-cdk-lib creates and configures; acknowledge its findings once per stack
+ * (call after creating an `AwsCustomResource`, which is the fallback scope).
+ */
+export function acknowledgeAwsCustomResourceProvider(customResource: cr.AwsCustomResource): void {
+  const stack = Stack.of(customResource);
+  const provider = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  const scope = provider ?? customResource;
+  if (acknowledgedProviders.has(scope)) return;
+  acknowledgedProviders.add(scope);
+  acknowledge(scope, [
+    {
+      id: 'AwsSolutions-IAM4',
+      reason: 'CDK AwsCustomResource provider uses AWSLambdaBasicExecutionRole for its own CloudWatch Logs only.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason: 'Runtime of the CDK-managed AwsCustomResource provider function is chosen by aws-cdk-lib.',
+    },
+  ]);
 }
 
 /**

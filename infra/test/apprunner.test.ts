@@ -11,11 +11,13 @@ import {
   actionsOf,
   acknowledgements,
   allStatements,
+  appRunnerEnv,
   configFor,
   dockerImageAssets,
   flat,
   onlyLogicalId,
   roleStatements,
+  secretReaders,
   synthesize,
 } from './helpers';
 import { ALLOWED_WRITES, PORTAL_ROLE_ACTIONS, READ_ACTION } from './policy-rules';
@@ -121,15 +123,14 @@ describe('App Runner service', () => {
     const service = Object.values(portal.findResources('AWS::AppRunner::Service'))[0] as any;
     const cfg = service.Properties.SourceConfiguration.ImageRepository.ImageConfiguration;
     const secrets = Object.fromEntries(cfg.RuntimeEnvironmentSecrets.map((e: any) => [e.Name, flat(e.Value)]));
-    assert.deepEqual(Object.keys(secrets).sort(), [
-      'AUTH_SECRET', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ISSUER', 'PGPASSWORD', 'PGUSER', 'PORTSIDE_API_TOKEN',
-    ]);
+    // No OIDC in the dev config: no client secret and no PORTSIDE_OIDC_* at all.
+    assert.deepEqual(Object.keys(secrets).sort(), ['PGPASSWORD', 'PGUSER', 'PORTSIDE_API_TOKEN', 'PORTSIDE_AUTH_SECRET']);
     assert.match(secrets.PGPASSWORD, /Portside-dev-Database.*:password::/);
     assert.match(secrets.PGUSER, /Portside-dev-Database.*:username::/);
-    assert.match(secrets.AUTH_SECRET, /AppSecret.*:AUTH_SECRET::/);
+    assert.match(secrets.PORTSIDE_AUTH_SECRET, /AuthSecret.*:secret::/);
     assert.match(secrets.PORTSIDE_API_TOKEN, /ApiTokenSecret.*:token::/);
     const plain = Object.fromEntries(cfg.RuntimeEnvironmentVariables.map((e: any) => [e.Name, e.Value]));
-    for (const name of Object.keys(plain)) assert.doesNotMatch(name, /PASSWORD|SECRET|TOKEN|DATABASE_URL/);
+    for (const name of Object.keys(plain)) assert.doesNotMatch(name, /PASSWORD|SECRET|TOKEN|DATABASE_URL|OIDC/);
     assert.equal(plain.PGDATABASE, 'portside');
     assert.equal(plain.PGPORT, '5432');
     assert.match(flat(plain.PGHOST), /Portside-dev-Database/);
@@ -142,9 +143,37 @@ describe('App Runner service', () => {
     const roleId = 'RuntimeRoleFD8790A4';
     const reads = roleStatements(portal, roleId).filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'));
     const resources = flat(reads.map((r) => r.Resource));
-    assert.match(resources, /AppSecret/);
+    assert.match(resources, /AuthSecret/);
     assert.match(resources, /ApiTokenSecret/);
     assert.match(resources, /Portside-dev-Database/);
+    assert.doesNotMatch(resources, /AppSecret/);
+  });
+
+  it('generates PORTSIDE_AUTH_SECRET and lets only the instance role read it', () => {
+    portal.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'portside-dev/auth',
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'secret', SecretStringTemplate: '{}', ExcludePunctuation: true, IncludeSpace: false }),
+    });
+    const [auth] = Object.values(portal.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'portside-dev/auth' } })) as any[];
+    assert.ok(auth.Properties.GenerateSecretString.PasswordLength >= 48);
+    assert.equal(auth.Properties.SecretString, undefined, 'never a literal value in the template');
+    assert.deepEqual(secretReaders(portal, /AuthSecret/), ['RuntimeRoleFD8790A4']);
+    // Rotation is the operator's (README), acknowledged with its own reason.
+    const ack = acknowledgements(s.stacks.portal).find((a) => a.path.endsWith('/AuthSecret') && a.id.includes('SMG4'));
+    assert.match(ack?.reason ?? '', /signs everyone out/);
+  });
+
+  it('has no OIDC callback output without a base URL, and no OIDC lookup', () => {
+    assert.equal(portal.toJSON().Outputs.OidcCallbackUrl, undefined);
+    assert.ok(portal.toJSON().Outputs.AuthSecretArn);
+    portal.resourceCountIs('Custom::AWS', 0);
+  });
+
+  it('never sets PORTSIDE_DEV_SIGN_IN, in any stack', () => {
+    const { plain, secrets } = appRunnerEnv(portal);
+    assert.ok(!('PORTSIDE_DEV_SIGN_IN' in plain) && !('PORTSIDE_DEV_SIGN_IN' in secrets));
+    const stacks = [s.stacks.network, s.stacks.database, s.stacks.portal, s.stacks.events, ...s.stacks.members];
+    for (const stack of stacks) assert.doesNotMatch(JSON.stringify(s.template(stack).toJSON()), /DEV_SIGN_IN/, stack.stackName);
   });
 });
 

@@ -9,7 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ENVIRONMENTS, resolveConfig } from '../bin/environments';
-import { PortsideConfig, validateConfig } from '../lib/config';
+import { OidcConfig, PortsideConfig, validateConfig } from '../lib/config';
 import { NetworkStack } from '../lib/stacks/network-stack';
 import { CDK_CONTEXT, FIXTURE_IMAGE_DIR, flat, synthesize, withReport } from './helpers';
 
@@ -41,6 +41,60 @@ describe('configuration', () => {
     assert.throws(bad({ database: { ...base.database, backupRetentionDays: 0 } }), /automated backups/);
     assert.throws(bad({ portal: { ...base.portal, baseUrl: 'http://portal.example.com' } }), /must start with https/);
     assert.throws(bad({ portal: { ...base.portal, minInstances: 3, maxInstances: 2 } }), /minInstances/);
+  });
+
+  it('accepts an OIDC configuration with the client secret by ARN or by name', () => {
+    const base = resolveConfig('dev', 'apprunner');
+    const oidc = { issuer: 'https://login.example.com', clientId: 'portside' };
+    const withOidc = (o: OidcConfig) => validateConfig({ ...base, portal: { ...base.portal, oidc: o } });
+    assert.doesNotThrow(() => withOidc({ ...oidc, clientSecretName: 'portside-dev/oidc' }));
+    assert.doesNotThrow(() =>
+      withOidc({
+        ...oidc,
+        clientSecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:portside-dev/oidc-AbC123',
+        clientSecretJsonKey: 'clientSecret',
+        scopes: 'openid email',
+        name: 'Okta',
+        tokenUrl: 'https://login.example.com/token',
+      }),
+    );
+    // No environment ships with OIDC placeholders: SSO is opt-in.
+    for (const env of Object.values(ENVIRONMENTS)) assert.equal(env.portal.oidc, undefined);
+  });
+
+  it('rejects incomplete or unsafe OIDC settings with messages that name the field', () => {
+    const base = resolveConfig('dev', 'apprunner');
+    const ok: OidcConfig = { issuer: 'https://login.example.com', clientId: 'portside', clientSecretName: 'portside-dev/oidc' };
+    const bad = (patch: Partial<OidcConfig>) => () => validateConfig({ ...base, portal: { ...base.portal, oidc: { ...ok, ...patch } } });
+    assert.throws(bad({ issuer: 'http://login.example.com' }), /portal\.oidc\.issuer "http:\/\/login\.example\.com" must be an https:\/\/ URL/);
+    assert.throws(bad({ issuer: 'login.example.com' }), /portal\.oidc\.issuer .* must be an https:\/\/ URL/);
+    assert.throws(bad({ issuer: '' }), /portal\.oidc\.issuer is required/);
+    assert.throws(bad({ clientId: '' }), /portal\.oidc\.clientId is required with portal\.oidc\.issuer/);
+    assert.throws(
+      bad({ clientSecretName: undefined }),
+      /portal\.oidc\.clientSecretArn or portal\.oidc\.clientSecretName is required with portal\.oidc\.issuer/,
+    );
+    assert.throws(
+      bad({ clientSecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:x-AbC123' }),
+      /either clientSecretArn or clientSecretName, not both/,
+    );
+    // A partial ARN (no 6-character suffix) would not work on App Runner.
+    assert.throws(
+      bad({ clientSecretName: undefined, clientSecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:portside-dev/oidc' }),
+      /portal\.oidc\.clientSecretArn .* is not a complete Secrets Manager secret ARN/,
+    );
+    assert.throws(bad({ clientSecretName: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:x-AbC123' }), /is an ARN: put it in portal\.oidc\.clientSecretArn/);
+    assert.throws(bad({ clientSecretName: 'has spaces' }), /clientSecretName "has spaces" is not a valid secret name/);
+    assert.throws(bad({ clientSecretJsonKey: 'a:b' }), /clientSecretJsonKey must be a non-empty JSON key/);
+    assert.throws(bad({ tokenUrl: 'http://login.example.com/token' }), /portal\.oidc\.tokenUrl .* must be an https:\/\/ URL/);
+    assert.throws(bad({ scopes: ' ' }), /portal\.oidc\.scopes must not be empty/);
+    // Every problem is reported at once, under the environment's name.
+    assert.throws(bad({ issuer: 'http://x', clientId: '' }), (e: Error) => {
+      assert.match(e.message, /^Invalid Portside configuration for "dev":/);
+      assert.match(e.message, /issuer/);
+      assert.match(e.message, /clientId/);
+      return true;
+    });
   });
 
   it('every environment uses the same AZs as the cdk.json context (offline synth)', () => {

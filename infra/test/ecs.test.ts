@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FIXTURE_IMAGE_DIR, Synthesized, actionsOf, allStatements, configFor, dockerImageAssets, flat, roleStatements, synthesize } from './helpers';
+import { FIXTURE_IMAGE_DIR, Synthesized, actionsOf, allStatements, configFor, dockerImageAssets, ecsEnv, flat, roleStatements, secretReaders, synthesize } from './helpers';
 import { ALLOWED_WRITES, PORTAL_ROLE_ACTIONS, READ_ACTION } from './policy-rules';
 
 let ecs: Synthesized;
@@ -81,6 +81,26 @@ describe('ECS target', () => {
     const execActions = roleStatements(portal, execRoleId).flatMap(actionsOf);
     assert.ok(execActions.includes('secretsmanager:GetSecretValue'));
     assert.ok(execActions.includes('ecr:BatchGetImage'));
+  });
+
+  it('injects the generated PORTSIDE_AUTH_SECRET, readable by the execution role only', () => {
+    const { plain, secrets } = ecsEnv(portal);
+    assert.match(secrets.PORTSIDE_AUTH_SECRET, /AuthSecret.*:secret::/);
+    assert.ok(!('PORTSIDE_AUTH_SECRET' in plain));
+    const execRoleId = service.Properties.ExecutionRoleArn['Fn::GetAtt'][0];
+    assert.deepEqual(secretReaders(portal, /AuthSecret/), [execRoleId]);
+  });
+
+  it('without OIDC config: no PORTSIDE_OIDC_* variables and no client secret', () => {
+    const { plain, secrets } = ecsEnv(portal);
+    assert.deepEqual([...Object.keys(plain), ...Object.keys(secrets)].filter((n) => n.includes('OIDC')), []);
+  });
+
+  it('never sets PORTSIDE_DEV_SIGN_IN, in any stack', () => {
+    const { plain, secrets } = ecsEnv(portal);
+    assert.ok(!('PORTSIDE_DEV_SIGN_IN' in plain) && !('PORTSIDE_DEV_SIGN_IN' in secrets));
+    const stacks = [ecs.stacks.network, ecs.stacks.database, ecs.stacks.portal, ecs.stacks.events, ...ecs.stacks.members];
+    for (const stack of stacks) assert.doesNotMatch(JSON.stringify(ecs.template(stack).toJSON()), /DEV_SIGN_IN/, stack.stackName);
   });
 
   it('keeps tasks in the portal security group, which admits only the VPC on the app port', () => {

@@ -106,6 +106,53 @@ export function roleStatements(template: Template, roleLogicalId: string): IamSt
   return out;
 }
 
+/**
+ * Roles (logical ids) whose policies allow secretsmanager:GetSecretValue on a
+ * resource matching `resource` (tested against the flattened CloudFormation
+ * value), plus `resource-policy:<id>` for any secret resource policy that does.
+ */
+export function secretReaders(template: Template, resource: RegExp): string[] {
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: any }>;
+  const readers = new Set<string>();
+  const matches = (s: IamStatement) =>
+    s.Effect === 'Allow' &&
+    actionsOf(s).some((a) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:*' || a === '*') &&
+    asArray(s.Resource as unknown).some((r) => resource.test(flat(r)) || r === '*');
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
+      if (!asArray(r.Properties?.PolicyDocument?.Statement).some((st) => matches(st as IamStatement))) continue;
+      for (const role of asArray(r.Properties?.Roles) as any[]) readers.add(role?.Ref ?? flat(role));
+    }
+    if (r.Type === 'AWS::IAM::Role') {
+      for (const p of asArray(r.Properties?.Policies) as any[]) {
+        if (asArray(p.PolicyDocument?.Statement).some((st) => matches(st as IamStatement))) readers.add(id);
+      }
+    }
+    if (r.Type === 'AWS::SecretsManager::ResourcePolicy') readers.add(`resource-policy:${id}`);
+  }
+  return [...readers].sort();
+}
+
+/** Name -> flattened value of the App Runner service's plain variables and secrets. */
+export function appRunnerEnv(template: Template): { plain: Record<string, string>; secrets: Record<string, string> } {
+  const service = Object.values(template.findResources('AWS::AppRunner::Service'))[0] as any;
+  const cfg = service.Properties.SourceConfiguration.ImageRepository.ImageConfiguration;
+  return {
+    plain: Object.fromEntries(asArray(cfg.RuntimeEnvironmentVariables as any[]).map((e: any) => [e.Name, typeof e.Value === 'string' ? e.Value : flat(e.Value)])),
+    secrets: Object.fromEntries(asArray(cfg.RuntimeEnvironmentSecrets as any[]).map((e: any) => [e.Name, flat(e.Value)])),
+  };
+}
+
+/** The same for the ECS Express Mode service's container. */
+export function ecsEnv(template: Template): { plain: Record<string, string>; secrets: Record<string, string> } {
+  const service = Object.values(template.findResources('AWS::ECS::ExpressGatewayService'))[0] as any;
+  const c = service.Properties.PrimaryContainer;
+  return {
+    plain: Object.fromEntries(asArray(c.Environment as any[]).map((e: any) => [e.Name, typeof e.Value === 'string' ? e.Value : flat(e.Value)])),
+    secrets: Object.fromEntries(asArray(c.Secrets as any[]).map((e: any) => [e.Name, flat(e.ValueFrom)])),
+  };
+}
+
 /** Logical id of the single resource of `type` in the template. */
 export function onlyLogicalId(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));

@@ -1,12 +1,12 @@
-import { Annotations, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Tags } from 'aws-cdk-lib';
 import * as apprunner from 'aws-cdk-lib/aws-apprunner';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { acknowledge } from '../nag';
+import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../nag';
 import { Construct } from 'constructs';
-import { PortalRuntimeSpec, referencedSecrets, secretKeyReference } from './portal-runtime';
+import { PortalRuntimeSpec, assertNoForbiddenEnv, referencedSecrets, secretKeyReference } from './portal-runtime';
 
 export interface AppRunnerPortalProps {
   readonly serviceName: string;
@@ -37,6 +37,7 @@ export class AppRunnerPortal extends Construct {
   constructor(scope: Construct, id: string, props: AppRunnerPortalProps) {
     super(scope, id);
     const { spec } = props;
+    assertNoForbiddenEnv(spec);
 
     // Role App Runner uses to pull the image (not the application's role).
     const accessRole = new iam.Role(this, 'AccessRole', {
@@ -159,18 +160,7 @@ export class AppRunnerPortal extends Construct {
       `Custom domain ${domainName}: run "aws apprunner describe-custom-domains --service-arn <arn>" after deploy and add the listed DNS records.`,
     );
     // The provider function is a stack-level singleton created by AwsCustomResource.
-    const provider = Stack.of(this).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-    acknowledge(provider ?? association, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason: 'CDK AwsCustomResource provider uses AWSLambdaBasicExecutionRole for its own CloudWatch Logs only.',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason: 'Runtime of the CDK-managed AwsCustomResource provider function is chosen by aws-cdk-lib.',
-      },
-    ]);
+    acknowledgeAwsCustomResourceProvider(association);
     Tags.of(association).add('Component', 'custom-domain');
   }
 }

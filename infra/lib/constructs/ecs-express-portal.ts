@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { acknowledge } from '../nag';
 import { Construct } from 'constructs';
-import { PortalRuntimeSpec, referencedSecrets, secretKeyReference } from './portal-runtime';
+import { PortalRuntimeSpec, assertNoForbiddenEnv, referencedSecrets, secretKeyReference } from './portal-runtime';
 
 export interface EcsExpressPortalProps {
   readonly serviceName: string;
@@ -44,6 +44,7 @@ export class EcsExpressPortal extends Construct {
   constructor(scope: Construct, id: string, props: EcsExpressPortalProps) {
     super(scope, id);
     const { spec } = props;
+    assertNoForbiddenEnv(spec);
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,

@@ -1,10 +1,11 @@
-import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { acknowledge, wildcardResourceFindings } from '../nag';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { acknowledge, acknowledgeAwsCustomResourceProvider, wildcardResourceFindings } from '../nag';
 import { Construct } from 'constructs';
-import { PortsideConfig, namePrefix, portalRoleName } from '../config';
+import { OIDC_CALLBACK_PATH, OidcConfig, PortsideConfig, namePrefix, portalRoleName } from '../config';
 import { AppRunnerPortal } from '../constructs/apprunner-portal';
 import { EcsExpressPortal } from '../constructs/ecs-express-portal';
 import { portalRuntimeStatements } from '../constructs/portal-permissions';
@@ -35,7 +36,10 @@ export class PortalStack extends Stack {
   public readonly portalUrl: string;
   public readonly runtimeRole: iam.Role;
   public readonly apiTokenSecret: secretsmanager.Secret;
-  public readonly appSecret: secretsmanager.Secret;
+  /** Generated PORTSIDE_AUTH_SECRET (key `secret`). */
+  public readonly authSecret: secretsmanager.Secret;
+  /** The operator's existing secret with the OIDC client secret, when SSO is configured. */
+  public readonly oidcClientSecret?: secretsmanager.ISecret;
   public readonly spec: PortalRuntimeSpec;
 
   constructor(scope: Construct, id: string, props: PortalStackProps) {
@@ -44,19 +48,16 @@ export class PortalStack extends Stack {
     const portal = config.portal;
     const prefix = namePrefix(config);
 
-    // AUTH_SECRET is generated; the OIDC values are placeholders the operator replaces (README).
-    this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
-      secretName: `${prefix}/app`,
-      description: 'Portside application secrets: AUTH_SECRET (generated) and the OIDC client settings',
+    // Signs session cookies and encrypts stored OAuth tokens (PORTSIDE_AUTH_SECRET).
+    this.authSecret = new secretsmanager.Secret(this, 'AuthSecret', {
+      secretName: `${prefix}/auth`,
+      description: 'Portside PORTSIDE_AUTH_SECRET: signs session cookies (generated; changing it signs everyone out)',
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({
-          OIDC_ISSUER: 'https://change-me.invalid',
-          OIDC_CLIENT_ID: 'change-me',
-          OIDC_CLIENT_SECRET: 'change-me',
-        }),
-        generateStringKey: 'AUTH_SECRET',
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'secret',
         passwordLength: 64,
         excludePunctuation: true,
+        includeSpace: false,
       },
     });
     // Token EventBridge sends as "Authorization: Bearer <token>" to /api/events/aws.
@@ -70,15 +71,20 @@ export class PortalStack extends Stack {
         excludePunctuation: true,
       },
     });
-    for (const s of [this.appSecret, this.apiTokenSecret]) {
-      acknowledge(s, [
-        {
-          id: 'AwsSolutions-SMG4',
-          reason:
-            'Rotated by the operator (README "Rotating the API token"): the value must be changed together with the consumer (EventBridge connection, OIDC provider), which a rotation Lambda cannot do.',
-        },
-      ]);
-    }
+    acknowledge(this.apiTokenSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotated by the operator (README "Rotating the API token"): the value must be changed together with the EventBridge connection that sends it, which a rotation Lambda cannot do.',
+      },
+    ]);
+    acknowledge(this.authSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotated by the operator (README "Auth secret"): running instances keep the value they started with, so a new value needs a redeploy (and signs everyone out), which a rotation Lambda cannot do.',
+      },
+    ]);
 
     // Fixed name: member accounts trust this role by ARN.
     this.runtimeRole = new iam.Role(this, 'RuntimeRole', {
@@ -125,7 +131,22 @@ export class PortalStack extends Stack {
       );
     }
     const fromDb = (jsonKey: string): SecretEnv => ({ secret: props.databaseSecret, jsonKey });
-    const fromApp = (jsonKey: string): SecretEnv => ({ secret: this.appSecret, jsonKey });
+    const secrets: Record<string, SecretEnv> = {
+      PGUSER: fromDb('username'),
+      PGPASSWORD: fromDb('password'),
+      PORTSIDE_AUTH_SECRET: { secret: this.authSecret, jsonKey: 'secret' },
+      PORTSIDE_API_TOKEN: { secret: this.apiTokenSecret, jsonKey: 'token' },
+    };
+    if (portal.oidc) {
+      Object.assign(environment, oidcEnvironment(portal.oidc));
+      this.oidcClientSecret = this.importOidcClientSecret(portal.oidc);
+      secrets.PORTSIDE_OIDC_CLIENT_SECRET = { secret: this.oidcClientSecret, jsonKey: portal.oidc.clientSecretJsonKey };
+      if (!baseUrl) {
+        Annotations.of(this).addWarning(
+          'portal.oidc is set but the base URL is not known yet: set portal.baseUrl (or customDomain) so that PORTSIDE_BASE_URL and the OidcCallbackUrl output are right.',
+        );
+      }
+    }
     this.spec = {
       imageUri: image.imageUri,
       port: portal.port,
@@ -135,15 +156,7 @@ export class PortalStack extends Stack {
       minInstances: portal.minInstances,
       maxInstances: portal.maxInstances,
       environment,
-      secrets: {
-        PGUSER: fromDb('username'),
-        PGPASSWORD: fromDb('password'),
-        AUTH_SECRET: fromApp('AUTH_SECRET'),
-        OIDC_ISSUER: fromApp('OIDC_ISSUER'),
-        OIDC_CLIENT_ID: fromApp('OIDC_CLIENT_ID'),
-        OIDC_CLIENT_SECRET: fromApp('OIDC_CLIENT_SECRET'),
-        PORTSIDE_API_TOKEN: { secret: this.apiTokenSecret, jsonKey: 'token' },
-      },
+      secrets,
       runtimeRole: this.runtimeRole,
     };
 
@@ -188,6 +201,61 @@ export class PortalStack extends Stack {
     new CfnOutput(this, 'PortalServiceArn', { value: serviceId });
     new CfnOutput(this, 'PortalRoleArn', { value: this.runtimeRole.roleArn });
     new CfnOutput(this, 'ApiTokenSecretArn', { value: this.apiTokenSecret.secretArn });
-    new CfnOutput(this, 'AppSecretArn', { value: this.appSecret.secretArn });
+    new CfnOutput(this, 'AuthSecretArn', { value: this.authSecret.secretArn });
+    if (baseUrl) {
+      // Known at synth time only with portal.baseUrl / customDomain; the IdP needs it before SSO works.
+      new CfnOutput(this, 'OidcCallbackUrl', {
+        value: `${baseUrl}${OIDC_CALLBACK_PATH}`,
+        description: 'Redirect (callback) URL to register at the OpenID provider',
+      });
+    }
   }
+
+  /**
+   * The OIDC client secret lives in a secret the operator created. An ARN is
+   * used as is; a name is resolved to the complete ARN at deploy time (App
+   * Runner needs the complete ARN), by a lookup that may only describe that
+   * secret, never read its value.
+   */
+  private importOidcClientSecret(oidc: OidcConfig): secretsmanager.ISecret {
+    if (oidc.clientSecretArn) {
+      return secretsmanager.Secret.fromSecretCompleteArn(this, 'OidcClientSecret', oidc.clientSecretArn);
+    }
+    const name = oidc.clientSecretName!;
+    const lookup = new cr.AwsCustomResource(this, 'OidcClientSecretLookup', {
+      onUpdate: {
+        service: 'SecretsManager',
+        action: 'describeSecret',
+        parameters: { SecretId: name },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('ARN'),
+        outputPaths: ['ARN'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:DescribeSecret'],
+          resources: [
+            this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          ],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    acknowledgeAwsCustomResourceProvider(lookup);
+    return secretsmanager.Secret.fromSecretCompleteArn(this, 'OidcClientSecret', lookup.getResponseField('ARN'));
+  }
+}
+
+/** Plain PORTSIDE_OIDC_* variables (everything but the client secret); unset options are left to the portal's defaults. */
+export function oidcEnvironment(oidc: OidcConfig): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    PORTSIDE_OIDC_ISSUER: oidc.issuer,
+    PORTSIDE_OIDC_CLIENT_ID: oidc.clientId,
+    PORTSIDE_OIDC_SCOPES: oidc.scopes,
+    PORTSIDE_OIDC_NAME: oidc.name,
+    PORTSIDE_OIDC_DISCOVERY_URL: oidc.discoveryUrl,
+    PORTSIDE_OIDC_AUTHORIZATION_URL: oidc.authorizationUrl,
+    PORTSIDE_OIDC_TOKEN_URL: oidc.tokenUrl,
+    PORTSIDE_OIDC_USERINFO_URL: oidc.userInfoUrl,
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
