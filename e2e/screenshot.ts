@@ -1,6 +1,8 @@
 /**
  * Takes screenshots of the portal's pages in light and dark themes, for a
- * person to look at: `npx tsx e2e/screenshot.ts http://localhost:3000 out-dir`.
+ * person to look at: `npx tsx e2e/screenshot.ts http://localhost:3000 out-dir "/,/teams"`.
+ * Against `npm run dev`, it signs in first with the dev sign-in as
+ * SCREENSHOT_USER (text on their button, e.g. a name; default: the first admin).
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -18,6 +20,13 @@ const viewport = process.env.SCREENSHOT_WIDTH ? { width: Number(process.env.SCRE
 for (const scheme of ["light", "dark"] as const) {
   const context = await browser.newContext({ colorScheme: scheme, viewport });
   const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  const picker = page.getByRole("region", { name: "Dev sign-in" });
+  if (await picker.count()) {
+    const who = process.env.SCREENSHOT_USER;
+    await (who ? picker.getByRole("button").filter({ hasText: who }) : picker.getByRole("button", { name: /\(admin\)$/ })).first().click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+  }
   for (const p of pages) {
     await page.goto(base + p, { waitUntil: "networkidle" });
     const file = path.join(out, `${p === "/" ? "home" : p.slice(1).replace(/\//g, "_")}-${scheme}.png`);
