@@ -13,6 +13,8 @@ function safeNext(next: string | string[] | undefined): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
 
+const ROLE_ORDER = { ADMIN: 0, EXECUTIVE: 1, VIEWER: 2 } as const;
+
 const ERRORS: Record<string, string> = {
   access_denied: "The identity provider refused the sign-in.",
   account_not_linked: "Your identity provider account could not be linked to your Portside user. Ask an admin.",
@@ -29,7 +31,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const error = typeof params.error === "string" ? (ERRORS[params.error] ?? `Sign-in failed (${params.error.replaceAll("_", " ")}). Try again, or ask an admin.`) : null;
   const demoUsers = methods.devSignIn
     ? await db.user.findMany({
-        orderBy: [{ orgRole: "asc" }, { name: "asc" }],
+        orderBy: { name: "asc" },
         take: 200,
         select: { email: true, name: true, orgRole: true, memberships: { select: { role: true, team: { select: { name: true } } } } },
       })
@@ -54,7 +56,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {methods.devSignIn ? (
         <DevSignIn
           next={next}
-          users={demoUsers.map((u) => ({
+          // Admins and executives first: they are who one usually wants to be.
+          users={[...demoUsers].sort((a, b) => ROLE_ORDER[a.orgRole] - ROLE_ORDER[b.orgRole]).map((u) => ({
             email: u.email,
             name: u.name,
             orgRole: u.orgRole,

@@ -97,11 +97,11 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
               <ul className="space-y-2" aria-label="Members">
                 {team.memberships.map((m) => (
                   <li key={m.user.email} className="flex items-center justify-between gap-2 text-sm">
-                    <span>
+                    <span className="min-w-0">
                       {m.user.name}
-                      <span className="block text-xs text-zinc-500 dark:text-zinc-400">{m.user.email}</span>
+                      <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={m.user.email}>{m.user.email}</span>
                     </span>
-                    <span className="flex items-center gap-2">
+                    <span className="flex shrink-0 items-center gap-2">
                       <Badge tone={m.role === "MAINTAINER" ? "info" : "neutral"}>{ROLE_LABEL[m.role]}</Badge>
                       {isAdmin ? <RemoveMemberButton teamSlug={team.slug} userId={m.user.id} name={m.user.name} /> : null}
                     </span>
