@@ -95,6 +95,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 export const STAGES = ["Source", "Build", "Staging", "Production"] as const;
 
+/** The one action of each stage, as CodePipeline declares it (lib/pipelines/collect/types.ts shapes). */
+const STAGE_ACTION = {
+  Source: { name: "GitHub", category: "Source", provider: "CodeStarSourceConnection" },
+  Build: { name: "CodeBuild", category: "Build", provider: "CodeBuild" },
+  Staging: { name: "DeployStaging", category: "Deploy", provider: "ECS" },
+  Production: { name: "DeployProduction", category: "Deploy", provider: "ECS" },
+} as const;
+
 export function buildCatalog(options: TSeedOptions): TCatalog {
   const teams: TTeamRow[] = GROUPS.map((g, i) => ({ id: i + 1, slug: g.slug, name: g.name, description: g.description, parentId: null, profile: null }));
   const profiles: TProfile[] = ["elite", "high", "medium", "low"];
@@ -170,10 +178,7 @@ export function buildCatalog(options: TSeedOptions): TCatalog {
       serviceId: s.id,
       prodStage: "Production",
       version: 3,
-      structure: STAGES.map((name) => ({
-        name,
-        actions: [{ name: name === "Source" ? "GitHub" : name === "Build" ? "CodeBuild" : `Deploy${name}`, category: name === "Source" ? "Source" : name === "Build" ? "Build" : "Deploy" }],
-      })),
+      structure: STAGES.map((name) => ({ name, actions: [{ ...STAGE_ACTION[name], runOrder: 1 }] })),
     };
   });
 
@@ -283,6 +288,27 @@ export function serviceHistory(service: TServiceRow, count: number, options: TSe
     }
   }
 
+  // A few pipelines are running right now, so that the board has something live.
+  if (service.id % 7 === 3) {
+    const startedAt = new Date(options.now.getTime() - rng.int(3, 12) * 60_000);
+    const executionId = `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
+    const sha = rng.hex(40);
+    history.executions.push({
+      id: ++ids.execution,
+      pipelineId: service.id,
+      executionId,
+      status: "IN_PROGRESS",
+      executionType: "STANDARD",
+      trigger: { triggerType: "Webhook", triggerDetail: `${service.slug}@main` },
+      sourceRevisions: [{ actionName: "GitHub", revisionId: sha, revisionSummary: `${rng.pick(COMMIT_VERBS)} ${rng.pick(COMMIT_THINGS)}`, revisionUrl: `${service.repositoryUrl}/commit/${sha}` }],
+      stages: executionStages(startedAt, null, "InProgress"),
+      failureReason: null,
+      failedAction: null,
+      startedAt,
+      lastUpdatedAt: options.now,
+    });
+  }
+
   // Incidents with no change behind them: a dependency, a traffic spike, an AWS event.
   const unrelated = Math.max(0, Math.round((options.days / 60) * (shape.failRate * 4)));
   for (let k = 0; k < unrelated; k++) {
@@ -317,6 +343,40 @@ function incidentRow(id: number, service: TServiceRow, openedAt: Date, resolvedA
   };
 }
 
+/**
+ * What each stage did in one execution (PipelineExecution.stages): the stages
+ * share the run's time in order; the production stage ends as `production`
+ * says, and a stage still running has no end (and the ones after it wait).
+ */
+export function executionStages(startedAt: Date, finishedAt: Date | null, production: "Succeeded" | "Failed" | "InProgress") {
+  const end = finishedAt ?? new Date(startedAt.getTime() + 20 * 60_000);
+  const slice = (end.getTime() - startedAt.getTime()) / STAGES.length;
+  return STAGES.map((name, i) => {
+    const stageStart = new Date(startedAt.getTime() + i * slice).toISOString();
+    const isLast = name === "Production";
+    const status = isLast ? production : "Succeeded";
+    const stageEnd = status === "InProgress" ? null : new Date(startedAt.getTime() + (i + 1) * slice).toISOString();
+    const action = STAGE_ACTION[name];
+    return {
+      name,
+      status,
+      startedAt: stageStart,
+      lastUpdatedAt: stageEnd ?? stageStart,
+      actions: [
+        {
+          name: action.name,
+          status: status === "Failed" ? "Failed" : status,
+          startedAt: stageStart,
+          lastUpdatedAt: stageEnd ?? stageStart,
+          summary: status === "Failed" ? "Deployment failed" : null,
+          externalUrl: null,
+          errorMessage: status === "Failed" ? "ECS service did not reach a steady state (health checks failing)." : null,
+        },
+      ],
+    };
+  });
+}
+
 function executionRow(id: number, service: TServiceRow, executionId: string, startedAt: Date, finishedAt: Date, status: TDeploymentRow["status"], rng: Random): TExecutionRow {
   const failed = status === "FAILED";
   const sha = rng.hex(40);
@@ -328,9 +388,9 @@ function executionRow(id: number, service: TServiceRow, executionId: string, sta
     executionType: "STANDARD",
     trigger: { triggerType: "Webhook", triggerDetail: `${service.slug}@main` },
     sourceRevisions: [{ actionName: "GitHub", revisionId: sha, revisionSummary: "Merge pull request", revisionUrl: `${service.repositoryUrl}/commit/${sha}` }],
-    stages: STAGES.map((name) => ({ name, status: failed && name === "Production" ? "Failed" : "Succeeded" })),
+    stages: executionStages(startedAt, finishedAt, failed ? "Failed" : "Succeeded"),
     failureReason: failed ? "Deployment failed: ECS service did not reach a steady state (health checks failing)." : null,
-    failedAction: failed ? "DeployProduction" : null,
+    failedAction: failed ? "Production.DeployProduction" : null,
     startedAt: new Date(startedAt.getTime() - rng.int(4, 20) * 60_000),
     lastUpdatedAt: finishedAt,
   };

@@ -83,8 +83,19 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     await client.query("BEGIN");
     await client.query(`
       UPDATE "Pipeline" p
-      SET "latestStatus" = e.status, "latestExecutionAt" = e."startedAt", "stateUpdatedAt" = e."lastUpdatedAt", state = e.stages
-      FROM (SELECT DISTINCT ON ("pipelineId") "pipelineId", status, "startedAt", "lastUpdatedAt", stages
+      SET "latestStatus" = e.status, "latestExecutionAt" = e."startedAt", "stateUpdatedAt" = e."lastUpdatedAt",
+          -- Pipeline.state (GetPipelineState's shape, lib/pipelines/collect/types.ts) from the newest execution's stages.
+          state = (
+            SELECT jsonb_agg(jsonb_build_object(
+                     'name', s->>'name',
+                     'latestExecution', jsonb_build_object('executionId', e."executionId", 'status', s->>'status', 'type', e."executionType"),
+                     'inboundExecutionIds', '[]'::jsonb,
+                     'actions', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                   'name', a->>'name', 'status', a->>'status', 'lastStatusChange', a->>'lastUpdatedAt',
+                                   'summary', a->'summary', 'errorMessage', a->'errorMessage', 'externalUrl', a->'externalUrl', 'revisionId', NULL)), '[]'::jsonb)
+                                 FROM jsonb_array_elements(s->'actions') a)) ORDER BY ord)
+            FROM jsonb_array_elements(e.stages) WITH ORDINALITY AS x(s, ord))
+      FROM (SELECT DISTINCT ON ("pipelineId") "pipelineId", "executionId", "executionType", status, "startedAt", "lastUpdatedAt", stages
             FROM "PipelineExecution" ORDER BY "pipelineId", "startedAt" DESC) e
       WHERE e."pipelineId" = p.id`);
     const ops = buildOperations(catalog, options, recentIncidents);

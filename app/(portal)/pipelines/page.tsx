@@ -1,18 +1,77 @@
 import type { Metadata } from "next";
-import { NotBuilt } from "@/components/ui/not-built";
+import Link from "next/link";
+import { connection } from "next/server";
+import { PipelineBoard } from "@/components/pipelines/pipeline-board";
+import { inputClass, labelClass } from "@/components/ui/button";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireViewer } from "@/lib/auth/server/viewer";
+import { ZBoardFiltersSchema, type TBoardFilters } from "@/lib/pipelines/board";
+import { boardFilterOptions, findPipelines } from "@/lib/pipelines/server/find-pipelines";
 
 export const metadata: Metadata = { title: "Pipelines" };
 
-export default function Page() {
+export default async function PipelinesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await connection();
+  await requireViewer();
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const parsed = ZBoardFiltersSchema.safeParse(raw);
+  // A bad filter in a hand-edited URL falls back to no filters rather than an error page.
+  const filters: TBoardFilters = parsed.success ? parsed.data : ZBoardFiltersSchema.parse({});
+  const [initial, options] = await Promise.all([findPipelines(filters), boardFilterOptions()]);
   return (
-    <NotBuilt
-      title="Pipelines"
-      summary="Every CodePipeline pipeline across your AWS accounts and regions."
-      bullets={[
-        "A live board of pipelines grouped by team, failures first",
-        "Stage strips with the failure reason of the latest execution",
-        "Manual approvals from the portal",
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Pipelines"
+        description="Every CodePipeline pipeline across your AWS accounts and regions, failures first. The board refreshes itself while open."
+        actions={<Link href="/settings/sync" className="text-sm text-sky-700 hover:underline dark:text-sky-400">Sync status</Link>}
+      />
+      <form action="/pipelines" className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_1.5fr_auto] lg:items-end" aria-label="Filter pipelines">
+        <label>
+          <span className={labelClass}>Team</span>
+          <select name="team" defaultValue={filters.team ?? ""} className={inputClass}>
+            <option value="">All teams</option>
+            {options.teams.map((t) => (
+              <option key={t.slug} value={t.slug}>{t.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className={labelClass}>Account</span>
+          <select name="account" defaultValue={filters.account ?? ""} className={inputClass}>
+            <option value="">All accounts</option>
+            {options.accounts.map((a) => (
+              <option key={a.accountId} value={a.accountId}>{a.name} ({a.accountId})</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className={labelClass}>Region</span>
+          <select name="region" defaultValue={filters.region ?? ""} className={inputClass}>
+            <option value="">All regions</option>
+            {options.regions.map((r) => (
+              <option key={r} value={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className={labelClass}>Status</span>
+          <select name="status" defaultValue={filters.status ?? ""} className={inputClass}>
+            <option value="">Any status</option>
+            <option value="failed">Failed</option>
+            <option value="in_progress">Running</option>
+            <option value="succeeded">Succeeded</option>
+            <option value="other">Other</option>
+          </select>
+        </label>
+        <label>
+          <span className={labelClass}>Search</span>
+          <input type="search" name="q" defaultValue={filters.q ?? ""} placeholder="Pipeline or service" className={inputClass} />
+        </label>
+        <button type="submit" className="rounded-md bg-zinc-900 px-4 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300">
+          Filter
+        </button>
+      </form>
+      <PipelineBoard initial={initial} filters={filters} />
+    </>
   );
 }

@@ -8,6 +8,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
   const viewer = await requireViewer();
   const tabs = [
     { href: "/settings", label: "AWS accounts" },
+    { href: "/settings/sync", label: "Sync status" },
     ...(holdsAnywhere(viewer, "token.manage") ? [{ href: "/settings/tokens", label: "API tokens" }] : []),
     ...(holdsEverywhere(viewer, "catalog.import") ? [{ href: "/settings/catalog", label: "Catalog import" }] : []),
     ...(holdsEverywhere(viewer, "user.manage") ? [{ href: "/settings/people", label: "People" }] : []),

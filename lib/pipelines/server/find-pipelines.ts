@@ -1,0 +1,177 @@
+import "server-only";
+import { boardStatus, consoleUrls, BOARD_PAGE_SIZE, type TBoardFilters, type TBoardPage, type TBoardPipeline, type TBoardStatus } from "@/lib/pipelines/board";
+import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
+import { db, Prisma } from "@/lib/db";
+
+interface TRow {
+  id: number;
+  name: string;
+  region: string;
+  accountId: string;
+  accountName: string;
+  serviceSlug: string | null;
+  serviceName: string | null;
+  teamSlug: string | null;
+  teamName: string | null;
+  latestStatus: string | null;
+  prodStage: string | null;
+  structure: TStageDeclaration[];
+  state: TStageState[];
+  stateUpdatedAt: Date | null;
+  executionId: string | null;
+  executionStatus: string | null;
+  executionType: string | null;
+  trigger: { triggerType?: string | null; triggerDetail?: string | null } | null;
+  sourceRevisions: { revisionId: string | null; revisionUrl: string | null; revisionSummary: string | null }[] | null;
+  startedAt: Date | null;
+  lastUpdatedAt: Date | null;
+  failureReason: string | null;
+  failedAction: string | null;
+  total: number;
+  rank: number;
+}
+
+const RANK = Prisma.sql`CASE p."latestStatus" WHEN 'FAILED' THEN 0 WHEN 'IN_PROGRESS' THEN 1 WHEN 'STOPPING' THEN 1 WHEN 'SUCCEEDED' THEN 3 ELSE 2 END`;
+
+function statusCondition(status: TBoardStatus): Prisma.Sql {
+  switch (status) {
+    case "failed":
+      return Prisma.sql`p."latestStatus" = 'FAILED'`;
+    case "in_progress":
+      return Prisma.sql`p."latestStatus" IN ('IN_PROGRESS', 'STOPPING')`;
+    case "succeeded":
+      return Prisma.sql`p."latestStatus" = 'SUCCEEDED'`;
+    default:
+      return Prisma.sql`(p."latestStatus" IS NULL OR p."latestStatus" NOT IN ('FAILED', 'IN_PROGRESS', 'STOPPING', 'SUCCEEDED'))`;
+  }
+}
+
+/** The filters except status, as SQL: the status counts are taken over these. */
+function baseConditions(filters: TBoardFilters): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (filters.team) {
+    // A team and every team nested under it.
+    where.push(Prisma.sql`s."teamId" IN (
+      WITH RECURSIVE tree AS (SELECT id FROM "Team" WHERE slug = ${filters.team}
+                              UNION ALL SELECT t.id FROM "Team" t JOIN tree ON t."parentId" = tree.id)
+      SELECT id FROM tree)`);
+  }
+  if (filters.account) where.push(Prisma.sql`a."accountId" = ${filters.account}`);
+  if (filters.region) where.push(Prisma.sql`p.region = ${filters.region}`);
+  if (filters.q) {
+    const like = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(Prisma.sql`(p.name ILIKE ${like} OR s.slug ILIKE ${like} OR s.name ILIKE ${like})`);
+  }
+  return where;
+}
+
+const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty);
+
+function toPipeline(row: TRow): TBoardPipeline {
+  const structure = Array.isArray(row.structure) ? row.structure : [];
+  const state = Array.isArray(row.state) ? row.state : [];
+  const names = structure.length ? structure.map((s) => s.name) : state.map((s) => s.name);
+  const prodStage = row.prodStage ?? names.at(-1) ?? null;
+  const approvalActions = new Set(structure.flatMap((s) => s.actions.filter((a) => a.category === "Approval").map((a) => `${s.name}/${a.name}`)));
+  const stages = names.map((name) => {
+    const current = state.find((s) => s.name === name);
+    return { name, status: current?.latestExecution?.status ?? null, executionId: current?.latestExecution?.executionId ?? null, isProduction: name === prodStage };
+  });
+  const pendingApprovals = state.flatMap((s) =>
+    s.actions.filter((a) => a.status === "InProgress" && approvalActions.has(`${s.name}/${a.name}`)).map((a) => ({ stage: s.name, action: a.name })),
+  );
+  const revision = row.sourceRevisions?.[0] ?? null;
+  return {
+    id: row.id,
+    name: row.name,
+    region: row.region,
+    account: { accountId: row.accountId, name: row.accountName },
+    service: row.serviceSlug ? { slug: row.serviceSlug, name: row.serviceName! } : null,
+    team: row.teamSlug ? { slug: row.teamSlug, name: row.teamName! } : null,
+    status: boardStatus(row.latestStatus),
+    stages,
+    pendingApprovals,
+    latest:
+      row.executionId && row.startedAt && row.lastUpdatedAt
+        ? {
+            executionId: row.executionId,
+            status: row.executionStatus!,
+            executionType: row.executionType ?? "STANDARD",
+            trigger: row.trigger ? [row.trigger.triggerType, row.trigger.triggerDetail].filter(Boolean).join(": ") || null : null,
+            commit: revision ? { revisionId: revision.revisionId, revisionUrl: revision.revisionUrl, summary: revision.revisionSummary } : null,
+            startedAt: row.startedAt.toISOString(),
+            lastUpdatedAt: row.lastUpdatedAt.toISOString(),
+            durationMs: row.lastUpdatedAt.getTime() - row.startedAt.getTime(),
+            failureReason: row.failureReason,
+            failedAction: row.failedAction,
+          }
+        : null,
+    consoleUrl: consoleUrls(row.region, row.name).pipeline,
+    stateUpdatedAt: row.stateUpdatedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The board: pipelines with their stage strip and latest execution, failures
+ * first, then running, then the rest, grouped by team within each; one SQL
+ * statement for the page and one for the counts by status.
+ */
+export async function findPipelines(filters: TBoardFilters, pageSize = BOARD_PAGE_SIZE): Promise<TBoardPage> {
+  const base = baseConditions(filters);
+  const where = and(filters.status ? [...base, statusCondition(filters.status)] : base);
+  const offset = (filters.page - 1) * pageSize;
+  const [rows, counts] = await Promise.all([
+    db.$queryRaw<TRow[]>`
+      SELECT p.id, p.name, p.region, a."accountId", a.name AS "accountName",
+             s.slug AS "serviceSlug", s.name AS "serviceName", t.slug AS "teamSlug", t.name AS "teamName",
+             p."latestStatus"::text AS "latestStatus", p."prodStage", p.structure, p.state, p."stateUpdatedAt",
+             e."executionId", e.status::text AS "executionStatus", e."executionType", e.trigger, e."sourceRevisions",
+             e."startedAt", e."lastUpdatedAt", e."failureReason", e."failedAction",
+             (count(*) OVER ())::int AS total, ${RANK} AS rank
+      FROM "Pipeline" p
+      JOIN "AwsAccount" a ON a.id = p."awsAccountId"
+      LEFT JOIN "Service" s ON s.id = p."serviceId"
+      LEFT JOIN "Team" t ON t.id = s."teamId"
+      LEFT JOIN LATERAL (
+        SELECT * FROM "PipelineExecution" pe WHERE pe."pipelineId" = p.id ORDER BY pe."startedAt" DESC LIMIT 1
+      ) e ON true
+      ${where}
+      ORDER BY rank, t.name NULLS LAST, p.name, p.id
+      LIMIT ${pageSize} OFFSET ${offset}`,
+    db.$queryRaw<{ status: TBoardStatus; n: number; asOf: Date | null }[]>`
+      SELECT CASE WHEN p."latestStatus" = 'FAILED' THEN 'failed'
+                  WHEN p."latestStatus" IN ('IN_PROGRESS', 'STOPPING') THEN 'in_progress'
+                  WHEN p."latestStatus" = 'SUCCEEDED' THEN 'succeeded' ELSE 'other' END AS status,
+             count(*)::int AS n, max(greatest(p."stateUpdatedAt", p."lastSyncedAt")) AS "asOf"
+      FROM "Pipeline" p
+      JOIN "AwsAccount" a ON a.id = p."awsAccountId"
+      LEFT JOIN "Service" s ON s.id = p."serviceId"
+      ${and(base)}
+      GROUP BY 1`,
+  ]);
+  const byStatus: Record<TBoardStatus, number> = { failed: 0, in_progress: 0, succeeded: 0, other: 0 };
+  let asOf: Date | null = null;
+  for (const c of counts) {
+    byStatus[c.status] = c.n;
+    if (c.asOf && (!asOf || c.asOf > asOf)) asOf = c.asOf;
+  }
+  return {
+    pipelines: rows.map(toPipeline),
+    total: rows[0]?.total ?? (filters.status ? byStatus[filters.status] : 0),
+    page: filters.page,
+    pageSize,
+    counts: byStatus,
+    dataAsOf: asOf?.toISOString() ?? null,
+    generatedAt: new Date().toISOString(),
+  };
+}
+
+/** What the board's filters offer: teams owning pipelines, accounts and regions. */
+export async function boardFilterOptions() {
+  const [teams, accounts, regions] = await Promise.all([
+    db.team.findMany({ where: { services: { some: { pipelines: { some: {} } } } }, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
+    db.awsAccount.findMany({ orderBy: { name: "asc" }, select: { accountId: true, name: true } }),
+    db.pipeline.findMany({ distinct: ["region"], orderBy: { region: "asc" }, select: { region: true } }),
+  ]);
+  return { teams, accounts, regions: regions.map((r) => r.region) };
+}
