@@ -231,6 +231,39 @@ export function buildOpenApiDocument(baseUrl?: string) {
           responses: authorized({ "200": ok("`{ removed: true }`.") }, { "404": errorResponse("No such team or member.") }),
         },
       },
+      "/api/pipelines": {
+        get: {
+          operationId: "listPipelines",
+          summary: "The pipeline board: pipelines with their stages and latest execution, failures first",
+          description: "Filters: `team` (slug; includes nested teams), `account` (12 digits), `region`, `status` (failed, in_progress, succeeded, other), `q` (pipeline or service name); `page` (100 a page). `counts` gives the totals by status for the other filters; `dataAsOf` says how fresh the AWS data is.",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: ["team", "account", "region", "status", "q", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
+          responses: {
+            "200": ok("`{ pipelines, total, page, pageSize, counts, dataAsOf, generatedAt }`."),
+            "400": errorResponse("A filter is invalid; `details.issues` says which."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+          },
+        },
+      },
+      "/api/pipelines/{id}": {
+        get: {
+          operationId: "getPipeline",
+          summary: "One pipeline: stages and actions now, its executions (20 a page, newest first), durations and success rate",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "integer" } },
+            { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
+          ],
+          responses: {
+            "200": ok("The pipeline."),
+            "400": errorResponse("`page` is not a whole number from 1."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+            "404": errorResponse("No such pipeline."),
+          },
+        },
+      },
       "/api/health": {
         get: { operationId: "health", summary: "The process is up", responses: { "200": { description: "Up" } } },
       },
