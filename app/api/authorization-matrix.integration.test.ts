@@ -11,6 +11,8 @@ import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
 import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { generateToken } from "@/lib/auth/tokens";
+import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from "@aws-sdk/client-codepipeline";
+import { mockClient } from "aws-sdk-client-mock";
 
 type TCaller = "anonymous" | "viewer" | "executive" | "member" | "approver" | "maintainer" | "otherMaintainer" | "admin" | "ingestToken" | "readToken";
 const CALLERS: TCaller[] = ["anonymous", "viewer", "executive", "member", "approver", "maintainer", "otherMaintainer", "admin", "ingestToken", "readToken"];
@@ -112,6 +114,14 @@ const CASES: TCase[] = [
     allowed: { admin: 200 },
   },
   {
+    route: "POST /api/pipelines/[id]/approvals",
+    build: async (w) => {
+      const id = await makeWaitingApproval(w.teamA.id);
+      return { url: `/api/pipelines/${id}/approvals`, params: { id: String(id) }, init: { method: "POST", ...json({ stage: "Production", action: "Approve", decision: "Approved", comment: "Looks good" }) } };
+    },
+    allowed: { approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
     route: "DELETE /api/teams/[slug]/members/[userId]",
     build: async (w) => {
       const user = await makeUser("VIEWER", [{ teamId: w.teamA.id, role: "MEMBER" }]);
@@ -123,6 +133,24 @@ const CASES: TCase[] = [
 
 /** Routes that change state but are not ours to authorize: better-auth's sign-in, callback and sign-out endpoints. */
 const EXEMPT = new Set(["POST /api/auth/[...all]"]);
+
+/** A pipeline of `teamId`'s service whose Production stage waits on a manual approval (CodePipeline is mocked at the client). */
+async function makeWaitingApproval(teamId: number): Promise<number> {
+  const service = await db.service.create({ data: { slug: uniqueSlug("svc"), name: "Approvals", teamId } });
+  const accountId = randomAccountId();
+  const account = await db.awsAccount.create({ data: { accountId, name: "approvals", regions: ["eu-west-1"] } });
+  const pipeline = await db.pipeline.create({
+    data: {
+      awsAccountId: account.id,
+      region: "eu-west-1",
+      name: "approve-me",
+      arn: `arn:aws:codepipeline:eu-west-1:${accountId}:approve-me`,
+      serviceId: service.id,
+      structure: [{ name: "Production", actions: [{ name: "Approve", category: "Approval", provider: "Manual", runOrder: 1 }] }],
+    },
+  });
+  return pipeline.id;
+}
 
 function randomAccountId(): string {
   return String(Math.floor(1e11 + Math.random() * 9e11));
@@ -149,8 +177,14 @@ async function mutatingRoutes(dir: string, prefix = "/api"): Promise<string[]> {
 }
 
 let world: TWorld;
+const codepipeline = mockClient(CodePipelineClient);
 
 beforeAll(async () => {
+  codepipeline.on(GetPipelineStateCommand).resolves({
+    pipelineName: "approve-me",
+    stageStates: [{ stageName: "Production", latestExecution: { pipelineExecutionId: "exec-1", status: "InProgress" }, actionStates: [{ actionName: "Approve", latestExecution: { status: "InProgress", token: "token-1" } }] }],
+  });
+  codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
   const a = await makeService();
   const teamA = { id: a.teamId, slug: (await db.team.findUniqueOrThrow({ where: { id: a.teamId } })).slug, serviceSlug: a.slug };
   const b = await makeService();

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ExternalLink } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { ApprovalControls } from "@/components/pipelines/approval-controls";
 import { StageStrip } from "@/components/pipelines/stage-strip";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -31,7 +32,7 @@ const STATUS_BADGE = {
   other: { tone: "neutral", label: "Other" },
 } as const;
 
-function PipelineRow({ p, now }: { p: TBoardPipeline; now: Date }) {
+function PipelineRow({ p, now, canApprove }: { p: TBoardPipeline; now: Date; canApprove: boolean }) {
   const status = STATUS_BADGE[p.status];
   return (
     <tr className="align-top" data-testid={`pipeline-${p.name}`}>
@@ -56,6 +57,9 @@ function PipelineRow({ p, now }: { p: TBoardPipeline; now: Date }) {
       </td>
       <td className="py-3 pr-4">
         <StageStrip stages={p.stages} pipeline={p.name} />
+        {canApprove
+          ? p.pendingApprovals.map((a) => <ApprovalControls key={`${a.stage}/${a.action}`} pipelineId={p.id} pipelineName={p.name} stage={a.stage} action={a.action} />)
+          : null}
       </td>
       <td className="py-3 text-xs text-zinc-700 dark:text-zinc-300">
         {p.latest ? (
@@ -100,7 +104,11 @@ function PipelineRow({ p, now }: { p: TBoardPipeline; now: Date }) {
 }
 
 /** The live board: starts from the server's render and polls the API while open. */
-export function PipelineBoard({ initial, filters }: { initial: TBoardPage; filters: TBoardFilters }) {
+/**
+ * `approveTeams`: the teams whose pipelines' approvals the viewer may answer
+ * ("all" for admins); the API checks again.
+ */
+export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBoardPage; filters: TBoardFilters; approveTeams: string[] | "all" }) {
   const query = boardQuery(filters);
   const now = useNow(5_000);
   const board = useQuery({
@@ -180,7 +188,7 @@ export function PipelineBoard({ initial, filters }: { initial: TBoardPage; filte
                 </thead>
                 <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800 [&_td:first-child]:pl-5 [&_td:last-child]:pr-5">
                   {group.pipelines.map((p) => (
-                    <PipelineRow key={p.id} p={p} now={now} />
+                    <PipelineRow key={p.id} p={p} now={now} canApprove={approveTeams === "all" || (p.team !== null && approveTeams.includes(p.team.slug))} />
                   ))}
                 </tbody>
               </table>

@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   "service.manage": { description: "change a team's services", org: ADMIN, team: ["MAINTAINER"] },
   "environment.request": { description: "request environments", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"] },
   "environment.approve": { description: "approve environment requests", org: ADMIN, team: ["APPROVER"] },
+  "pipeline.approve": { description: "approve or reject a pipeline's manual approval", org: ADMIN, team: ["MAINTAINER", "APPROVER"] },
 } as const satisfies Record<string, TPermissionRule>;
 
 export type TPermission = keyof typeof PERMISSIONS;

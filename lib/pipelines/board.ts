@@ -119,3 +119,12 @@ export function formatDuration(ms: number): string {
   if (minutes >= 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`;
 }
+
+/** An answer to a manual approval (POST /api/pipelines/{id}/approvals). */
+export const ZApprovalSchema = z.object({
+  stage: z.string().min(1).max(100),
+  action: z.string().min(1).max(100),
+  decision: z.enum(["Approved", "Rejected"]),
+  // PutApprovalResult's summary: up to 512 characters.
+  comment: z.string().trim().min(1, "say why (it is kept in CodePipeline and the audit log)").max(512),
+});

@@ -4,7 +4,9 @@ import { connection } from "next/server";
 import { PipelineBoard } from "@/components/pipelines/pipeline-board";
 import { inputClass, labelClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { holdsEverywhere, teamsHolding } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
+import { db } from "@/lib/db";
 import { ZBoardFiltersSchema, type TBoardFilters } from "@/lib/pipelines/board";
 import { boardFilterOptions, findPipelines } from "@/lib/pipelines/server/find-pipelines";
 
@@ -12,12 +14,16 @@ export const metadata: Metadata = { title: "Pipelines" };
 
 export default async function PipelinesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
-  await requireViewer();
+  const viewer = await requireViewer();
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = ZBoardFiltersSchema.safeParse(raw);
   // A bad filter in a hand-edited URL falls back to no filters rather than an error page.
   const filters: TBoardFilters = parsed.success ? parsed.data : ZBoardFiltersSchema.parse({});
-  const [initial, options] = await Promise.all([findPipelines(filters), boardFilterOptions()]);
+  const [initial, options, approvable] = await Promise.all([
+    findPipelines(filters),
+    boardFilterOptions(),
+    holdsEverywhere(viewer, "pipeline.approve") ? null : db.team.findMany({ where: { id: { in: teamsHolding(viewer, "pipeline.approve") } }, select: { slug: true } }),
+  ]);
   return (
     <>
       <PageHeader
@@ -71,7 +77,7 @@ export default async function PipelinesPage({ searchParams }: { searchParams: Pr
           Filter
         </button>
       </form>
-      <PipelineBoard initial={initial} filters={filters} />
+      <PipelineBoard initial={initial} filters={filters} approveTeams={approvable ? approvable.map((t) => t.slug) : "all"} />
     </>
   );
 }

@@ -24,7 +24,7 @@ export async function getPipeline(id: number, page = 1) {
       stateUpdatedAt: true,
       lastSyncedAt: true,
       awsAccount: { select: { accountId: true, name: true } },
-      service: { select: { slug: true, name: true, team: { select: { slug: true, name: true } } } },
+      service: { select: { slug: true, name: true, team: { select: { id: true, slug: true, name: true } } } },
       _count: { select: { executions: true } },
     },
   });

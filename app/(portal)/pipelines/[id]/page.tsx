@@ -3,6 +3,7 @@ import { ExternalLink } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { ApprovalControls } from "@/components/pipelines/approval-controls";
 import { DurationChart } from "@/components/pipelines/duration-chart";
 import { stageLook } from "@/components/pipelines/stage-strip";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
@@ -13,6 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table } from "@/components/ui/table";
+import { holdsEverywhere, holdsForTeam } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { formatDuration } from "@/lib/pipelines/board";
 import { getPipeline } from "@/lib/pipelines/server/get-pipeline";
@@ -23,12 +25,13 @@ const EXECUTION_TONE = { SUCCEEDED: "good", FAILED: "bad", IN_PROGRESS: "info", 
 
 export default async function PipelinePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string }> }) {
   await connection();
-  await requireViewer();
+  const viewer = await requireViewer();
   const { id } = await params;
   const pageParam = (await searchParams).page ?? "1";
   if (!/^\d+$/.test(id) || !/^[1-9]\d{0,4}$/.test(pageParam)) notFound();
   const p = await getPipeline(Number(id), Number(pageParam));
   if (!p) notFound();
+  const canApprove = p.service?.team ? holdsForTeam(viewer, "pipeline.approve", p.service.team.id) : holdsEverywhere(viewer, "pipeline.approve");
   const now = new Date();
   const pages = Math.max(1, Math.ceil(p.totalExecutions / p.pageSize));
   return (
@@ -98,7 +101,13 @@ export default async function PipelinePage({ params, searchParams }: { params: P
                           <span className="font-medium">{action.name}</span> <span className="opacity-75">({action.provider || action.category})</span>
                           {" — "}
                           {actionState?.status ?? "not run"}
-                          {action.category === "Approval" && actionState?.status === "InProgress" ? <Badge tone="warn">Waiting for approval</Badge> : null}
+                          {action.category === "Approval" && actionState?.status === "InProgress" ? (
+                            canApprove ? (
+                              <ApprovalControls pipelineId={p.id} pipelineName={p.name} stage={stage.name} action={action.name} />
+                            ) : (
+                              <Badge tone="warn">Waiting for approval</Badge>
+                            )
+                          ) : null}
                           {actionState?.errorMessage ? <span className="block text-red-800 dark:text-red-300">{actionState.errorMessage}</span> : null}
                           {actionState?.externalUrl ? (
                             <a href={actionState.externalUrl} className="block underline" rel="noreferrer">Details</a>

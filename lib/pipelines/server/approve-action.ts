@@ -1,0 +1,87 @@
+import "server-only";
+import {
+  ApprovalAlreadyCompletedException,
+  CodePipelineClient,
+  GetPipelineStateCommand,
+  InvalidApprovalTokenException,
+  PutApprovalResultCommand,
+} from "@aws-sdk/client-codepipeline";
+import type { z } from "zod";
+import type { ZApprovalSchema } from "@/lib/pipelines/board";
+import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
+import { awsClients, describeAwsError, newSyncStats, type TAwsClientFactory } from "@/lib/aws/clients";
+import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
+import { db, type Prisma } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+
+export type TApprovalInput = z.infer<typeof ZApprovalSchema>;
+
+/** The pipeline an approval is for, with the team that owns it (null: no service mapped). */
+export async function findPipelineForApproval(id: number) {
+  return db.pipeline.findUnique({
+    where: { id },
+    select: { id: true, name: true, region: true, structure: true, state: true, service: { select: { teamId: true } }, awsAccount: { select: { accountId: true, roleArn: true, externalId: true } } },
+  });
+}
+
+/**
+ * Answers a manual approval in CodePipeline (PutApprovalResult). The token is
+ * read from GetPipelineState at that moment rather than stored: it changes
+ * with every execution and only the current one is accepted. Audited; the
+ * stored state shows the answer at once, and the next event or sync confirms it.
+ */
+export async function approveAction(
+  pipeline: NonNullable<Awaited<ReturnType<typeof findPipelineForApproval>>>,
+  input: TApprovalInput,
+  actor: TActor,
+  origin: TAuditOrigin,
+  clients: TAwsClientFactory = awsClients(),
+) {
+  const structure = (pipeline.structure ?? []) as unknown as TStageDeclaration[];
+  const declared = structure.find((s) => s.name === input.stage)?.actions.find((a) => a.name === input.action);
+  if (!declared || declared.category !== "Approval") {
+    throw new AppError("INVALID_INPUT", `${input.stage} / ${input.action} is not a manual approval of ${pipeline.name}.`);
+  }
+  const client = clients.create(CodePipelineClient, { account: pipeline.awsAccount, region: pipeline.region, stats: newSyncStats() });
+  let token: string | undefined;
+  let executionId: string | undefined;
+  try {
+    const state = await client.send(new GetPipelineStateCommand({ name: pipeline.name }));
+    const stage = state.stageStates?.find((s) => s.stageName === input.stage);
+    const action = stage?.actionStates?.find((a) => a.actionName === input.action);
+    if (action?.latestExecution?.status === "InProgress") token = action.latestExecution.token;
+    executionId = stage?.latestExecution?.pipelineExecutionId;
+  } catch (error) {
+    throw new AppError("UPSTREAM", `Could not read the pipeline's state from AWS: ${describeAwsError(error)}.`, { cause: error });
+  }
+  if (!token) throw new AppError("CONFLICT", "This approval is no longer waiting: it was answered, expired or the execution moved on.");
+  try {
+    await client.send(
+      new PutApprovalResultCommand({
+        pipelineName: pipeline.name,
+        stageName: input.stage,
+        actionName: input.action,
+        result: { status: input.decision, summary: input.comment },
+        token,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ApprovalAlreadyCompletedException || error instanceof InvalidApprovalTokenException) {
+      throw new AppError("CONFLICT", "This approval is no longer waiting: someone answered it, or the execution moved on.", { cause: error });
+    }
+    throw new AppError("UPSTREAM", `AWS refused the approval: ${describeAwsError(error)}.`, { cause: error });
+  }
+  const answeredAt = new Date().toISOString();
+  const state = ((pipeline.state ?? []) as unknown as TStageState[]).map((s) =>
+    s.name !== input.stage
+      ? s
+      : { ...s, actions: s.actions.map((a) => (a.name === input.action ? { ...a, status: input.decision === "Approved" ? ("Succeeded" as const) : ("Failed" as const), summary: input.comment, lastStatusChange: answeredAt } : a)) },
+  );
+  await db.$transaction([
+    db.pipeline.update({ where: { id: pipeline.id }, data: { state: state as unknown as Prisma.InputJsonValue } }),
+    db.auditEvent.create({
+      data: auditData(actor, { action: "pipeline.approval", entityType: "Pipeline", entityId: pipeline.id, after: { stage: input.stage, action: input.action, decision: input.decision, comment: input.comment, executionId } }, origin),
+    }),
+  ]);
+  return { pipelineId: pipeline.id, stage: input.stage, action: input.action, decision: input.decision, executionId: executionId ?? null };
+}
