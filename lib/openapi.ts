@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZAwsAccountSchema, ZCatalogUrlSchema, ZCreateTokenSchema, ZSetMembershipSchema, ZSetOrgRoleSchema } from "@/lib/catalog/schemas";
 import { MAX_BATCH, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
+import { ZApprovalSchema } from "@/lib/pipelines/board";
 
 const ERROR_BODY = {
   type: "object",
@@ -74,6 +75,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
         SetOrgRole: jsonSchema(ZSetOrgRoleSchema),
         SetMembership: jsonSchema(ZSetMembershipSchema),
         CatalogUrl: jsonSchema(ZCatalogUrlSchema),
+        ApprovalAnswer: jsonSchema(ZApprovalSchema),
         DeploymentInput: deployment,
         DeploymentBatch: {
           type: "object",
@@ -262,6 +264,20 @@ export function buildOpenApiDocument(baseUrl?: string) {
             "403": errorResponse("The token lacks the read scope."),
             "404": errorResponse("No such pipeline."),
           },
+        },
+      },
+      "/api/pipelines/{id}/approvals": {
+        post: {
+          operationId: "answerApproval",
+          summary: "Approve or reject a pipeline's waiting manual approval (team maintainers and approvers, admins)",
+          description: "Calls CodePipeline's PutApprovalResult with the token current at that moment; the comment becomes the approval's summary. Audited.",
+          security: SESSION,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          requestBody: jsonBody("ApprovalAnswer"),
+          responses: authorized(
+            { "200": ok("`{ pipelineId, stage, action, decision, executionId }`.") },
+            { "404": errorResponse("No such pipeline (told only to those who may answer for every team)."), "409": errorResponse("The approval is no longer waiting."), "502": errorResponse("AWS refused or could not be reached; the message says why.") },
+          ),
         },
       },
       "/api/health": {
