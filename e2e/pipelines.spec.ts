@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { createIngestToken, expectNoAxeViolations, sql } from "./helpers";
+
+test("the board lists pipelines by team, failures first, filters by status, and leads to a pipeline's history", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/pipelines");
+  await expect(page.getByRole("heading", { level: 1, name: "Pipelines" })).toBeVisible();
+  await expect(page.getByText(/AWS data as of/)).toBeVisible();
+  const firstRow = page.locator("tbody tr").first();
+  await expect(firstRow.getByText("Failed", { exact: true }).first()).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await page.getByLabel("Status").selectOption("in_progress");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/status=in_progress/);
+  const rows = page.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  for (const row of await rows.all()) await expect(row.getByText("Running", { exact: true })).toBeVisible();
+
+  await rows.first().getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "Stages now" })).toBeVisible();
+  await expect(page.getByRole("table", { name: /Executions of .*, newest first/ })).toBeVisible();
+  await expect(page.getByText(/of the last \d+ finished executions/)).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test("a manual approval is answered from the portal, with a comment, and audited", async ({ page }) => {
+  test.setTimeout(60_000);
+  const [pipeline] = await sql<{ id: number; name: string }>(`SELECT id, name FROM "Pipeline" WHERE name = 'ledger-pipeline'`);
+  // The seeded pipeline gets a manual approval in its production stage, waiting (AWS is mocked at the client: e2e/aws-mock.mjs).
+  await sql(
+    `UPDATE "Pipeline" SET structure = $2::jsonb, state = $3::jsonb WHERE id = $1`,
+    [
+      pipeline!.id,
+      JSON.stringify([{ name: "Source", actions: [{ name: "GitHub", category: "Source", provider: "CodeStarSourceConnection", runOrder: 1 }] }, { name: "Production", actions: [{ name: "Approve", category: "Approval", provider: "Manual", runOrder: 1 }, { name: "DeployProduction", category: "Deploy", provider: "ECS", runOrder: 2 }] }]),
+      JSON.stringify([
+        { name: "Source", latestExecution: { executionId: "e2e-approval-execution", status: "Succeeded", type: "STANDARD" }, inboundExecutionIds: [], actions: [] },
+        { name: "Production", latestExecution: { executionId: "e2e-approval-execution", status: "InProgress", type: "STANDARD" }, inboundExecutionIds: [], actions: [{ name: "Approve", status: "InProgress", lastStatusChange: null, summary: null, errorMessage: null, externalUrl: null, revisionId: null }] },
+      ]),
+    ],
+  );
+  await page.goto(`/pipelines?q=${pipeline!.name}`);
+  const approval = page.getByRole("group", { name: `Approval Production / Approve of ${pipeline!.name}` });
+  await expect(approval).toBeVisible();
+  await expect(approval.getByRole("button", { name: "Approve" })).toBeDisabled();
+  await approval.getByLabel(/waits for approval/).fill("Canary is clean, shipping");
+  await approval.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Approved: Production / Approve" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await page.goto(`/settings/audit?entityType=Pipeline&entityId=${pipeline!.id}`);
+  const events = page.getByRole("table", { name: "Audit events, newest first" });
+  await expect(events).toContainText("pipeline.approval");
+  await events.getByText("Before / after").first().click();
+  await expect(events).toContainText("Canary is clean, shipping");
+});
+
+test("the board follows a pipeline from running to failed while it is open, with the failure reason", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const token = await createIngestToken();
+  const [pipeline] = await sql<{ name: string; region: string; accountId: string }>(
+    `SELECT p.name, p.region, a."accountId" FROM "Pipeline" p JOIN "AwsAccount" a ON a.id = p."awsAccountId" WHERE p.name = 'payment-gateway-pipeline'`,
+  );
+  const { name, region, accountId } = pipeline!;
+  const executionId = randomUUID();
+  const base = { version: "0", source: "aws.codepipeline", account: accountId, region, resources: [`arn:aws:codepipeline:${region}:${accountId}:${name}`] };
+  const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  const send = async (event: Record<string, unknown>) => {
+    const response = await request.post("/api/events/aws", { data: { ...base, id: randomUUID(), ...event }, headers: { authorization: `Bearer ${token}` } });
+    expect(response.status(), await response.text()).toBeLessThan(300);
+  };
+
+  await page.goto(`/pipelines?q=${name}`);
+  const row = page.getByTestId(`pipeline-${name}`);
+  await expect(row).toBeVisible();
+
+  await send({ "detail-type": "CodePipeline Pipeline Execution State Change", time: at(60), detail: { pipeline: name, "execution-id": executionId, "execution-trigger": { "trigger-type": "Webhook", "trigger-detail": "e2e@main" }, state: "STARTED", version: 3 } });
+  await send({ "detail-type": "CodePipeline Stage Execution State Change", time: at(50), detail: { pipeline: name, "execution-id": executionId, stage: "Production", state: "STARTED", version: 3 } });
+  // No reload: the board polls.
+  await expect(row.getByText("Running", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(row.getByRole("list", { name: `Stages of ${name}` })).toContainText("In progress");
+
+  await send({
+    "detail-type": "CodePipeline Action Execution State Change",
+    time: at(20),
+    detail: { pipeline: name, "execution-id": executionId, stage: "Production", action: "DeployProduction", state: "FAILED", region, type: { owner: "AWS", provider: "ECS", category: "Deploy", version: "1" }, "execution-result": { "external-execution-summary": "ECS deployment circuit breaker: tasks failed to start" }, version: 3 },
+  });
+  await send({ "detail-type": "CodePipeline Stage Execution State Change", time: at(15), detail: { pipeline: name, "execution-id": executionId, stage: "Production", state: "FAILED", version: 3 } });
+  await send({ "detail-type": "CodePipeline Pipeline Execution State Change", time: at(10), detail: { pipeline: name, "execution-id": executionId, state: "FAILED", version: 3 } });
+  await expect(row.getByText("Failed", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(row).toContainText("tasks failed to start");
+});
