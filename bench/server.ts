@@ -6,6 +6,9 @@ import { freePort } from "../scripts/lib/database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
+/** The session secret of the benchmark server (public: benchmarks only). */
+export const BENCH_AUTH_SECRET = "bench-only-session-secret-0123456789abcdef";
+
 export async function startPortal(): Promise<{ baseUrl: string; stop: () => void }> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     console.error("[bench] no production build yet: running next build…");
@@ -16,7 +19,8 @@ export async function startPortal(): Promise<{ baseUrl: string; stop: () => void
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    // A production server needs a session secret (it refuses to start without one).
+    env: { PORTSIDE_AUTH_SECRET: BENCH_AUTH_SECRET, ...process.env, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
