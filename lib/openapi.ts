@@ -237,9 +237,9 @@ export function buildOpenApiDocument(baseUrl?: string) {
         get: {
           operationId: "listPipelines",
           summary: "The pipeline board: pipelines with their stages and latest execution, failures first",
-          description: "Filters: `team` (slug; includes nested teams), `account` (12 digits), `region`, `status` (failed, in_progress, succeeded, other), `q` (pipeline or service name); `page` (100 a page). `counts` gives the totals by status for the other filters; `dataAsOf` says how fresh the AWS data is.",
+          description: "Filters: `team` (slug; includes nested teams), `service` (slug), `account` (12 digits), `region`, `status` (failed, in_progress, succeeded, other), `q` (pipeline or service name); `page` (100 a page). `counts` gives the totals by status for the other filters; `dataAsOf` says how fresh the AWS data is.",
           security: [{ sessionCookie: [] }, { bearerToken: [] }],
-          parameters: ["team", "account", "region", "status", "q", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
+          parameters: ["team", "service", "account", "region", "status", "q", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
           responses: {
             "200": ok("`{ pipelines, total, page, pageSize, counts, dataAsOf, generatedAt }`."),
             "400": errorResponse("A filter is invalid; `details.issues` says which."),

@@ -24,7 +24,7 @@ export function StageStrip({ stages, pipeline }: { stages: TBoardStage[]; pipeli
       {stages.map((stage) => {
         const look = stageLook(stage.status);
         return (
-          <li key={stage.name} className={cn("inline-flex w-[7rem] items-center gap-1.5 rounded-md border px-2 py-1 text-xs", look.className)}>
+          <li key={stage.name} className={cn("inline-flex min-w-[7rem] items-center gap-1.5 rounded-md border px-2 py-1 text-xs", look.className)}>
             <look.Icon aria-hidden className={cn("size-3.5 shrink-0", stage.status === "InProgress" && "motion-safe:animate-spin")} />
             <span className="leading-tight">
               <span className="block font-medium">

@@ -18,6 +18,8 @@ const ZOptionalText = z
 
 export const ZBoardFiltersSchema = z.object({
   team: ZOptionalText,
+  /** A service's slug. */
+  service: ZOptionalText,
   account: z
     .string()
     .trim()
@@ -104,7 +106,7 @@ export function consoleUrls(region: string, pipeline: string) {
 /** The query string for a set of filters (only what is set), for links and the API. */
 export function boardQuery(filters: Partial<TBoardFilters>): string {
   const params = new URLSearchParams();
-  for (const key of ["team", "account", "region", "status", "q"] as const) {
+  for (const key of ["team", "service", "account", "region", "status", "q"] as const) {
     const value = filters[key];
     if (value) params.set(key, value);
   }

@@ -56,6 +56,7 @@ function baseConditions(filters: TBoardFilters): Prisma.Sql[] {
                               UNION ALL SELECT t.id FROM "Team" t JOIN tree ON t."parentId" = tree.id)
       SELECT id FROM tree)`);
   }
+  if (filters.service) where.push(Prisma.sql`s.slug = ${filters.service}`);
   if (filters.account) where.push(Prisma.sql`a."accountId" = ${filters.account}`);
   if (filters.region) where.push(Prisma.sql`p.region = ${filters.region}`);
   if (filters.q) {

@@ -10,6 +10,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
+import { PipelinesCard } from "@/components/pipelines/pipelines-card";
+import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
+import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { Table } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getService } from "@/lib/catalog/server/get-service";
@@ -25,6 +28,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
   const viewer = await requireViewer();
   const service = await getService({ slug: (await params).slug });
   if (!service) notFound();
+  const pipelines = await findPipelines(ZBoardFiltersSchema.parse({ service: service.slug }), 6);
   const canAudit = holdsEverywhere(viewer, "audit.read");
   const now = new Date();
   return (
@@ -47,6 +51,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
+          <PipelinesCard board={pipelines} filter={{ service: service.slug }} />
           <Card>
             <CardTitle>AWS resources</CardTitle>
             {service.resourceMappings.length === 0 ? (

@@ -8,6 +8,9 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getTeam } from "@/lib/catalog/server/get-team";
+import { PipelinesCard } from "@/components/pipelines/pipelines-card";
+import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
+import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { AddMemberForm, RemoveMemberButton } from "@/components/teams/member-controls";
 import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
@@ -23,6 +26,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
   const viewer = await requireViewer();
   const team = await getTeam({ slug: (await params).slug });
   if (!team) notFound();
+  const pipelines = await findPipelines(ZBoardFiltersSchema.parse({ team: team.slug }), 6);
   const isAdmin = holdsEverywhere(viewer, "user.manage");
   return (
     <>
@@ -81,10 +85,11 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
               </ul>
             </Card>
           ) : null}
+          <PipelinesCard board={pipelines} filter={{ team: team.slug }} />
           <Card>
             <CardTitle>Delivery and operations</CardTitle>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              DORA metrics, pipelines, alarms and open incidents for this team appear here as those areas ship. They are not built yet, so nothing is shown rather than made-up figures.
+              DORA metrics, alarms and open incidents for this team appear here as those areas ship. They are not built yet, so nothing is shown rather than made-up figures.
             </p>
           </Card>
         </div>
