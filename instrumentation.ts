@@ -5,5 +5,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkStartup } = await import("@/lib/startup-checks");
     checkStartup();
+    // The collectors' job queue (pg-boss), when PORTSIDE_COLLECTORS is on; not awaited, so the server does not wait for it.
+    const { env } = await import("@/lib/env");
+    if (env().isCollectorsEnabled) {
+      const { startJobWorkers } = await import("@/lib/jobs/start-jobs");
+      void startJobWorkers();
+    }
   }
 }

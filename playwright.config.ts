@@ -79,8 +79,9 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
       env: {
-        // AWS, mocked at the client inside the server (approvals).
+        // AWS, mocked at the client inside the server (approvals); no scheduled collectors (the demo accounts are not real).
         NODE_OPTIONS: "--import ./e2e/aws-mock.mjs",
+        PORTSIDE_COLLECTORS: "off",
         PORTSIDE_BASE_URL: baseURL,
         PORTSIDE_AUTH_SECRET: "e2e-only-secret-that-is-long-enough-0123456789",
         PORTSIDE_OIDC_ISSUER: E2E_OIDC_ISSUER,
@@ -97,7 +98,7 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
-      env: { PORTSIDE_DEV_SIGN_IN: "1", PORTSIDE_BASE_URL: devBaseURL },
+      env: { PORTSIDE_DEV_SIGN_IN: "1", PORTSIDE_BASE_URL: devBaseURL, PORTSIDE_COLLECTORS: "off" },
     },
   ],
 });

@@ -20,7 +20,7 @@ export async function startPortal(): Promise<{ baseUrl: string; stop: () => void
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     // A production server needs a session secret (it refuses to start without one).
-    env: { PORTSIDE_AUTH_SECRET: BENCH_AUTH_SECRET, ...process.env, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { PORTSIDE_AUTH_SECRET: BENCH_AUTH_SECRET, PORTSIDE_COLLECTORS: "off", ...process.env, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

@@ -48,3 +48,21 @@ describe("sign-in settings", () => {
     expect(() => parseEnv({ PORTSIDE_OIDC_CLIENT_ID: "abc" })).toThrow(/PORTSIDE_OIDC_ISSUER: is required/);
   });
 });
+
+describe("collector settings", () => {
+  it("runs the collectors in production and nowhere else unless told", () => {
+    expect(parseEnv({ NODE_ENV: "production" }).isCollectorsEnabled).toBe(true);
+    expect(parseEnv({ NODE_ENV: "development" }).isCollectorsEnabled).toBe(false);
+    expect(parseEnv({ NODE_ENV: "test" }).isCollectorsEnabled).toBe(false);
+    expect(parseEnv({ NODE_ENV: "production", PORTSIDE_COLLECTORS: "off" }).isCollectorsEnabled).toBe(false);
+    expect(parseEnv({ NODE_ENV: "development", PORTSIDE_COLLECTORS: "on" }).isCollectorsEnabled).toBe(true);
+  });
+
+  it("syncs every 5 minutes by default, and refuses an interval that is not a cron step", () => {
+    expect(parseEnv({}).PORTSIDE_SYNC_INTERVAL_MINUTES).toBe(5);
+    expect(parseEnv({ PORTSIDE_SYNC_INTERVAL_MINUTES: "15" }).PORTSIDE_SYNC_INTERVAL_MINUTES).toBe(15);
+    expect(() => parseEnv({ PORTSIDE_SYNC_INTERVAL_MINUTES: "0" })).toThrow(/PORTSIDE_SYNC_INTERVAL_MINUTES/);
+    expect(() => parseEnv({ PORTSIDE_SYNC_INTERVAL_MINUTES: "90" })).toThrow(/PORTSIDE_SYNC_INTERVAL_MINUTES/);
+    expect(() => parseEnv({ PORTSIDE_COLLECTORS: "maybe" })).toThrow(/PORTSIDE_COLLECTORS/);
+  });
+});

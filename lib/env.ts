@@ -48,6 +48,11 @@ const ZEnvSchema = z
     PORTSIDE_OIDC_NAME: z.string().min(1).default("single sign-on"),
     // Hosts catalog-info.yaml may be fetched from (comma-separated).
     PORTSIDE_CATALOG_URL_HOSTS: z.string().default("github.com,raw.githubusercontent.com,gitlab.com"),
+    // The scheduled AWS collectors (lib/jobs). Default: on in production, off
+    // elsewhere (the demo organisation's accounts are not real).
+    PORTSIDE_COLLECTORS: z.enum(["on", "off", "1", "0", "true", "false"]).optional(),
+    // How often each account × region is synced, in minutes (a cron step: 1–60).
+    PORTSIDE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.PORTSIDE_DEV_SIGN_IN) {
@@ -92,6 +97,7 @@ const ZEnvSchema = z
       : null,
     devSignIn: env.PORTSIDE_DEV_SIGN_IN,
     catalogUrlHosts: env.PORTSIDE_CATALOG_URL_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
+    isCollectorsEnabled: env.PORTSIDE_COLLECTORS === undefined ? env.NODE_ENV === "production" : ["on", "1", "true"].includes(env.PORTSIDE_COLLECTORS),
   }));
 
 export type TEnv = z.infer<typeof ZEnvSchema>;

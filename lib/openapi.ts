@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZAwsAccountSchema, ZCatalogUrlSchema, ZCreateTokenSchema, ZSetMembershipSchema, ZSetOrgRoleSchema } from "@/lib/catalog/schemas";
 import { MAX_BATCH, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
+import { MAX_EVENTS_PER_REQUEST, ZAwsEventSchema } from "@/lib/pipelines/server/aws-events";
 import { ZApprovalSchema } from "@/lib/pipelines/board";
 
 const ERROR_BODY = {
@@ -83,6 +84,24 @@ export function buildOpenApiDocument(baseUrl?: string) {
           additionalProperties: false,
           properties: { deployments: { type: "array", minItems: 1, maxItems: MAX_BATCH, items: { $ref: "#/components/schemas/DeploymentInput" } } },
         },
+        AwsEvent: jsonSchema(ZAwsEventSchema),
+        AwsEventsOutcome: {
+          type: "object",
+          required: ["applied", "duplicates", "ignored", "events"],
+          properties: {
+            applied: { type: "integer" },
+            duplicates: { type: "integer" },
+            ignored: { type: "integer" },
+            events: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["id", "result"],
+                properties: { id: { type: "string" }, result: { type: "string", enum: ["applied", "duplicate", "ignored"] }, reason: { type: "string" } },
+              },
+            },
+          },
+        },
         IngestOutcome: {
           type: "object",
           required: ["created", "updated", "unchanged", "deployments"],
@@ -131,6 +150,32 @@ export function buildOpenApiDocument(baseUrl?: string) {
             "413": errorResponse("The body is over 16 MiB; nothing was stored."),
             "422": errorResponse("A service is not in the catalog; `details.unknownServices` lists them. Nothing was stored."),
             "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
+          },
+        },
+      },
+      "/api/events/aws": {
+        post: {
+          operationId: "ingestAwsEvents",
+          summary: "Apply EventBridge events: CodePipeline pipeline, stage and action execution state changes",
+          description:
+            "The target of the EventBridge API destination (its connection sends `Authorization: Bearer <token>`). The body is one event as EventBridge " +
+            "delivers it, or an array of up to 100. Deduplicated by event `id`: a replay answers 200 and changes nothing. Events may arrive in any order: " +
+            "an older event never overwrites newer state. An execution that reaches a final state records its production deployment. Events of other " +
+            "sources or detail types, of accounts not registered in Portside, or with states this version does not know are accepted and ignored " +
+            "(`events[].reason` says why). Requires an organisation-wide token with the `ingest` scope.",
+          security: [{ bearerToken: [] }],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/AwsEvent" }, { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST, items: { $ref: "#/components/schemas/AwsEvent" } }] } } },
+          },
+          responses: {
+            "200": { description: "Every event applied, recognised as a replay, or ignored.", content: { "application/json": { schema: { $ref: "#/components/schemas/AwsEventsOutcome" } } } },
+            "400": errorResponse("The body is not an EventBridge event, or a CodePipeline event's detail lacks a documented field; `details.issues` lists every problem. Nothing was applied."),
+            "401": errorResponse("No token, or an unknown, revoked or expired one."),
+            "403": errorResponse("The token lacks the ingest scope or belongs to a team; or a signed-in person (events come from machines)."),
+            "413": errorResponse("The body is over 16 MiB."),
+            "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
+            "503": errorResponse("A sync holds the pipeline; send the event again (EventBridge retries on its own)."),
           },
         },
       },

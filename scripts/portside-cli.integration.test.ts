@@ -34,6 +34,16 @@ describe("npm run portside", () => {
     expect(await db.service.count({ where: { slug: "broken-service" } })).toBe(0);
   });
 
+  it("syncs pipelines only for what is registered, and refuses bad input", async () => {
+    expect(portside("sync", "pipelines", "--account", "12345")).toMatchObject({ code: 2, stderr: expect.stringMatching(/--account takes a 12-digit AWS account id/) });
+    expect(portside("sync", "pipelines", "--region", "Europe")).toMatchObject({ code: 2, stderr: expect.stringMatching(/--region takes an AWS region/) });
+    expect(portside("sync", "pipelines", "--account", "000000000001")).toMatchObject({ code: 1, stderr: expect.stringMatching(/AWS account 000000000001 is not registered/) });
+    const accountId = String(Math.floor(1e11 + Math.random() * 9e11));
+    await db.awsAccount.create({ data: { accountId, name: "cli-test", regions: ["eu-west-1"] } });
+    expect(portside("sync", "pipelines", "--account", accountId, "--region", "ap-south-2")).toMatchObject({ code: 1, stderr: expect.stringMatching(/No registered account collects region ap-south-2/) });
+    expect(await db.syncRun.count({ where: { awsAccount: { accountId } } })).toBe(0);
+  });
+
   it("grants the first admin", async () => {
     const { code } = portside("user", "grant", "First.Admin@Example.com", "admin");
     expect(code).toBe(0);

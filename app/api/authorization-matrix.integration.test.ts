@@ -54,6 +54,33 @@ const CASES: TCase[] = [
     denied: { viewer: 401, executive: 401, member: 401, approver: 401, maintainer: 401, otherMaintainer: 401, admin: 401 },
   },
   {
+    route: "POST /api/events/aws",
+    // A pipeline execution starting in a registered account: the first event of a pipeline records it.
+    build: async () => {
+      const account = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: "matrix", regions: ["eu-west-1"] } });
+      const pipeline = uniqueSlug("pipe");
+      return {
+        url: "/api/events/aws",
+        params: {},
+        init: {
+          method: "POST",
+          ...json({
+            version: "0",
+            id: uniqueSlug("evt"),
+            "detail-type": "CodePipeline Pipeline Execution State Change",
+            source: "aws.codepipeline",
+            account: account.accountId,
+            time: "2026-11-01T10:00:00Z",
+            region: "eu-west-1",
+            resources: [`arn:aws:codepipeline:eu-west-1:${account.accountId}:${pipeline}`],
+            detail: { pipeline, "execution-id": crypto.randomUUID(), state: "STARTED", version: 1 },
+          }),
+        },
+      };
+    },
+    allowed: { ingestToken: 200 },
+  },
+  {
     route: "POST /api/tokens",
     build: async (w) => ({ url: "/api/tokens", params: {}, init: { method: "POST", ...json({ name: "ci", scopes: ["ingest"], team: w.teamA.slug }) } }),
     allowed: { maintainer: 201, admin: 201 },

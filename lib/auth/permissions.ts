@@ -29,6 +29,7 @@ const ADMIN: readonly TOrgRole[] = ["ADMIN"];
 export const PERMISSIONS = {
   "catalog.read": { description: "read the catalog and everything the organisation shares", org: EVERYONE, team: [], tokenScope: "read" },
   "deployment.ingest": { description: "record deployments (API tokens with the ingest scope only)", org: [], team: [], tokenScope: "ingest" },
+  "event.ingest": { description: "send AWS events to the portal (organisation-wide API tokens with the ingest scope only)", org: [], team: [], tokenScope: "ingest" },
   "token.manage": { description: "create and revoke API tokens", org: ADMIN, team: ["MAINTAINER"] },
   "catalog.import": { description: "import catalog-info.yaml files", org: ADMIN, team: [] },
   "account.manage": { description: "add, change and remove AWS accounts", org: ADMIN, team: [] },

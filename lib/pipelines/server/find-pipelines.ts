@@ -48,7 +48,8 @@ function statusCondition(status: TBoardStatus): Prisma.Sql {
 
 /** The filters except status, as SQL: the status counts are taken over these. */
 function baseConditions(filters: TBoardFilters): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [];
+  // Pipelines deleted in AWS keep their history but leave the board.
+  const where: Prisma.Sql[] = [Prisma.sql`p."deletedAt" IS NULL`];
   if (filters.team) {
     // A team and every team nested under it.
     where.push(Prisma.sql`s."teamId" IN (
@@ -66,7 +67,7 @@ function baseConditions(filters: TBoardFilters): Prisma.Sql[] {
   return where;
 }
 
-const and = (parts: Prisma.Sql[]) => (parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty);
+const and = (parts: Prisma.Sql[]) => Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}`;
 
 function toPipeline(row: TRow): TBoardPipeline {
   const structure = Array.isArray(row.structure) ? row.structure : [];
@@ -170,9 +171,9 @@ export async function findPipelines(filters: TBoardFilters, pageSize = BOARD_PAG
 /** What the board's filters offer: teams owning pipelines, accounts and regions. */
 export async function boardFilterOptions() {
   const [teams, accounts, regions] = await Promise.all([
-    db.team.findMany({ where: { services: { some: { pipelines: { some: {} } } } }, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
+    db.team.findMany({ where: { services: { some: { pipelines: { some: { deletedAt: null } } } } }, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
     db.awsAccount.findMany({ orderBy: { name: "asc" }, select: { accountId: true, name: true } }),
-    db.pipeline.findMany({ distinct: ["region"], orderBy: { region: "asc" }, select: { region: true } }),
+    db.pipeline.findMany({ where: { deletedAt: null }, distinct: ["region"], orderBy: { region: "asc" }, select: { region: true } }),
   ]);
   return { teams, accounts, regions: regions.map((r) => r.region) };
 }

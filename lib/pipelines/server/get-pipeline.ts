@@ -23,6 +23,7 @@ export async function getPipeline(id: number, page = 1) {
       latestStatus: true,
       stateUpdatedAt: true,
       lastSyncedAt: true,
+      deletedAt: true,
       awsAccount: { select: { accountId: true, name: true } },
       service: { select: { slug: true, name: true, team: { select: { id: true, slug: true, name: true } } } },
       _count: { select: { executions: true } },

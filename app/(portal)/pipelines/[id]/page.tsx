@@ -67,6 +67,11 @@ export default async function PipelinePage({ params, searchParams }: { params: P
           </a>
         }
       />
+      {p.deletedAt ? (
+        <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+          This pipeline was deleted in AWS <RelativeTime date={p.deletedAt} now={now} />; its history is kept here.
+        </p>
+      ) : null}
       <p className="mb-4 text-xs text-zinc-600 dark:text-zinc-400">
         {p.stateUpdatedAt ? <>State from AWS as of <RelativeTime date={p.stateUpdatedAt} now={now} /></> : "Not read from AWS yet"}
         {p.lastSyncedAt ? <> · last full sync <RelativeTime date={p.lastSyncedAt} now={now} /></> : null} · refreshes every 15 s

@@ -1,0 +1,45 @@
+import "server-only";
+import type pg from "pg";
+import { getPool } from "@/lib/db";
+import { log } from "@/lib/log";
+
+/** What the pipeline writers need of a connection: they run inside one transaction. */
+export type TSql = Pick<pg.PoolClient, "query">;
+
+/**
+ * Runs `fn` in one transaction on a connection of the shared pool. Bulk
+ * pipeline writes use plain SQL with JSON parameters (one statement per
+ * batch of rows); see lib/db.ts for why hot paths bypass Prisma.
+ *
+ * Stored times are UTC wall-clock `timestamp(3)`: parameters go in as ISO
+ * strings cast `::timestamptz AT TIME ZONE 'UTC'`, and columns come out as
+ * `col AT TIME ZONE 'UTC'` (a timestamptz, which pg reads as the right
+ * instant whatever the process time zone).
+ */
+export async function inTransaction<T>(fn: (sql: TSql) => Promise<T>): Promise<T> {
+  const client = await getPool().connect();
+  let isBroken = false;
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    try {
+      await client.query("ROLLBACK");
+    } catch (rollbackError) {
+      isBroken = true;
+      log.warn({ err: rollbackError }, "could not roll back a pipeline write; dropping the connection");
+    }
+    throw error;
+  } finally {
+    client.release(isBroken);
+  }
+}
+
+/** Splits rows into batches, so that one statement never carries an unbounded JSON parameter. */
+export function batches<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
