@@ -3,7 +3,8 @@ import { expect, test } from "@playwright/test";
 import { createIngestToken, expectNoAxeViolations, sql } from "./helpers";
 
 test("the board lists pipelines by team, failures first, filters by status, and leads to a pipeline's history", async ({ page }) => {
-  test.setTimeout(60_000);
+  // Two large pages, each with an accessibility scan.
+  test.setTimeout(120_000);
   await page.goto("/pipelines");
   await expect(page.getByRole("heading", { level: 1, name: "Pipelines" })).toBeVisible();
   await expect(page.getByText(/AWS data as of/)).toBeVisible();

@@ -9,9 +9,9 @@ const LOOK: Record<string, { label: string; className: string; Icon: typeof Chec
   Stopping: { label: "Stopping", className: "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100", Icon: Loader },
   Stopped: { label: "Stopped", className: "border-zinc-300 bg-zinc-100 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-800 dark:text-zinc-200", Icon: Ban },
   Cancelled: { label: "Cancelled", className: "border-zinc-300 bg-zinc-100 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-800 dark:text-zinc-200", Icon: Ban },
-  Skipped: { label: "Skipped", className: "border-zinc-300 bg-zinc-50 text-zinc-600 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300", Icon: CircleDashed },
+  Skipped: { label: "Skipped", className: "border-zinc-300 bg-zinc-50 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300", Icon: CircleDashed },
 };
-const NOT_RUN = { label: "Not run", className: "border-dashed border-zinc-300 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400", Icon: CircleDashed };
+const NOT_RUN = { label: "Not run", className: "border-dashed border-zinc-300 text-zinc-700 dark:border-zinc-700 dark:text-zinc-300", Icon: CircleDashed };
 
 export function stageLook(status: string | null) {
   return (status && LOOK[status]) || NOT_RUN;
@@ -30,7 +30,7 @@ export function StageStrip({ stages, pipeline }: { stages: TBoardStage[]; pipeli
               <span className="block font-medium">
                 {stage.name}
                 {stage.isProduction ? <span className="sr-only"> (production)</span> : null}
-                {stage.isProduction ? <span aria-hidden className="ml-1 rounded bg-black/10 px-1 text-[10px] dark:bg-white/15">prod</span> : null}
+                {stage.isProduction ? <span aria-hidden className="ml-1 rounded bg-black/5 px-1 text-[10px] dark:bg-white/10">prod</span> : null}
               </span>
               <span className="block">{look.label}</span>
             </span>
