@@ -12,7 +12,7 @@ test("the board lists pipelines by team, failures first, filters by status, and 
   await expect(firstRow.getByText("Failed", { exact: true }).first()).toBeVisible();
   await expectNoAxeViolations(page);
 
-  await page.getByLabel("Status").selectOption("in_progress");
+  await page.getByRole("combobox", { name: "Status" }).selectOption("in_progress");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/status=in_progress/);
   const rows = page.locator("tbody tr");

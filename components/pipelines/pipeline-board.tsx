@@ -131,7 +131,7 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
   return (
     <div>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3 text-sm">
-        <p className="flex flex-wrap gap-2" aria-label="Pipelines by status">
+        <p className="flex flex-wrap gap-2">
           <Badge tone="bad">{data.counts.failed} failed</Badge>
           <Badge tone="info">{data.counts.in_progress} running</Badge>
           <Badge tone="good">{data.counts.succeeded} succeeded</Badge>
