@@ -52,7 +52,7 @@ export default async function PipelinePage({ params, searchParams }: { params: P
           <>
             {p.service ? (
               <>
-                Deploys <Link href={`/services/${p.service.slug}`} className="text-sky-700 hover:underline dark:text-sky-400">{p.service.name}</Link>
+                Deploys <Link href={`/services/${p.service.slug}`} className="text-sky-700 underline dark:text-sky-400">{p.service.name}</Link>
               </>
             ) : (
               "No service mapped (tag the pipeline portside:service, or annotate the service in its catalog file)"
