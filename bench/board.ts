@@ -31,14 +31,15 @@ await client.query(
 );
 await client.end();
 const signature = createHmac("sha256", BENCH_AUTH_SECRET).update(sessionToken).digest("base64");
-const cookie = `portside.session_token=${encodeURIComponent(`${sessionToken}.${signature}`)}`;
+// A production server names it __Secure-… (better-auth marks cookies secure in production).
+const cookie = `__Secure-portside.session_token=${encodeURIComponent(`${sessionToken}.${signature}`)}`;
 
 const portal = await startPortal();
 async function time(path: string): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
   const response = await fetch(`${portal.baseUrl}${path}`, { headers: { cookie }, redirect: "manual" });
   const body = await response.text();
-  if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status} ${response.headers.get("location") ?? ""} ${body.slice(0, 300)}`);
   return { ms: performance.now() - started, bytes: body.length };
 }
 function stats(samples: number[]) {
@@ -48,10 +49,10 @@ function stats(samples: number[]) {
 }
 try {
   const cases = [
-    ["/pipelines (server render, page 1 of 100 rows)", "/pipelines"],
-    ["/pipelines?status=succeeded&page=5", "/pipelines?status=succeeded&page=5"],
     ["GET /api/pipelines (JSON, 100 rows + counts)", "/api/pipelines"],
     ["GET /api/pipelines?q=api", "/api/pipelines?q=api"],
+    ["/pipelines (server render, page 1 of 100 rows)", "/pipelines"],
+    ["/pipelines?status=succeeded&page=5", "/pipelines?status=succeeded&page=5"],
   ] as const;
   for (const [, path] of cases) await time(path); // warm up
   console.log(`board benchmark: ${counts[0]!.p.toLocaleString("en")} pipelines, ${counts[0]!.e.toLocaleString("en")} executions stored; ${REQUESTS} requests each, one at a time`);
