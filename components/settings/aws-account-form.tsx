@@ -6,6 +6,7 @@ import { Button, inputClass, labelClass } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormError } from "@/components/ui/form-error";
 import { apiFetch, ApiError } from "@/lib/api-client";
+import { useApiAction } from "@/lib/use-api-action";
 
 export interface TAccountValues {
   id?: number;
@@ -23,17 +24,15 @@ export interface TAccountValues {
  */
 export function AwsAccountForm({ account, onDone }: { account?: TAccountValues; onDone?: () => void }) {
   const router = useRouter();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const roleArn = String(form.get("roleArn") ?? "").trim();
     const typedExternalId = String(form.get("externalId") ?? "").trim();
-    setBusy(true);
-    setError(null);
-    try {
+    const target = event.currentTarget;
+    await run(async () => {
       const body = {
         accountId: String(form.get("accountId") ?? "").trim(),
         name: String(form.get("name") ?? ""),
@@ -43,14 +42,10 @@ export function AwsAccountForm({ account, onDone }: { account?: TAccountValues; 
       };
       if (account?.id) await apiFetch(`/api/aws-accounts/${account.id}`, { method: "PUT", json: body });
       else await apiFetch("/api/aws-accounts", { method: "POST", json: body });
-      if (!account) (event.target as HTMLFormElement).reset();
+      if (!account) target.reset();
       router.refresh();
       onDone?.();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(String(e), 0));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const idPrefix = account?.id ? `account-${account.id}` : "account-new";

@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button, inputClass, labelClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { apiFetch } from "@/lib/api-client";
+import { useApiAction } from "@/lib/use-api-action";
 
 type TCounts = { created: number; updated: number; unchanged: number };
 interface TResult {
@@ -23,28 +24,21 @@ function counts(label: string, c: TCounts) {
 export function CatalogImportForm() {
   const router = useRouter();
   const [mode, setMode] = useState<"file" | "url">("file");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useApiAction();
   const [result, setResult] = useState<TResult | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
     setResult(null);
-    try {
+    await run(async () => {
       const imported =
         mode === "file"
           ? await apiFetch<TResult>("/api/catalog/import", { method: "POST", body: form })
           : await apiFetch<TResult>("/api/catalog/import", { method: "POST", json: { url: String(form.get("url") ?? "") } });
       setResult(imported);
       router.refresh();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(String(e), 0));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -5,7 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button, inputClass, labelClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
-import { apiFetch, ApiError } from "@/lib/api-client";
+import { apiFetch } from "@/lib/api-client";
+import { useApiAction } from "@/lib/use-api-action";
 
 interface TCreated {
   id: number;
@@ -17,17 +18,15 @@ interface TCreated {
 /** Creates a token and shows its secret once, with a copy button; the list refreshes underneath. */
 export function TokenCreateForm({ teams, orgWide }: { teams: { slug: string; name: string }[]; orgWide: boolean }) {
   const router = useRouter();
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useApiAction();
   const [created, setCreated] = useState<TCreated | null>(null);
   const [copied, setCopied] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
+    const target = event.currentTarget;
+    await run(async () => {
       const expires = String(form.get("expiresInDays") ?? "");
       const result = await apiFetch<TCreated>("/api/tokens", {
         method: "POST",
@@ -40,13 +39,9 @@ export function TokenCreateForm({ teams, orgWide }: { teams: { slug: string; nam
       });
       setCreated(result);
       setCopied(false);
-      (event.target as HTMLFormElement).reset();
+      target.reset();
       router.refresh();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(String(e), 0));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

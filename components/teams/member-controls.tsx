@@ -6,6 +6,7 @@ import { Button, inputClass, labelClass } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { FormError } from "@/components/ui/form-error";
 import { apiFetch, ApiError } from "@/lib/api-client";
+import { useApiAction } from "@/lib/use-api-action";
 
 const ROLES = [
   { value: "MEMBER", label: "Member" },
@@ -16,22 +17,16 @@ const ROLES = [
 /** Admins add people to a team by email (they sign in with it later) or change their role. */
 export function AddMemberForm({ teamSlug }: { teamSlug: string }) {
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useApiAction();
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
+    const target = event.currentTarget;
+    await run(async () => {
       await apiFetch(`/api/teams/${teamSlug}/members`, { method: "PUT", json: { email: String(form.get("email") ?? "").trim(), role: String(form.get("role")) } });
-      (event.target as HTMLFormElement).reset();
+      target.reset();
       router.refresh();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(String(e), 0));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <form onSubmit={submit} aria-label="Add or change a member" className="mt-4 space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
