@@ -83,14 +83,6 @@ export interface TBoardPage {
   generatedAt: string;
 }
 
-/** The board's status for a pipeline's latest execution. */
-export function boardStatus(latestStatus: string | null): TBoardStatus {
-  if (latestStatus === "FAILED") return "failed";
-  if (latestStatus === "IN_PROGRESS" || latestStatus === "STOPPING") return "in_progress";
-  if (latestStatus === "SUCCEEDED") return "succeeded";
-  return "other";
-}
-
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
 /** AWS console links (the new CodePipeline console). */

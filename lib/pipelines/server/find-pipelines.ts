@@ -1,5 +1,5 @@
 import "server-only";
-import { boardStatus, consoleUrls, BOARD_PAGE_SIZE, type TBoardFilters, type TBoardPage, type TBoardPipeline, type TBoardStatus } from "@/lib/pipelines/board";
+import { consoleUrls, BOARD_PAGE_SIZE, type TBoardFilters, type TBoardPage, type TBoardPipeline, type TBoardStatus } from "@/lib/pipelines/board";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
 import { db, Prisma } from "@/lib/db";
 
@@ -13,7 +13,7 @@ interface TRow {
   serviceName: string | null;
   teamSlug: string | null;
   teamName: string | null;
-  latestStatus: string | null;
+  status: TBoardStatus;
   prodStage: string | null;
   structure: TStageDeclaration[];
   state: TStageState[];
@@ -31,20 +31,12 @@ interface TRow {
   rank: number;
 }
 
-const RANK = Prisma.sql`CASE p."latestStatus" WHEN 'FAILED' THEN 0 WHEN 'IN_PROGRESS' THEN 1 WHEN 'STOPPING' THEN 1 WHEN 'SUCCEEDED' THEN 3 ELSE 2 END`;
-
-function statusCondition(status: TBoardStatus): Prisma.Sql {
-  switch (status) {
-    case "failed":
-      return Prisma.sql`p."latestStatus" = 'FAILED'`;
-    case "in_progress":
-      return Prisma.sql`p."latestStatus" IN ('IN_PROGRESS', 'STOPPING')`;
-    case "succeeded":
-      return Prisma.sql`p."latestStatus" = 'SUCCEEDED'`;
-    default:
-      return Prisma.sql`(p."latestStatus" IS NULL OR p."latestStatus" NOT IN ('FAILED', 'IN_PROGRESS', 'STOPPING', 'SUCCEEDED'))`;
-  }
-}
+/** The board's status of a pipeline, said once, in SQL: filters, counts, order and rows all use it. */
+const STATUS = Prisma.sql`(CASE WHEN p."latestStatus" = 'FAILED' THEN 'failed'
+                                WHEN p."latestStatus" IN ('IN_PROGRESS', 'STOPPING') THEN 'in_progress'
+                                WHEN p."latestStatus" = 'SUCCEEDED' THEN 'succeeded' ELSE 'other' END)`;
+/** Failures first, then running, then the others, then succeeded. */
+const RANK = Prisma.sql`array_position(ARRAY['failed', 'in_progress', 'other', 'succeeded'], ${STATUS})`;
 
 /** The filters except status, as SQL: the status counts are taken over these. */
 function baseConditions(filters: TBoardFilters): Prisma.Sql[] {
@@ -90,7 +82,7 @@ function toPipeline(row: TRow): TBoardPipeline {
     account: { accountId: row.accountId, name: row.accountName },
     service: row.serviceSlug ? { slug: row.serviceSlug, name: row.serviceName! } : null,
     team: row.teamSlug ? { slug: row.teamSlug, name: row.teamName! } : null,
-    status: boardStatus(row.latestStatus),
+    status: row.status,
     stages,
     pendingApprovals,
     latest:
@@ -120,16 +112,16 @@ function toPipeline(row: TRow): TBoardPipeline {
  */
 export async function findPipelines(filters: TBoardFilters, pageSize = BOARD_PAGE_SIZE): Promise<TBoardPage> {
   const base = baseConditions(filters);
-  const where = and(filters.status ? [...base, statusCondition(filters.status)] : base);
+  const where = and(filters.status ? [...base, Prisma.sql`${STATUS} = ${filters.status}`] : base);
   const offset = (filters.page - 1) * pageSize;
   const [rows, counts] = await Promise.all([
     db.$queryRaw<TRow[]>`
       SELECT p.id, p.name, p.region, a."accountId", a.name AS "accountName",
              s.slug AS "serviceSlug", s.name AS "serviceName", t.slug AS "teamSlug", t.name AS "teamName",
-             p."latestStatus"::text AS "latestStatus", p."prodStage", p.structure, p.state, p."stateUpdatedAt",
+             p."prodStage", p.structure, p.state, p."stateUpdatedAt",
              e."executionId", e.status::text AS "executionStatus", e."executionType", e.trigger, e."sourceRevisions",
              e."startedAt", e."lastUpdatedAt", e."failureReason", e."failedAction",
-             (count(*) OVER ())::int AS total, ${RANK} AS rank
+             ${STATUS} AS status, (count(*) OVER ())::int AS total, ${RANK} AS rank
       FROM "Pipeline" p
       JOIN "AwsAccount" a ON a.id = p."awsAccountId"
       LEFT JOIN "Service" s ON s.id = p."serviceId"
@@ -141,10 +133,7 @@ export async function findPipelines(filters: TBoardFilters, pageSize = BOARD_PAG
       ORDER BY rank, t.name NULLS LAST, p.name, p.id
       LIMIT ${pageSize} OFFSET ${offset}`,
     db.$queryRaw<{ status: TBoardStatus; n: number; asOf: Date | null }[]>`
-      SELECT CASE WHEN p."latestStatus" = 'FAILED' THEN 'failed'
-                  WHEN p."latestStatus" IN ('IN_PROGRESS', 'STOPPING') THEN 'in_progress'
-                  WHEN p."latestStatus" = 'SUCCEEDED' THEN 'succeeded' ELSE 'other' END AS status,
-             count(*)::int AS n, max(greatest(p."stateUpdatedAt", p."lastSyncedAt")) AS "asOf"
+      SELECT ${STATUS} AS status, count(*)::int AS n, max(greatest(p."stateUpdatedAt", p."lastSyncedAt")) AS "asOf"
       FROM "Pipeline" p
       JOIN "AwsAccount" a ON a.id = p."awsAccountId"
       LEFT JOIN "Service" s ON s.id = p."serviceId"
