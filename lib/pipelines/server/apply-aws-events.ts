@@ -1,6 +1,7 @@
 import "server-only";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
 import { AppError } from "@/lib/errors";
+import type { TPipelineRef } from "@/lib/pipelines/server/deployment-rows";
 import { log } from "@/lib/log";
 import { pipelineArn } from "@/lib/pipelines/collect/sync-pipeline";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
@@ -37,13 +38,7 @@ export interface TApplyAwsEventsOptions {
  * A pipeline row locked for the event's transaction: events of one pipeline
  * apply one at a time, so two concurrent deliveries cannot lose an update.
  */
-interface TLockedPipeline {
-  id: number;
-  arn: string;
-  name: string;
-  region: string;
-  serviceId: number | null;
-  prodStage: string | null;
+interface TLockedPipeline extends TPipelineRef {
   structure: TStageDeclaration[];
   state: TStageState[];
   stateClock: TClock;
