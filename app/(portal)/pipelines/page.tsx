@@ -12,6 +12,29 @@ import { boardFilterOptions, findPipelines } from "@/lib/pipelines/server/find-p
 
 export const metadata: Metadata = { title: "Pipelines" };
 
+const STATUS_OPTIONS: [string, string][] = [
+  ["failed", "Failed"],
+  ["in_progress", "Running"],
+  ["succeeded", "Succeeded"],
+  ["other", "Other"],
+];
+
+function FilterSelect({ name, label, value, all, options }: { name: string; label: string; value: string | undefined; all: string; options: [string, string][] }) {
+  return (
+    <label>
+      <span className={labelClass}>{label}</span>
+      <select name={name} defaultValue={value ?? ""} className={inputClass}>
+        <option value="">{all}</option>
+        {options.map(([optionValue, text]) => (
+          <option key={optionValue} value={optionValue}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export default async function PipelinesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const viewer = await requireViewer();
@@ -32,43 +55,12 @@ export default async function PipelinesPage({ searchParams }: { searchParams: Pr
         actions={<Link href="/settings/sync" className="text-sm text-sky-700 hover:underline dark:text-sky-400">Sync status</Link>}
       />
       <form action="/pipelines" className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_1fr_1.5fr_auto] lg:items-end" aria-label="Filter pipelines">
-        <label>
-          <span className={labelClass}>Team</span>
-          <select name="team" defaultValue={filters.team ?? ""} className={inputClass}>
-            <option value="">All teams</option>
-            {options.teams.map((t) => (
-              <option key={t.slug} value={t.slug}>{t.name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className={labelClass}>Account</span>
-          <select name="account" defaultValue={filters.account ?? ""} className={inputClass}>
-            <option value="">All accounts</option>
-            {options.accounts.map((a) => (
-              <option key={a.accountId} value={a.accountId}>{a.name} ({a.accountId})</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className={labelClass}>Region</span>
-          <select name="region" defaultValue={filters.region ?? ""} className={inputClass}>
-            <option value="">All regions</option>
-            {options.regions.map((r) => (
-              <option key={r} value={r}>{r}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className={labelClass}>Status</span>
-          <select name="status" defaultValue={filters.status ?? ""} className={inputClass}>
-            <option value="">Any status</option>
-            <option value="failed">Failed</option>
-            <option value="in_progress">Running</option>
-            <option value="succeeded">Succeeded</option>
-            <option value="other">Other</option>
-          </select>
-        </label>
+        {/* Arriving from a service page keeps that service while other filters change. */}
+        {filters.service ? <input type="hidden" name="service" value={filters.service} /> : null}
+        <FilterSelect name="team" label="Team" value={filters.team} all="All teams" options={options.teams.map((t) => [t.slug, t.name])} />
+        <FilterSelect name="account" label="Account" value={filters.account} all="All accounts" options={options.accounts.map((a) => [a.accountId, `${a.name} (${a.accountId})`])} />
+        <FilterSelect name="region" label="Region" value={filters.region} all="All regions" options={options.regions.map((r) => [r, r])} />
+        <FilterSelect name="status" label="Status" value={filters.status} all="Any status" options={STATUS_OPTIONS} />
         <label>
           <span className={labelClass}>Search</span>
           <input type="search" name="q" defaultValue={filters.q ?? ""} placeholder="Pipeline or service" className={inputClass} />
