@@ -223,7 +223,7 @@ export function serviceHistory(service: TServiceRow, count: number, options: TSe
     const startedAt = new Date(Math.round(times[i]!));
     const finishedAt = new Date(startedAt.getTime() + rng.int(3, 25) * 60_000);
     const deploymentId = ++ids.deployment;
-    const executionId = `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
+    const executionId = executionIdFrom(rng);
     const isFailure = rng.chance(shape.failRate);
     const failureKind = isFailure ? rng.pick(["FAILED", "ROLLED_BACK", "INCIDENT"] as const) : null;
     const status = failureKind === "FAILED" ? "FAILED" : failureKind === "ROLLED_BACK" ? "ROLLED_BACK" : "SUCCEEDED";
@@ -238,7 +238,7 @@ export function serviceHistory(service: TServiceRow, count: number, options: TSe
     let pipelineExecutionId: number | null = null;
     if (startedAt.getTime() >= executionWindowStart) {
       pipelineExecutionId = ++ids.execution;
-      history.executions.push(executionRow(pipelineExecutionId, service, executionId, startedAt, finishedAt, status, rng));
+      history.executions.push(executionRow(pipelineExecutionId, service, executionId, startedAt, finishedAt, status === "FAILED" ? "FAILED" : "SUCCEEDED", "Merge pull request", rng, options.now));
     }
 
     const deployment: TDeploymentRow = {
@@ -291,22 +291,8 @@ export function serviceHistory(service: TServiceRow, count: number, options: TSe
   // A few pipelines are running right now, so that the board has something live.
   if (service.id % 7 === 3) {
     const startedAt = new Date(options.now.getTime() - rng.int(3, 12) * 60_000);
-    const executionId = `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
-    const sha = rng.hex(40);
-    history.executions.push({
-      id: ++ids.execution,
-      pipelineId: service.id,
-      executionId,
-      status: "IN_PROGRESS",
-      executionType: "STANDARD",
-      trigger: { triggerType: "Webhook", triggerDetail: `${service.slug}@main` },
-      sourceRevisions: [{ actionName: "GitHub", revisionId: sha, revisionSummary: `${rng.pick(COMMIT_VERBS)} ${rng.pick(COMMIT_THINGS)}`, revisionUrl: `${service.repositoryUrl}/commit/${sha}` }],
-      stages: executionStages(startedAt, null, "InProgress"),
-      failureReason: null,
-      failedAction: null,
-      startedAt,
-      lastUpdatedAt: options.now,
-    });
+    const executionId = executionIdFrom(rng);
+    history.executions.push(executionRow(++ids.execution, service, executionId, startedAt, null, "IN_PROGRESS", `${rng.pick(COMMIT_VERBS)} ${rng.pick(COMMIT_THINGS)}`, rng, options.now));
   }
 
   // Incidents with no change behind them: a dependency, a traffic spike, an AWS event.
@@ -377,21 +363,31 @@ export function executionStages(startedAt: Date, finishedAt: Date | null, produc
   });
 }
 
-function executionRow(id: number, service: TServiceRow, executionId: string, startedAt: Date, finishedAt: Date, status: TDeploymentRow["status"], rng: Random): TExecutionRow {
+/** A CodePipeline execution id (a UUID v4), drawn from the seed's generator. */
+function executionIdFrom(rng: Random): string {
+  return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
+}
+
+/**
+ * One PipelineExecution row. The execution starts a few minutes before the
+ * deployment (source and build); a running one (`finishedAt` null) is
+ * still in its production stage.
+ */
+function executionRow(id: number, service: TServiceRow, executionId: string, startedAt: Date, finishedAt: Date | null, status: "SUCCEEDED" | "FAILED" | "IN_PROGRESS", summary: string, rng: Random, now: Date): TExecutionRow {
   const failed = status === "FAILED";
   const sha = rng.hex(40);
   return {
     id,
     pipelineId: service.id,
     executionId,
-    status: failed ? "FAILED" : "SUCCEEDED",
+    status,
     executionType: "STANDARD",
     trigger: { triggerType: "Webhook", triggerDetail: `${service.slug}@main` },
-    sourceRevisions: [{ actionName: "GitHub", revisionId: sha, revisionSummary: "Merge pull request", revisionUrl: `${service.repositoryUrl}/commit/${sha}` }],
-    stages: executionStages(startedAt, finishedAt, failed ? "Failed" : "Succeeded"),
+    sourceRevisions: [{ actionName: "GitHub", revisionId: sha, revisionSummary: summary, revisionUrl: `${service.repositoryUrl}/commit/${sha}` }],
+    stages: executionStages(startedAt, finishedAt, status === "IN_PROGRESS" ? "InProgress" : failed ? "Failed" : "Succeeded"),
     failureReason: failed ? "Deployment failed: ECS service did not reach a steady state (health checks failing)." : null,
     failedAction: failed ? "Production.DeployProduction" : null,
     startedAt: new Date(startedAt.getTime() - rng.int(4, 20) * 60_000),
-    lastUpdatedAt: finishedAt,
+    lastUpdatedAt: finishedAt ?? now,
   };
 }
