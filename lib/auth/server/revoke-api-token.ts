@@ -22,6 +22,11 @@ export interface TRevokeApiTokenOptions {
 export async function revokeApiToken({ idOrPrefix, actor, origin }: TRevokeApiTokenOptions) {
   const token = await findTokenForRevoke(idOrPrefix);
   if (!token) throw new AppError("NOT_FOUND", `No token with id or prefix "${idOrPrefix}".`);
+  return revokeFoundToken(token, actor, origin);
+}
+
+/** The same, for a token the caller has already looked up (and authorized). */
+export async function revokeFoundToken(token: NonNullable<Awaited<ReturnType<typeof findTokenForRevoke>>>, actor: TActor, origin?: TAuditOrigin) {
   if (token.revokedAt) return { id: token.id, name: token.name, wasRevoked: false };
   const revokedAt = new Date();
   // Conditional update: of two concurrent revokes, one writes the audit row.

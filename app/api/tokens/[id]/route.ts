@@ -1,4 +1,4 @@
-import { findTokenForRevoke, revokeApiToken } from "@/lib/auth/server/revoke-api-token";
+import { findTokenForRevoke, revokeFoundToken } from "@/lib/auth/server/revoke-api-token";
 import { withAuth } from "@/lib/auth/server/with-auth";
 import { jsonResponse } from "@/lib/http";
 
@@ -10,7 +10,7 @@ export const DELETE = withAuth<{ id: string }>(
     // An organisation-wide token is revoked only by those who hold the permission everywhere.
     if (token.teamId === null) requireOrgWide();
     else requireTeam(token.teamId);
-    const result = await revokeApiToken({ idOrPrefix: String(token.id), actor, origin: { ip, requestId } });
+    const result = await revokeFoundToken(token, actor, { ip, requestId });
     return jsonResponse(result, { requestId });
   },
   { permission: "token.manage" },
