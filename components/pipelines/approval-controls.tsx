@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { useRecordApprovalAnswer } from "@/components/pipelines/approval-answers";
 import { Button, inputClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { apiFetch, ApiError } from "@/lib/api-client";
@@ -15,14 +16,16 @@ export function ApprovalControls({ pipelineId, pipelineName, stage, action }: { 
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState<null | "Approved" | "Rejected">(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const recordAnswer = useRecordApprovalAnswer();
+  const [answered, setAnswered] = useState(false);
 
   async function answer(decision: "Approved" | "Rejected") {
     setBusy(decision);
     setError(null);
     try {
       await apiFetch(`/api/pipelines/${pipelineId}/approvals`, { method: "POST", json: { stage, action, decision, comment } });
-      setDone(decision === "Approved" ? "Approved" : "Rejected");
+      recordAnswer({ pipelineName, stage, action, decision });
+      setAnswered(true);
       await queryClient.invalidateQueries({ queryKey: ["pipelines"] });
       router.refresh();
     } catch (e) {
@@ -32,13 +35,8 @@ export function ApprovalControls({ pipelineId, pipelineName, stage, action }: { 
     }
   }
 
-  if (done) {
-    return (
-      <p role="status" className="mt-2 text-xs font-medium">
-        {done}: {stage} / {action}
-      </p>
-    );
-  }
+  // The confirmation shows in <ApprovalAnswers>; these controls would vanish with the next refresh anyway.
+  if (answered) return null;
   return (
     <div className="mt-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" role="group" aria-label={`Approval ${stage} / ${action} of ${pipelineName}`}>
       <label htmlFor={commentId} className="mb-1 block font-medium">

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ExternalLink } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { ApprovalAnswers } from "@/components/pipelines/approval-answers";
 import { ApprovalControls } from "@/components/pipelines/approval-controls";
 import { StageStrip } from "@/components/pipelines/stage-strip";
 import { Badge } from "@/components/ui/badge";
@@ -129,7 +130,7 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
 
   return (
-    <div>
+    <ApprovalAnswers>
       <div className="mb-4 flex flex-wrap items-center justify-between gap-3 text-sm">
         <p className="flex flex-wrap gap-2">
           <Badge tone="bad">{data.counts.failed} failed</Badge>
@@ -205,6 +206,6 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
           {data.page < pages ? <Link href={`/pipelines?${boardQuery({ ...filters, page: data.page + 1 })}`} className="text-sky-700 hover:underline dark:text-sky-400">Next →</Link> : <span />}
         </nav>
       ) : null}
-    </div>
+    </ApprovalAnswers>
   );
 }

@@ -3,6 +3,7 @@ import { ExternalLink } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { ApprovalAnswers } from "@/components/pipelines/approval-answers";
 import { ApprovalControls } from "@/components/pipelines/approval-controls";
 import { DurationChart } from "@/components/pipelines/duration-chart";
 import { stageLook } from "@/components/pipelines/stage-strip";
@@ -77,6 +78,7 @@ export default async function PipelinePage({ params, searchParams }: { params: P
         {p.lastSyncedAt ? <> · last full sync <RelativeTime date={p.lastSyncedAt} now={now} /></> : null} · refreshes every 15 s
       </p>
 
+      <ApprovalAnswers>
       <Card className="mb-6">
         <CardTitle>Stages now</CardTitle>
         {p.structure.length === 0 ? (
@@ -199,6 +201,7 @@ export default async function PipelinePage({ params, searchParams }: { params: P
           </nav>
         ) : null}
       </Card>
+      </ApprovalAnswers>
     </>
   );
 }
