@@ -66,3 +66,13 @@ describe("collector settings", () => {
     expect(() => parseEnv({ PORTSIDE_COLLECTORS: "maybe" })).toThrow(/PORTSIDE_COLLECTORS/);
   });
 });
+
+describe("incident attribution settings", () => {
+  it("looks 24 hours back by default, and refuses a window that is not a whole number of hours from 1 to 720", () => {
+    expect(parseEnv({}).attributionWindowHours).toBe(24);
+    expect(parseEnv({ PORTSIDE_ATTRIBUTION_WINDOW_HOURS: "6" }).attributionWindowHours).toBe(6);
+    for (const bad of ["0", "1.5", "721", "a day"]) {
+      expect(() => parseEnv({ PORTSIDE_ATTRIBUTION_WINDOW_HOURS: bad })).toThrow(/PORTSIDE_ATTRIBUTION_WINDOW_HOURS/);
+    }
+  });
+});

@@ -53,6 +53,9 @@ const ZEnvSchema = z
     PORTSIDE_COLLECTORS: z.enum(["on", "off", "1", "0", "true", "false"]).optional(),
     // How often each account × region is synced, in minutes (a cron step: 1–60).
     PORTSIDE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+    // How long before an incident began a production deployment may have
+    // caused it (the DORA attribution rule, lib/incidents/attribution.ts).
+    PORTSIDE_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(24),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.PORTSIDE_DEV_SIGN_IN) {
@@ -97,6 +100,7 @@ const ZEnvSchema = z
       : null,
     devSignIn: env.PORTSIDE_DEV_SIGN_IN,
     catalogUrlHosts: env.PORTSIDE_CATALOG_URL_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
+    attributionWindowHours: env.PORTSIDE_ATTRIBUTION_WINDOW_HOURS,
     isCollectorsEnabled: env.PORTSIDE_COLLECTORS === undefined ? env.NODE_ENV === "production" : ["on", "1", "true"].includes(env.PORTSIDE_COLLECTORS),
   }));
 
