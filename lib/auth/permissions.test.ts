@@ -4,6 +4,7 @@ import {
   holdsAnywhere,
   holdsEverywhere,
   holdsForTeam,
+  PERMISSIONS,
   teamsHolding,
   type TTeamRole,
   type TUserRoles,
@@ -83,5 +84,18 @@ describe("holdsForTeam", () => {
     expect(holdsForTeam(member, "environment.request", 2)).toBe(true);
     expect(holdsForTeam(member, "environment.approve", 2)).toBe(false);
     expect(holdsAnywhere(member, "token.manage")).toBe(false);
+  });
+
+  it("lets anyone in a team (and the teams under it) handle its incidents, and machines record but never re-attribute them", () => {
+    for (const role of ["MEMBER", "MAINTAINER", "APPROVER"] as const) {
+      const person = roles("VIEWER", [{ teamId: 3, role }]);
+      expect(holdsForTeam(person, "incident.manage", 4)).toBe(true);
+      expect(holdsForTeam(person, "incident.record", 3)).toBe(true);
+      expect(holdsForTeam(person, "incident.manage", 2)).toBe(false);
+    }
+    expect(holdsAnywhere(roles("EXECUTIVE"), "incident.record")).toBe(false);
+    expect(holdsEverywhere(roles("ADMIN"), "incident.manage")).toBe(true);
+    expect(PERMISSIONS["incident.record"].tokenScope).toBe("ingest");
+    expect("tokenScope" in PERMISSIONS["incident.manage"]).toBe(false);
   });
 });

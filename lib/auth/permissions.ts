@@ -38,6 +38,10 @@ export const PERMISSIONS = {
   "service.manage": { description: "change a team's services", org: ADMIN, team: ["MAINTAINER"] },
   "environment.request": { description: "request environments", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"] },
   "environment.approve": { description: "approve environment requests", org: ADMIN, team: ["APPROVER"] },
+  // Anyone in the service's team may open, acknowledge and resolve its incidents; machines (PagerDuty- or
+  // Opsgenie-style webhooks) record them with an ingest token, but only a person re-attributes or corrects one.
+  "incident.record": { description: "record incidents for a team's services", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"], tokenScope: "ingest" },
+  "incident.manage": { description: "acknowledge, resolve and re-attribute a team's incidents", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"] },
   "pipeline.approve": { description: "approve or reject a pipeline's manual approval", org: ADMIN, team: ["MAINTAINER", "APPROVER"] },
 } as const satisfies Record<string, TPermissionRule>;
 
