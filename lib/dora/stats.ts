@@ -1,0 +1,91 @@
+/**
+ * Percentiles, exact and from histograms. One definition for both: the
+ * linear interpolation between order statistics (Hyndman & Fan type 7, the
+ * default of numpy and of PostgreSQL's percentile_cont), so the median of an
+ * even count is the mean of the two middle values.
+ */
+
+/** The p-quantile (0 ≤ p ≤ 1) of values sorted ascending; null for none. */
+export function quantileSorted(sorted: readonly number[], p: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const a = sorted[lo]!;
+  const b = sorted[Math.min(lo + 1, n - 1)]!;
+  return a + (h - lo) * (b - a);
+}
+
+export function quantile(values: readonly number[], p: number): number | null {
+  return quantileSorted([...values].sort((x, y) => x - y), p);
+}
+
+/**
+ * Log-scale buckets for durations in whole seconds. Bucket 0 holds 0 exactly;
+ * bucket k ≥ 1 holds [RATIO^(k-1), RATIO^k) and is represented by its
+ * geometric middle RATIO^(k-1/2). Any value in a bucket is within
+ * √RATIO − 1 = 0.995% of the representative (and the representative within
+ * 1 − 1/√RATIO = 0.985% of any value), so a percentile read from the
+ * histogram — an interpolation between two representatives — is within 1%
+ * of the exact one. The same function is written in SQL (dora_bucket in the
+ * migration); the integration test holds them to each other.
+ */
+export const BUCKET_RATIO = 1.02;
+const LOG_RATIO = Math.log(BUCKET_RATIO);
+
+export function bucketOf(seconds: number): number {
+  if (seconds <= 0) return 0;
+  return 1 + Math.floor(Math.log(seconds) / LOG_RATIO);
+}
+
+export function bucketValue(bucket: number): number {
+  if (bucket <= 0) return 0;
+  return Math.exp((bucket - 0.5) * LOG_RATIO);
+}
+
+/** A sparse histogram: bucket → count. */
+export type THistogram = Map<number, number>;
+
+export function histogramOf(values: Iterable<number>): THistogram {
+  const h: THistogram = new Map();
+  for (const v of values) {
+    const b = bucketOf(v);
+    h.set(b, (h.get(b) ?? 0) + 1);
+  }
+  return h;
+}
+
+export function mergeHistograms(into: THistogram, from: Iterable<readonly [number, number]>): THistogram {
+  for (const [b, n] of from) {
+    const next = (into.get(b) ?? 0) + n;
+    if (next === 0) into.delete(b);
+    else into.set(b, next);
+  }
+  return into;
+}
+
+export function histogramCount(h: THistogram): number {
+  let n = 0;
+  for (const c of h.values()) n += c;
+  return n;
+}
+
+/** The p-quantile of the values a histogram holds, each value read as its bucket's representative. */
+export function quantileFromHistogram(h: THistogram, p: number): number | null {
+  const n = histogramCount(h);
+  if (n === 0) return null;
+  const buckets = [...h.entries()].filter(([, c]) => c > 0).sort((x, y) => x[0] - y[0]);
+  const h7 = (n - 1) * p;
+  const lo = Math.floor(h7);
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (const [b, c] of buckets) {
+      seen += c;
+      if (rank < seen) return bucketValue(b);
+    }
+    return bucketValue(buckets.at(-1)![0]);
+  };
+  const a = at(lo);
+  const b = at(Math.min(lo + 1, n - 1));
+  return a + (h7 - lo) * (b - a);
+}
