@@ -88,6 +88,7 @@ async function catalogImport(args: string[]) {
   console.log(line("services", result.services));
   console.log(line("entities", result.entities));
   console.log(`  mappings  ${result.mappings.created} added, ${result.mappings.removed} removed`);
+  if (result.pipelines.remapped > 0) console.log(`  pipelines ${result.pipelines.remapped} given a new service or production stage`);
 }
 
 async function userGrant(args: string[]) {

@@ -5,18 +5,12 @@ import { useState, type FormEvent } from "react";
 import { Button, inputClass, labelClass } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
 import { apiFetch } from "@/lib/api-client";
+import type { TImportCounts, TImportResult } from "@/lib/catalog/server/import-catalog";
 import { useApiAction } from "@/lib/use-api-action";
 
-type TCounts = { created: number; updated: number; unchanged: number };
-interface TResult {
-  source: string;
-  teams: TCounts;
-  services: TCounts;
-  entities: TCounts;
-  mappings: { created: number; removed: number };
-}
+type TResult = TImportResult & { source: string };
 
-function counts(label: string, c: TCounts) {
+function counts(label: string, c: TImportCounts) {
   return `${label}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`;
 }
 
@@ -79,6 +73,7 @@ export function CatalogImportForm() {
             <li>
               AWS mappings: {result.mappings.created} added, {result.mappings.removed} removed
             </li>
+            {result.pipelines.remapped > 0 ? <li>Pipelines given a new service or production stage: {result.pipelines.remapped}</li> : null}
           </ul>
         </div>
       ) : null}

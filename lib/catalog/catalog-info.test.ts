@@ -18,6 +18,7 @@ describe("catalog-info.yaml", () => {
       lifecycle: "production",
       repositoryUrl: "https://github.com/example-shop/shipping-api",
       xrayName: "shipping-api-prod",
+      pipelineProdStage: "Production",
       dependsOn: ["component:returns-worker"],
       links: [{ title: "Runbook", url: "https://wiki.example.com/runbooks/shipping-api" }],
     });
@@ -27,6 +28,7 @@ describe("catalog-info.yaml", () => {
       "AWS::CloudWatch::Alarm arn:aws:cloudwatch:eu-west-1:111111111111:alarm:shipping-api-latency",
     ]);
     const returns = entities.find((e) => e.name === "returns-worker") as TComponentEntity;
+    expect(returns.pipelineProdStage).toBeNull();
     expect(returns.mappings).toEqual([
       { resourceType: "AWS::CodePipeline::Pipeline (tag selector)", arn: "tags:component=returns-worker, team=fulfilment", annotation: "aws.amazon.com/aws-codepipeline-tags" },
     ]);
@@ -37,8 +39,9 @@ describe("catalog-info.yaml", () => {
     expect(problems).toEqual([
       { line: 6, message: expect.stringMatching(/^aws\.amazon\.com\/aws-codepipeline-arn: "arn:aws:s3:::not-a-pipeline" is not a CodePipeline ARN/) },
       { line: 7, message: "portside.dev/tier: must be 1, 2, 3 or 4" },
-      { line: 9, message: "spec.lifecycle: is required" },
-      { line: 13, message: "kind: must be one of Group, Component, System, API, Resource" },
+      { line: 8, message: 'portside.dev/prod-stage: "Prod stage!" is not a CodePipeline stage name (letters, digits and . @ - _, at most 100)' },
+      { line: 10, message: "spec.lifecycle: is required" },
+      { line: 14, message: "kind: must be one of Group, Component, System, API, Resource" },
     ]);
   });
 

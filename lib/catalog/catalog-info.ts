@@ -92,6 +92,8 @@ export interface TComponentEntity {
   repositoryUrl: string | null;
   links: { title: string; url: string }[];
   xrayName: string | null;
+  /** portside.dev/prod-stage: the stage of its pipelines that deploys to production. */
+  pipelineProdStage: string | null;
   mappings: TMapping[];
 }
 export interface TOtherEntity { kind: "System" | "API" | "Resource"; line: number; name: string; namespace: string; title: string | null; description: string | null; owner: string; spec: Record<string, unknown> }
@@ -110,6 +112,8 @@ const ARN = {
   pipeline: /^arn:aws[a-z-]*:codepipeline:[a-z0-9-]+:\d{12}:[A-Za-z0-9._-]+$/,
   alarm: /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/,
 };
+// CodePipeline's StageDeclaration.name pattern.
+const STAGE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
 const TAG_SELECTOR = /^[^=,\s]+=[^=,]*(,\s*[^=,\s]+=[^=,]*)*$/;
 
 function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): number {
@@ -125,7 +129,7 @@ function componentAnnotations(
   annotations: Record<string, string>,
   annotationLine: (name: string) => number,
   problems: TCatalogProblem[],
-): { mappings: TMapping[]; tier: TComponentEntity["tier"] } {
+): { mappings: TMapping[]; tier: TComponentEntity["tier"]; pipelineProdStage: string | null } {
   const mappings: TMapping[] = [];
   const pipelineArn = annotations[ANNOTATIONS.codepipelineArn];
   if (pipelineArn !== undefined) {
@@ -153,7 +157,13 @@ function componentAnnotations(
     if (/^[1-4]$/.test(tierText.trim())) tier = `TIER_${tierText.trim()}` as TComponentEntity["tier"];
     else problems.push({ line: annotationLine(ANNOTATIONS.tier), message: `${ANNOTATIONS.tier}: must be 1, 2, 3 or 4` });
   }
-  return { mappings, tier };
+  let pipelineProdStage: string | null = null;
+  const prodStageText = annotations[ANNOTATIONS.prodStage];
+  if (prodStageText !== undefined) {
+    if (STAGE_NAME.test(prodStageText.trim())) pipelineProdStage = prodStageText.trim();
+    else problems.push({ line: annotationLine(ANNOTATIONS.prodStage), message: `${ANNOTATIONS.prodStage}: "${prodStageText}" is not a CodePipeline stage name (letters, digits and . @ - _, at most 100)` });
+  }
+  return { mappings, tier, pipelineProdStage };
 }
 
 export function parseCatalogInfo(text: string): { entities: TCatalogEntity[]; problems: TCatalogProblem[] } {
@@ -235,6 +245,7 @@ export function parseCatalogInfo(text: string): { entities: TCatalogEntity[]; pr
       repositoryUrl: slug ? `https://github.com/${slug}` : location ?? null,
       links: (metadata.links ?? []).map((l) => ({ title: l.title ?? l.url, url: l.url })),
       xrayName: annotations[ANNOTATIONS.xrayServiceName] ?? null,
+      pipelineProdStage: componentExtras!.pipelineProdStage,
       mappings: componentExtras!.mappings,
     });
   }

@@ -32,12 +32,13 @@ describe("importCatalog", () => {
       services: { created: 2, updated: 0, unchanged: 0 },
       entities: { created: 1, updated: 0, unchanged: 0 },
       mappings: { created: 4, removed: 0 },
+      pipelines: { remapped: 0 },
     });
     const service = await db.service.findUniqueOrThrow({
       where: { slug: `shipping-api-${suffix}` },
-      select: { tier: true, system: true, catalogSource: true, team: { select: { slug: true, parent: { select: { slug: true } } } }, resourceMappings: { orderBy: { arn: "asc" }, select: { arn: true, source: true, sourceDetail: true } } },
+      select: { tier: true, system: true, catalogSource: true, pipelineProdStage: true, team: { select: { slug: true, parent: { select: { slug: true } } } }, resourceMappings: { orderBy: { arn: "asc" }, select: { arn: true, source: true, sourceDetail: true } } },
     });
-    expect(service).toMatchObject({ tier: "TIER_1", system: `delivery-${suffix}`, catalogSource: "catalog/catalog-info.yaml", team: { slug: `fulfilment-${suffix}`, parent: { slug: `commerce-${suffix}` } } });
+    expect(service).toMatchObject({ tier: "TIER_1", pipelineProdStage: "Production", system: `delivery-${suffix}`, catalogSource: "catalog/catalog-info.yaml", team: { slug: `fulfilment-${suffix}`, parent: { slug: `commerce-${suffix}` } } });
     expect(service.resourceMappings).toHaveLength(3);
     expect(service.resourceMappings[0]).toEqual({
       arn: "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:shipping-api-" + suffix + "-5xx",
@@ -52,6 +53,7 @@ describe("importCatalog", () => {
       services: { created: 0, updated: 0, unchanged: 2 },
       entities: { created: 0, updated: 0, unchanged: 1 },
       mappings: { created: 0, removed: 0 },
+      pipelines: { remapped: 0 },
     });
     expect(await db.auditEvent.count({ where: { action: "catalog.import", entityId: "catalog/catalog-info.yaml" } })).toBe(audits);
   });
@@ -71,7 +73,7 @@ describe("importCatalog", () => {
     expect(withUnknownOwner).toContain(`owner: nobody-${suffix}`);
     await expect(importCatalog({ text: withUnknownOwner, source: "x.yaml", actor: { system: "test" } })).rejects.toMatchObject({
       code: "INVALID_INPUT",
-      details: { problems: [{ line: 47, message: `Component "returns-worker-renamed-${suffix}": owner group "nobody-${suffix}" is neither in this file nor in the catalog` }] },
+      details: { problems: [{ line: 48, message: `Component "returns-worker-renamed-${suffix}": owner group "nobody-${suffix}" is neither in this file nor in the catalog` }] },
     });
     expect(await db.service.count({ where: { slug: `returns-worker-renamed-${suffix}` } })).toBe(0);
   });

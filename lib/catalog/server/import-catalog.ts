@@ -2,6 +2,8 @@ import "server-only";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { remapPipelines } from "@/lib/pipelines/server/remap-pipelines";
 import {
   parseCatalogInfo,
   type TCatalogProblem,
@@ -19,7 +21,14 @@ export interface TImportCatalogOptions {
 }
 
 export interface TImportCounts { created: number; updated: number; unchanged: number }
-export interface TImportResult { teams: TImportCounts; services: TImportCounts; entities: TImportCounts; mappings: { created: number; removed: number } }
+export interface TImportResult {
+  teams: TImportCounts;
+  services: TImportCounts;
+  entities: TImportCounts;
+  mappings: { created: number; removed: number };
+  /** Stored pipelines whose service or production stage the import changed (remapped at once, not at the next sync). */
+  pipelines: { remapped: number };
+}
 
 function zero(): TImportCounts {
   return { created: 0, updated: 0, unchanged: 0 };
@@ -67,14 +76,16 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
     throw new AppError("INVALID_INPUT", `${source} has ${all.length} problem(s); nothing was imported.`, { details: { problems: all } });
   }
 
-  const result: TImportResult = { teams: zero(), services: zero(), entities: zero(), mappings: { created: 0, removed: 0 } };
+  // What the pipelines' remapping must look at: the file's services and every pipeline mapping it adds or removes.
+  const remap = { serviceIds: [] as number[], arns: [] as string[] };
+  const result: TImportResult = { teams: zero(), services: zero(), entities: zero(), mappings: { created: 0, removed: 0 }, pipelines: { remapped: 0 } };
   await db.$transaction(async (tx) => {
     // What exists already, read up front (a handful of queries, not one per entity).
     const [teams, services, entities, accounts] = await Promise.all([
       tx.team.findMany({ where: { slug: { in: referenced } }, select: { id: true, slug: true, name: true, description: true, parentId: true } }),
       tx.service.findMany({
         where: { slug: { in: components.map((c) => c.name) } },
-        select: { id: true, slug: true, name: true, description: true, teamId: true, tier: true, repositoryUrl: true, links: true, xrayName: true, lifecycle: true, system: true, dependsOn: true, catalogSource: true },
+        select: { id: true, slug: true, name: true, description: true, teamId: true, tier: true, repositoryUrl: true, links: true, xrayName: true, lifecycle: true, system: true, dependsOn: true, catalogSource: true, pipelineProdStage: true },
       }),
       tx.catalogEntity.findMany({
         where: { name: { in: others.map((e) => e.name) } },
@@ -128,6 +139,7 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
         system: c.system,
         dependsOn: c.dependsOn,
         catalogSource: source,
+        pipelineProdStage: c.pipelineProdStage,
       };
       const existing = serviceBySlug.get(c.name);
       let serviceId: number;
@@ -144,7 +156,10 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
 
       const wanted = new Map(c.mappings.map((m) => [m.arn, m]));
       const present = mappingsByService.get(serviceId) ?? [];
-      const stale = present.filter((p) => !wanted.has(p.arn)).map((p) => p.id);
+      const staleMappings = present.filter((p) => !wanted.has(p.arn));
+      const stale = staleMappings.map((p) => p.id);
+      remap.serviceIds.push(serviceId);
+      remap.arns.push(...staleMappings.map((p) => p.arn));
       if (stale.length) {
         await tx.resourceMapping.deleteMany({ where: { id: { in: stale } } });
         result.mappings.removed += stale.length;
@@ -159,7 +174,7 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
           update: { serviceId, resourceType: m.resourceType, sourceDetail: `${source} (${m.annotation})` },
         });
         result.mappings.created++;
-        if (m.resourceType === "AWS::CodePipeline::Pipeline") await tx.pipeline.updateMany({ where: { arn: m.arn }, data: { serviceId } });
+        remap.arns.push(m.arn);
         if (m.resourceType === "AWS::CloudWatch::Alarm") await tx.alarm.updateMany({ where: { arn: m.arn }, data: { serviceId } });
       }
     }
@@ -183,5 +198,15 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
       await tx.auditEvent.create({ data: auditData(actor, { action: "catalog.import", entityType: "CatalogFile", entityId: source, after: result }, origin) });
     }
   });
+  const isPipelineMappingChanged = result.mappings.created + result.mappings.removed + result.services.created + result.services.updated > 0;
+  if (isPipelineMappingChanged) {
+    // Pipelines are written with plain SQL in their own transaction (lib/pipelines/server). Should this step
+    // fail, the catalog stands as imported and the next sync applies it, as it does on every run.
+    try {
+      result.pipelines.remapped = (await remapPipelines(remap)).pipelines;
+    } catch (error) {
+      log.error({ err: error, source }, "catalog imported, but its pipeline mappings could not be applied yet; the next sync applies them");
+    }
+  }
   return result;
 }

@@ -53,8 +53,6 @@ export interface TSyncPipelineOptions {
   /** The version ListPipelines reported. */
   version: number;
   stored: TStoredPipeline | undefined;
-  /** The catalog's portside.dev/prod-stage annotation for this pipeline, if any. */
-  prodStageAnnotation?: string | null;
   /** Fetch GetPipeline and tags even when the version is unchanged (e.g. a daily full refresh). */
   isDefinitionRefreshForced?: boolean;
   /** Cap on executions read on a first sync (no stored executions). */
@@ -167,7 +165,8 @@ export async function syncPipeline(options: TSyncPipelineOptions): Promise<TPipe
   const stageNames = (definition?.structure ?? stored?.structure ?? []).map((s) => s.name);
   const { prodStage, source } = resolveProdStage({
     stageNames,
-    annotation: options.prodStageAnnotation,
+    // The catalog's annotation is applied where the pipeline is stored (lib/pipelines/server/resolve-pipeline-mappings.ts).
+    annotation: null,
     tag: definition?.prodStageTag,
     stored: definition ? null : stored?.prodStage,
   });

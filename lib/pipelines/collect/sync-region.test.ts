@@ -299,11 +299,6 @@ describe("resolveProdStage", () => {
     expect(resolveProdStage({ stageNames, annotation: "Prod", tag: "Live", stored: null })).toEqual({ prodStage: "Smoke", source: "last-stage" });
     expect(resolveProdStage({ stageNames: [], annotation: "Prod", tag: null, stored: null })).toEqual({ prodStage: null, source: null });
   });
-
-  it("takes the annotation passed to syncRegion", async () => {
-    const result = await sync({ prodStageAnnotations: new Map([["batch", "Source"]]) });
-    expect(result.pipelines.find((p) => p.name === "batch")).toMatchObject({ prodStage: "Source", prodStageSource: "annotation" });
-  });
 });
 
 describe("isStateUnchanged", () => {

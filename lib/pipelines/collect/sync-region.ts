@@ -24,8 +24,6 @@ export interface TSyncRegionOptions extends TTuning {
   stats: TSyncStats;
   /** Stored pipelines of this account × region, by pipeline name. */
   stored?: ReadonlyMap<string, TStoredPipeline>;
-  /** Catalog portside.dev/prod-stage annotations, by pipeline name. */
-  prodStageAnnotations?: ReadonlyMap<string, string>;
   /** Pipelines synced at the same time. */
   concurrency?: number;
 }
@@ -83,7 +81,6 @@ export async function syncRegion(options: TSyncRegionOptions): Promise<TSyncRegi
         name: summary.name,
         version: summary.version,
         stored: stored.get(summary.name),
-        prodStageAnnotation: options.prodStageAnnotations?.get(summary.name) ?? null,
         isDefinitionRefreshForced: options.isDefinitionRefreshForced,
         maxFirstSyncExecutions: options.maxFirstSyncExecutions,
         maxIncrementalExecutions: options.maxIncrementalExecutions,
@@ -137,7 +134,7 @@ export interface TSyncAllOptions extends TTuning {
   /** Builds the client for an account × region, counting into `stats`. Defaults to the process-wide factory. */
   createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => CodePipelineClient;
   /** What is stored for an account × region. Defaults to nothing stored (a first sync). */
-  loadStored?: (target: { accountId: string; region: string }) => Promise<Pick<TSyncRegionOptions, "stored" | "prodStageAnnotations">>;
+  loadStored?: (target: { accountId: string; region: string }) => Promise<Pick<TSyncRegionOptions, "stored">>;
   /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
   onRegionSynced?: (result: TSyncRegionResult) => Promise<void>;
   /** Account × region pairs synced at the same time. */

@@ -5,6 +5,7 @@ import { DEPLOYMENT_SOURCE, decide, deploymentRow, type TDeploymentRow, type TPi
 import {
   executionKey,
   readExecutions,
+  readPipelineExecutions,
   readUnderivedExecutions,
   readRollbacksAfter,
   readRollbacksOf,
@@ -234,29 +235,45 @@ async function reconcileRollbacks(
   return rowCount ?? 0;
 }
 
-/** Executions of pipelines whose service or production stage changed since their deployments were derived. */
+/** The production stage a basis was derived with. */
+function basisProdStage(basis: string): string {
+  return basis.slice(basis.indexOf("|") + 1);
+}
+
+/**
+ * Executions of pipelines whose service or production stage changed since
+ * their deployments were derived. A new service only moves the deployments
+ * and derives executions that had none (`underived`); a new production stage
+ * changes which executions are deployments at all, so every execution of
+ * that pipeline is decided again (`redecided`).
+ */
 async function rebasedExecutions(
   sql: TSql,
   pipelines: ReadonlyMap<number, TPipelineForDeployments>,
   touchedIds: readonly number[],
-): Promise<TStoredExecution[]> {
+): Promise<{ underived: TStoredExecution[]; redecided: TStoredExecution[] }> {
   const changed = [...pipelines.values()].filter((p) => deploymentsBasis(p) !== p.deploymentsBasis);
-  if (changed.length === 0) return [];
+  if (changed.length === 0) return { underived: [], redecided: [] };
   await sql.query(
     `UPDATE "Pipeline" p SET "deploymentsBasis" = x.basis FROM jsonb_to_recordset($1::jsonb) AS x(id int, basis text) WHERE p.id = x.id`,
     [JSON.stringify(changed.map((p) => ({ id: p.id, basis: deploymentsBasis(p) })))],
   );
-  const derivable = changed.filter((p) => p.serviceId !== null && p.prodStage !== null).map((p) => p.id);
-  if (derivable.length === 0) return [];
+  const derivable = changed.filter((p) => p.serviceId !== null && p.prodStage !== null);
+  if (derivable.length === 0) return { underived: [], redecided: [] };
   // Deployments that exist follow the pipeline to its (new) service; their other fields stay as recorded.
   await sql.query(
     `UPDATE "Deployment" d SET "serviceId" = p."serviceId", "updatedAt" = now() AT TIME ZONE 'UTC'
      FROM "PipelineExecution" e JOIN "Pipeline" p ON p.id = e."pipelineId"
      WHERE d."pipelineExecutionId" = e.id AND p.id = ANY($1::int[]) AND d.source = $2 AND d."serviceId" <> p."serviceId"`,
-    [derivable, DEPLOYMENT_SOURCE],
+    [derivable.map((p) => p.id), DEPLOYMENT_SOURCE],
   );
-  const older = changed.filter((p) => p.serviceId !== null && p.prodStage !== null && !p.isNew).map((p) => p.id);
-  return readUnderivedExecutions(sql, older, touchedIds);
+  const older = derivable.filter((p) => !p.isNew);
+  const isRestaged = (p: TPipelineForDeployments) => p.deploymentsBasis !== null && basisProdStage(p.deploymentsBasis) !== p.prodStage;
+  const [underived, redecided] = await Promise.all([
+    readUnderivedExecutions(sql, older.filter((p) => !isRestaged(p)).map((p) => p.id), touchedIds),
+    readPipelineExecutions(sql, older.filter(isRestaged).map((p) => p.id), touchedIds),
+  ]);
+  return { underived, redecided };
 }
 
 /**
@@ -267,29 +284,31 @@ async function rebasedExecutions(
  *
  * When a pipeline's service or production stage changed (a tag, a catalog
  * import, the first definition fetch after events created it), its other
- * executions that have no deployment yet are derived too, once.
+ * executions are derived again (see rebasedExecutions).
  */
 export async function applyExecutionDeployments({ sql, executions, pipelines }: TApplyExecutionDeploymentsOptions): Promise<TDeploymentChanges> {
-  const rebased = await rebasedExecutions(
+  const { underived, redecided } = await rebasedExecutions(
     sql,
     pipelines,
     executions.map((e) => e.id),
   );
-  const rebasedIds = new Set(rebased.map((e) => e.id));
+  // Executions that had no deployment and still make none need no delete.
+  const underivedIds = new Set(underived.map((e) => e.id));
+  const all = [...executions, ...redecided, ...underived];
   const rows: TDeploymentRow[] = [];
   const none: number[] = [];
-  for (const execution of [...executions, ...rebased]) {
+  for (const execution of all) {
     const pipeline = pipelines.get(execution.pipelineId);
     if (!pipeline) continue;
     const decision = decide(execution, pipeline);
     if (decision.kind === "deployment" && pipeline.serviceId !== null) {
       rows.push(deploymentRow(decision, execution, { ...pipeline, serviceId: pipeline.serviceId }));
-    } else if (!rebasedIds.has(execution.id)) {
+    } else if (!underivedIds.has(execution.id)) {
       none.push(execution.id);
     }
   }
   const { created, updated } = await upsertDeployments(sql, rows);
   const deleted = await deleteDeployments(sql, none);
-  const rollbackMarks = await reconcileRollbacks(sql, [...executions, ...rebased], pipelines);
+  const rollbackMarks = await reconcileRollbacks(sql, all, pipelines);
   return { created, updated, deleted, rollbackMarks };
 }

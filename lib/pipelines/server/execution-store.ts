@@ -74,13 +74,23 @@ export async function readExecutions(sql: TSql, keys: readonly { pipelineId: num
 
 /** Executions of these pipelines that have no deployment, other than `exceptIds` (for deriving their deployments). */
 export async function readUnderivedExecutions(sql: TSql, pipelineIds: readonly number[], exceptIds: readonly number[]): Promise<TStoredExecution[]> {
+  return readPipelineExecutions(sql, pipelineIds, exceptIds, { isUnderivedOnly: true });
+}
+
+/** Every execution of these pipelines but `exceptIds` (or only those without a deployment yet). */
+export async function readPipelineExecutions(
+  sql: TSql,
+  pipelineIds: readonly number[],
+  exceptIds: readonly number[],
+  { isUnderivedOnly = false }: { isUnderivedOnly?: boolean } = {},
+): Promise<TStoredExecution[]> {
   if (pipelineIds.length === 0) return [];
   const { rows } = await sql.query<TRow>(
     `SELECT ${COLUMNS} FROM "PipelineExecution" e
      LEFT JOIN unnest($2::int[]) AS skip(id) ON skip.id = e.id
      WHERE e."pipelineId" = ANY($1::int[]) AND skip.id IS NULL
-       AND NOT EXISTS (SELECT 1 FROM "Deployment" d WHERE d."pipelineExecutionId" = e.id)`,
-    [pipelineIds, exceptIds],
+       AND (NOT $3::boolean OR NOT EXISTS (SELECT 1 FROM "Deployment" d WHERE d."pipelineExecutionId" = e.id))`,
+    [pipelineIds, exceptIds, isUnderivedOnly],
   );
   return rows.map(fromRow);
 }

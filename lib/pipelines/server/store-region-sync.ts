@@ -12,6 +12,7 @@ import {
   type TStoredExecution,
 } from "@/lib/pipelines/server/execution-store";
 import { mergeSyncedExecution, type TClock, type TExecutionSnapshot } from "@/lib/pipelines/server/merge";
+import { resolvePipelineMappings } from "@/lib/pipelines/server/resolve-pipeline-mappings";
 import { inTransaction, type TSql } from "@/lib/pipelines/server/transaction";
 
 export const PIPELINE_RESOURCE_TYPE = "AWS::CodePipeline::Pipeline";
@@ -46,18 +47,16 @@ interface TCurrentPipeline {
   prodStage: string | null;
   version: number;
   structure: TStageDeclaration[];
+  tags: Record<string, string>;
   state: TStageState[];
   stateClock: TClock;
   stateUpdatedAt: Date | null;
   deploymentsBasis: string | null;
 }
 
-// Which mapping decides a pipeline's service: the pipeline's own tag, then a person, then a catalog file.
-const MAPPING_PRIORITY: Record<string, number> = { AWS_TAG: 0, MANUAL: 1, CATALOG_FILE: 2 };
-
 async function lockPipelines(sql: TSql, awsAccountId: number, region: string, names: readonly string[]): Promise<Map<string, TCurrentPipeline>> {
   const { rows } = await sql.query<TCurrentPipeline>(
-    `SELECT id, name, arn, "serviceId", "prodStage", version, structure, state, "stateClock",
+    `SELECT id, name, arn, "serviceId", "prodStage", version, structure, tags, state, "stateClock",
             "stateUpdatedAt" AT TIME ZONE 'UTC' AS "stateUpdatedAt", "deploymentsBasis"
      FROM "Pipeline" WHERE "awsAccountId" = $1 AND region = $2 AND name = ANY($3::text[])
      ORDER BY id FOR UPDATE`,
@@ -70,15 +69,8 @@ async function lockPipelines(sql: TSql, awsAccountId: number, region: string, na
  * The portside:service tag is a mapping like any other (ResourceMapping,
  * source AWS_TAG), so that it is visible on the service page. Tags are known
  * only when the definition was fetched; otherwise the stored mapping stands.
- * Returns each pipeline's service: its tag, else a manual or catalog mapping
- * of its ARN, else what it had (never cleared by a sync).
  */
-async function resolveServices(
-  sql: TSql,
-  awsAccountId: number,
-  pipelines: TSyncRegionResult["pipelines"],
-  current: ReadonlyMap<string, TCurrentPipeline>,
-): Promise<Map<string, number | null>> {
+async function recordServiceTags(sql: TSql, awsAccountId: number, pipelines: TSyncRegionResult["pipelines"]): Promise<void> {
   const withDefinition = pipelines.filter((p) => p.definition !== null);
   const tags = [...new Set(withDefinition.map((p) => p.definition?.serviceTag).filter((t): t is string => Boolean(t)))];
   const { rows: services } = await sql.query<{ id: number; slug: string }>(`SELECT id, slug FROM "Service" WHERE slug = ANY($1::text[])`, [tags]);
@@ -105,18 +97,6 @@ async function resolveServices(
   if (untagged.length > 0) {
     await sql.query(`DELETE FROM "ResourceMapping" WHERE source = 'AWS_TAG' AND arn = ANY($1::text[])`, [untagged]);
   }
-
-  const { rows: mappings } = await sql.query<{ arn: string; source: string; serviceId: number }>(
-    `SELECT arn, source::text AS source, "serviceId" FROM "ResourceMapping" WHERE arn = ANY($1::text[])`,
-    [pipelines.map((p) => p.arn)],
-  );
-  const best = new Map<string, { priority: number; serviceId: number }>();
-  for (const m of mappings) {
-    const priority = MAPPING_PRIORITY[m.source] ?? 9;
-    const held = best.get(m.arn);
-    if (!held || priority < held.priority) best.set(m.arn, { priority, serviceId: m.serviceId });
-  }
-  return new Map(pipelines.map((p) => [p.name, best.get(p.arn)?.serviceId ?? current.get(p.name)?.serviceId ?? null]));
 }
 
 /**
@@ -130,21 +110,31 @@ export async function storeRegionSync({ awsAccountId, result, syncStartedAt }: T
   return inTransaction(async (sql) => {
     const names = [...result.pipelines.map((p) => p.name), ...result.removedPipelines];
     const current = await lockPipelines(sql, awsAccountId, region, names);
-    const services = await resolveServices(sql, awsAccountId, result.pipelines, current);
+    await recordServiceTags(sql, awsAccountId, result.pipelines);
+    // Structure, version and tags change only with a fetched definition.
+    const definitions = result.pipelines.map((p) => {
+      const kept = p.definition === null ? current.get(p.name) : undefined;
+      return kept
+        ? { version: kept.version, structure: kept.structure, tags: kept.tags }
+        : { version: p.version, structure: p.definition?.structure ?? [], tags: p.definition?.tags ?? {} };
+    });
+    const mapped = await resolvePipelineMappings(
+      sql,
+      result.pipelines.map((p, i) => ({ arn: p.arn, tags: definitions[i]!.tags, stageNames: definitions[i]!.structure.map((s) => s.name), serviceId: current.get(p.name)?.serviceId ?? null })),
+    );
 
-    const rows = result.pipelines.map((p) => {
+    const rows = result.pipelines.map((p, i) => {
       const before = current.get(p.name);
       // An event newer than the start of this sync was applied meanwhile: its state is at least as new as what was read.
       const isStateNewer = before?.stateUpdatedAt != null && before.stateUpdatedAt > syncStartedAt;
-      // Structure, version and production stage change only with a fetched definition.
-      const kept = p.definition === null && before ? before : null;
       return {
         name: p.name,
         arn: p.arn,
-        serviceId: services.get(p.name) ?? null,
-        version: kept ? kept.version : p.version,
-        prodStage: kept ? kept.prodStage : p.prodStage,
-        structure: kept ? kept.structure : (p.definition?.structure ?? []),
+        serviceId: mapped[i]!.serviceId,
+        version: definitions[i]!.version,
+        prodStage: mapped[i]!.prodStage,
+        structure: definitions[i]!.structure,
+        tags: definitions[i]!.tags,
         state: isStateNewer ? before.state : p.state,
         stateClock: isStateNewer ? before.stateClock : {},
         stateUpdatedAt: (isStateNewer ? before.stateUpdatedAt! : syncStartedAt).toISOString(),
@@ -153,15 +143,15 @@ export async function storeRegionSync({ awsAccountId, result, syncStartedAt }: T
     });
     const { rows: written } = rows.length
       ? await sql.query<{ id: number; name: string; isInserted: boolean }>(
-          `INSERT INTO "Pipeline" AS p ("awsAccountId", region, name, arn, "serviceId", version, "prodStage", structure, state, "stateClock",
+          `INSERT INTO "Pipeline" AS p ("awsAccountId", region, name, arn, "serviceId", version, "prodStage", structure, tags, state, "stateClock",
                                         "stateUpdatedAt", "lastSyncedAt", "deletedAt", "updatedAt")
-           SELECT $1, $2, x.name, x.arn, x."serviceId", x.version, x."prodStage", x.structure, x.state, x."stateClock",
+           SELECT $1, $2, x.name, x.arn, x."serviceId", x.version, x."prodStage", x.structure, x.tags, x.state, x."stateClock",
                   x."stateUpdatedAt" AT TIME ZONE 'UTC', x."lastSyncedAt" AT TIME ZONE 'UTC', NULL, now() AT TIME ZONE 'UTC'
-           FROM jsonb_to_recordset($3::jsonb) AS x(name text, arn text, "serviceId" int, version int, "prodStage" text, structure jsonb,
+           FROM jsonb_to_recordset($3::jsonb) AS x(name text, arn text, "serviceId" int, version int, "prodStage" text, structure jsonb, tags jsonb,
                                                    state jsonb, "stateClock" jsonb, "stateUpdatedAt" timestamptz, "lastSyncedAt" timestamptz)
            ON CONFLICT ("awsAccountId", region, name) DO UPDATE SET
              arn = EXCLUDED.arn, "serviceId" = EXCLUDED."serviceId", version = EXCLUDED.version, "prodStage" = EXCLUDED."prodStage",
-             structure = EXCLUDED.structure, state = EXCLUDED.state, "stateClock" = EXCLUDED."stateClock",
+             structure = EXCLUDED.structure, tags = EXCLUDED.tags, state = EXCLUDED.state, "stateClock" = EXCLUDED."stateClock",
              "stateUpdatedAt" = EXCLUDED."stateUpdatedAt", "lastSyncedAt" = EXCLUDED."lastSyncedAt", "deletedAt" = NULL,
              "updatedAt" = EXCLUDED."updatedAt"
            RETURNING id, name, (xmax = 0) AS "isInserted"`,
