@@ -12,6 +12,7 @@ import {
   type TCollectOptions,
 } from "@/lib/jobs/collect-codepipeline";
 import { PRUNE_EVENT_RECEIPTS, pruneEventReceipts } from "@/lib/jobs/prune-event-receipts";
+import { stopOnSignals } from "@/lib/jobs/stop-on-signals";
 import { log } from "@/lib/log";
 
 export interface TStartJobsOptions extends TCollectOptions {
@@ -27,7 +28,7 @@ export interface TStartJobsOptions extends TCollectOptions {
 
 export interface TJobs {
   boss: PgBoss;
-  /** Stops taking jobs, lets running ones finish (up to 30 s), closes the queue's connections. */
+  /** Stops taking jobs, lets running ones finish (up to 20 s; what is left is failed, to be retried), closes the queue's connections. */
   stop(): Promise<void>;
 }
 
@@ -65,7 +66,7 @@ export async function startJobs(options: TStartJobsOptions = {}): Promise<TJobs>
   return {
     boss,
     async stop() {
-      await boss.stop({ graceful: true, timeout: 30_000, wait: true });
+      await boss.stop({ graceful: true, timeout: 20_000, wait: true });
     },
   };
 }
@@ -74,18 +75,14 @@ const globalForJobs = globalThis as unknown as { portsideJobs?: Promise<TJobs | 
 
 /**
  * For the server process (instrumentation.ts): starts the jobs once, when
- * the collectors are enabled, and stops them on SIGTERM or SIGINT.
+ * the collectors are enabled, and stops them on SIGTERM or SIGINT before the process exits.
  */
 export function startJobWorkers(): Promise<TJobs | null> {
   globalForJobs.portsideJobs ??= (async () => {
     if (!env().isCollectorsEnabled) return null;
     const jobs = await startJobs();
     log.info({ intervalMinutes: env().PORTSIDE_SYNC_INTERVAL_MINUTES }, "collectors started");
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        jobs.stop().catch((error: unknown) => log.error({ err: error }, "the job queue did not stop cleanly"));
-      });
-    }
+    stopOnSignals(() => jobs.stop());
     return jobs;
   })().catch((error: unknown) => {
     // The portal still serves pages and events; syncs resume at the next start.
