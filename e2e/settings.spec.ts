@@ -62,4 +62,11 @@ test("an admin imports a catalog file by upload: a broken one is refused with it
   // Importing the same file again changes nothing.
   await form.getByRole("button", { name: "Import" }).click();
   await expect(page.getByRole("status")).toContainText(/Services: 0 created, 0 updated, \d+ unchanged/);
+
+  await page.goto("/services/shipping-api");
+  await expect(page.getByRole("heading", { level: 1, name: "Shipping API" })).toBeVisible();
+  await expect(page.getByRole("table", { name: /AWS resources mapped to this service/ })).toContainText("arn:aws:codepipeline:eu-west-1:111111111111:shipping-api-pipeline");
+  const about = page.getByRole("definition").filter({ hasText: "(catalog annotation portside.dev/prod-stage)" });
+  await expect(about).toContainText("Production");
+  await expectNoAxeViolations(page);
 });

@@ -17,6 +17,7 @@ export async function getService({ slug }: { slug: string }) {
       repositoryUrl: true,
       links: true,
       xrayName: true,
+      pipelineProdStage: true,
       catalogSource: true,
       team: { select: { slug: true, name: true } },
       resourceMappings: {

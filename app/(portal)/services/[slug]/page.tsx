@@ -104,6 +104,15 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
             {service.repositoryUrl ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Repository</dt><dd><a href={service.repositoryUrl} className="break-all text-sky-700 hover:underline dark:text-sky-400">{service.repositoryUrl}</a></dd></div> : null}
             {service.dependsOn.length > 0 ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Depends on</dt><dd className="font-mono text-xs">{service.dependsOn.join(", ")}</dd></div> : null}
             {service.pipelines.length > 0 ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Pipelines</dt><dd>{service.pipelines.map((p) => `${p.name} (${p.region})`).join(", ")}</dd></div> : null}
+            {service.pipelineProdStage ? (
+              <div>
+                <dt className="text-xs text-zinc-500 dark:text-zinc-400">Production stage of its pipelines</dt>
+                <dd>
+                  <span className="font-mono text-xs">{service.pipelineProdStage}</span>{" "}
+                  <span className="text-xs text-zinc-600 dark:text-zinc-400">(catalog annotation portside.dev/prod-stage)</span>
+                </dd>
+              </div>
+            ) : null}
             {service.links.length > 0 ? (
               <div>
                 <dt className="text-xs text-zinc-500 dark:text-zinc-400">Links</dt>
