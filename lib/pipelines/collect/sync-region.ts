@@ -41,7 +41,7 @@ export interface TSyncRegionResult {
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; results in input order. `fn` must not reject. */
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
   async function worker(): Promise<void> {

@@ -1,0 +1,197 @@
+/**
+ * CloudWatch alarm sync for one account × region, and for every account ×
+ * region. Reads AWS only; what to store comes back as plain data, and what
+ * is stored comes in as plain data (no database here).
+ *
+ * Calls per region and sync: DescribeAlarms (one per 100 alarms),
+ * DescribeAlarmHistory from the stored cursor (one per 100 new entries), and
+ * ListTagsForResource only for alarms that are new, whose configuration
+ * changed, or whose turn it is to be re-read (tagging an alarm does not
+ * change its configuration time, so each alarm's tags are read again about
+ * once every `tagRefreshRounds` syncs, a slice at a time).
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { getAlarmTags, listAllAlarms, listStateHistory } from "@/lib/alarms/collect/cloudwatch";
+import type { TAlarmRecord, TAlarmTransitionRecord, TStoredAlarm } from "@/lib/alarms/collect/types";
+import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { mapWithConcurrency, type TAwsAccountToSync, type TRegionOutcome, type TSyncStatus } from "@/lib/pipelines/collect/sync-region";
+
+export const DEFAULT_TAG_CONCURRENCY = 4;
+export const DEFAULT_REGION_CONCURRENCY = 4;
+/** With a 5-minute schedule, every alarm's tags are read again about once a day. */
+export const DEFAULT_TAG_REFRESH_ROUNDS = 288;
+/** History is asked for from a little before the cursor: entries can be written late. Repeats are deduplicated when stored. */
+export const HISTORY_OVERLAP_MS = 5 * 60_000;
+
+export interface TSyncedAlarm extends TAlarmRecord {
+  /** Null when not read this time: the stored tags stand. */
+  tags: Record<string, string> | null;
+}
+
+export interface TAlarmRegionResult {
+  accountId: string;
+  region: string;
+  alarms: TSyncedAlarm[];
+  /** StateUpdate history since the cursor, oldest first, for alarms that exist. */
+  transitions: TAlarmTransitionRecord[];
+  /** Stored alarms (ARNs) no longer in AWS. */
+  removedAlarms: string[];
+  /** The new history cursor; null when the history could not be read (the old one stands). */
+  historyThrough: Date | null;
+  failures: { alarm: string; error: string }[];
+  stats: TSyncStats;
+}
+
+export interface TSyncAlarmRegionOptions {
+  client: CloudWatchClient;
+  accountId: string;
+  region: string;
+  stats: TSyncStats;
+  /** Stored alarms of this account × region, by ARN. */
+  stored?: ReadonlyMap<string, TStoredAlarm>;
+  /** The stored history cursor; null for a first sync (all the history CloudWatch keeps). */
+  historyThrough?: Date | null;
+  /** When the sync started: picks the slice of alarms whose tags are re-read. */
+  now?: Date;
+  tagRefreshRounds?: number;
+  intervalMinutes?: number;
+  tagConcurrency?: number;
+}
+
+/** A stable number for a string (FNV-1a), to spread alarms over refresh rounds. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Whether an alarm's tags must be read in this sync. */
+export function needsTags(alarm: TAlarmRecord, stored: TStoredAlarm | undefined, round: number, rounds: number): boolean {
+  if (!stored) return true;
+  if ((alarm.configUpdatedAt?.getTime() ?? null) !== (stored.configUpdatedAt?.getTime() ?? null)) return true;
+  return rounds > 0 && hash(alarm.arn) % rounds === round % rounds;
+}
+
+/**
+ * Syncs the alarms of one account × region. If DescribeAlarms fails the
+ * region fails (UPSTREAM AppError); a tag read or the history failing is
+ * recorded in `failures` and the rest is kept.
+ */
+export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise<TAlarmRegionResult> {
+  const { client, accountId, region, stats, stored = new Map<string, TStoredAlarm>() } = options;
+  let alarms: TAlarmRecord[];
+  try {
+    alarms = await listAllAlarms(client);
+  } catch (error) {
+    throw new AppError("UPSTREAM", `Could not list CloudWatch alarms in account ${accountId}, region ${region}: ${describeAwsError(error)}`, {
+      cause: error,
+      details: { accountId, region, operation: "DescribeAlarms" },
+    });
+  }
+  const now = options.now ?? new Date();
+  const rounds = options.tagRefreshRounds ?? DEFAULT_TAG_REFRESH_ROUNDS;
+  const round = Math.floor(now.getTime() / ((options.intervalMinutes ?? 5) * 60_000));
+  const failures: TAlarmRegionResult["failures"] = [];
+
+  const synced = await mapWithConcurrency(alarms, options.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY, async (alarm): Promise<TSyncedAlarm> => {
+    if (!needsTags(alarm, stored.get(alarm.arn), round, rounds)) return { ...alarm, tags: null };
+    try {
+      return { ...alarm, tags: await getAlarmTags(client, alarm.arn) };
+    } catch (error) {
+      if (error instanceof Error && error.name === "ResourceNotFoundException") return { ...alarm, tags: null };
+      log.warn({ err: error, accountId, region, alarm: alarm.name }, "could not read an alarm's tags");
+      failures.push({ alarm: alarm.name, error: `ListTagsForResource: ${describeAwsError(error)}` });
+      // A new alarm is stored untagged (unmapped) and read again next time, since its stored configuration time stays unset.
+      return { ...alarm, tags: null, ...(stored.has(alarm.arn) ? {} : { configUpdatedAt: null }) };
+    }
+  });
+
+  const previous = options.historyThrough ?? null;
+  let transitions: TAlarmTransitionRecord[] = [];
+  let historyThrough: Date | null = null;
+  try {
+    const since = previous ? new Date(previous.getTime() - HISTORY_OVERLAP_MS) : null;
+    const names = new Set(alarms.map((a) => a.name));
+    const all = await listStateHistory(client, { since });
+    transitions = all.filter((t) => names.has(t.alarmName));
+    historyThrough = all.reduce<Date | null>((latest, t) => (!latest || t.at > latest ? t.at : latest), previous);
+  } catch (error) {
+    log.warn({ err: error, accountId, region }, "could not read the alarm history");
+    failures.push({ alarm: "(history)", error: `DescribeAlarmHistory: ${describeAwsError(error)}` });
+  }
+
+  const listed = new Set(alarms.map((a) => a.arn));
+  return {
+    accountId,
+    region,
+    alarms: synced,
+    transitions,
+    removedAlarms: [...stored.keys()].filter((arn) => !listed.has(arn)),
+    historyThrough,
+    failures,
+    stats,
+  };
+}
+
+export interface TAlarmRegionOutcome extends Omit<TRegionOutcome, "result"> {
+  result?: TAlarmRegionResult;
+}
+
+export interface TSyncAllAlarmsOptions extends Pick<TSyncAlarmRegionOptions, "tagRefreshRounds" | "intervalMinutes" | "tagConcurrency"> {
+  /** Builds the client for an account × region, counting into `stats`. Defaults to the process-wide factory. */
+  createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => CloudWatchClient;
+  /** What is stored for an account × region. Defaults to nothing (a first sync). */
+  loadStored?: (target: { accountId: string; region: string }) => Promise<Pick<TSyncAlarmRegionOptions, "stored" | "historyThrough">>;
+  /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
+  onRegionSynced?: (result: TAlarmRegionResult) => Promise<void>;
+  regionConcurrency?: number;
+  now?: Date;
+}
+
+const MAX_LISTED_FAILURES = 3;
+
+function partialMessage(result: TAlarmRegionResult): string {
+  const listed = result.failures.slice(0, MAX_LISTED_FAILURES).map((f) => `${f.alarm}: ${f.error}`);
+  const more = result.failures.length > MAX_LISTED_FAILURES ? `; and ${result.failures.length - MAX_LISTED_FAILURES} more` : "";
+  return `${result.failures.length} problem(s) over ${result.alarms.length} alarms: ${listed.join("; ")}${more}`;
+}
+
+/**
+ * Syncs every account × region. One failing account or region never stops
+ * the others: each comes back with its own outcome, stats and duration.
+ */
+export async function syncAllAlarms(accounts: readonly TAwsAccountToSync[], options: TSyncAllAlarmsOptions = {}): Promise<TAlarmRegionOutcome[]> {
+  const createClient = options.createClient ?? ((account, region, stats) => awsClients().create(CloudWatchClient, { account, region, stats }));
+  const targets = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
+
+  return mapWithConcurrency(targets, options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async ({ account, region }): Promise<TAlarmRegionOutcome> => {
+    const { accountId } = account;
+    const stats = newSyncStats();
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const stored = (await options.loadStored?.({ accountId, region })) ?? {};
+      const result = await syncAlarmRegion({
+        client: createClient(account, region, stats),
+        accountId,
+        region,
+        stats,
+        ...stored,
+        now: options.now,
+        tagRefreshRounds: options.tagRefreshRounds,
+        intervalMinutes: options.intervalMinutes,
+        tagConcurrency: options.tagConcurrency,
+      });
+      await options.onRegionSynced?.(result);
+      const isPartial = result.failures.length > 0;
+      const status: TSyncStatus = isPartial ? "PARTIAL" : "SUCCEEDED";
+      return { accountId, region, ok: true, status, ...(isPartial ? { error: partialMessage(result) } : {}), stats, durationMs: elapsed(), result };
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : `CloudWatch alarm sync of account ${accountId}, region ${region} failed: ${describeAwsError(error)}`;
+      log.warn({ err: error, accountId, region }, "CloudWatch alarm sync of a region failed");
+      return { accountId, region, ok: false, status: "FAILED", error: message, stats, durationMs: elapsed() };
+    }
+  });
+}
