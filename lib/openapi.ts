@@ -3,6 +3,7 @@ import { ZAwsAccountSchema, ZCatalogUrlSchema, ZCreateTokenSchema, ZSetMembershi
 import { MAX_BATCH, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 import { MAX_EVENTS_PER_REQUEST, ZAwsEventSchema } from "@/lib/pipelines/server/aws-events";
 import { ZApprovalSchema } from "@/lib/pipelines/board";
+import { INCIDENT_STATUSES, INCIDENTS_PAGE_SIZE, MAX_INCIDENT_BATCH, SEVERITIES, ZIncidentInputSchema, ZIncidentPatchSchema } from "@/lib/incidents/schemas";
 
 const ERROR_BODY = {
   type: "object",
@@ -47,6 +48,203 @@ function authorized(success: Record<string, unknown>, extra: Record<string, unkn
 
 /** Changes made from the portal's pages authenticate with the session cookie; CSRF-checked by Origin. */
 const SESSION = [{ sessionCookie: [] }];
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "integer" } };
+
+/** The incidents API's shapes (lib/incidents/schemas.ts and lib/incidents/server/incident-view.ts). */
+function incidentSchemas() {
+  const time = { type: "string", format: "date-time" };
+  const nullableTime = { type: ["string", "null"], format: "date-time" };
+  return {
+    IncidentInput: jsonSchema(ZIncidentInputSchema),
+    IncidentBatch: {
+      type: "object",
+      required: ["incidents"],
+      additionalProperties: false,
+      properties: { incidents: { type: "array", minItems: 1, maxItems: MAX_INCIDENT_BATCH, items: ref("IncidentInput") } },
+    },
+    IncidentPatch: jsonSchema(ZIncidentPatchSchema),
+    IncidentOutcome: {
+      type: "object",
+      required: ["created", "updated", "unchanged", "incidents"],
+      properties: {
+        created: { type: "integer" },
+        updated: { type: "integer" },
+        unchanged: { type: "integer" },
+        incidents: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["index", "id", "source", "externalId", "result", "status", "deploymentId", "attribution"],
+            properties: {
+              index: { type: "integer", description: "Position in the request." },
+              id: { type: "integer" },
+              source: { type: "string" },
+              externalId: { type: "string" },
+              result: { type: "string", enum: ["created", "updated", "unchanged"] },
+              status: { type: "string", enum: INCIDENT_STATUSES },
+              deploymentId: { type: ["integer", "null"], description: "The deployment it is attributed to." },
+              attribution: { type: ["string", "null"], enum: ["explicit", "rule", null] },
+            },
+          },
+        },
+      },
+    },
+    Incident: {
+      type: "object",
+      required: ["id", "title", "severity", "status", "openedAt", "acknowledgedAt", "resolvedAt", "durationSeconds", "service", "team", "source", "externalId", "causedByChange", "attribution"],
+      properties: {
+        id: { type: "integer" },
+        title: { type: "string" },
+        severity: { type: "string", enum: SEVERITIES },
+        status: { type: "string", enum: INCIDENT_STATUSES },
+        openedAt: time,
+        acknowledgedAt: nullableTime,
+        resolvedAt: nullableTime,
+        durationSeconds: { type: ["number", "null"], description: "From opened to resolved; null while unresolved." },
+        service: { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } } },
+        team: { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } } },
+        source: { type: "string" },
+        externalId: { type: "string" },
+        causedByChange: { type: ["boolean", "null"], description: "null: not known; false: not caused by a change (left out of recovery time)." },
+        attribution: {
+          type: "object",
+          required: ["source", "deployment"],
+          properties: {
+            source: { type: ["string", "null"], enum: ["explicit", "rule", null], description: "explicit: linked through the API or by a person; rule: the window rule; null: none." },
+            deployment: {
+              oneOf: [
+                { type: "null" },
+                {
+                  type: "object",
+                  properties: {
+                    id: { type: "integer" },
+                    version: { type: ["string", "null"] },
+                    status: { type: "string" },
+                    finishedAt: nullableTime,
+                    source: { type: "string" },
+                    externalId: { type: "string" },
+                    url: { type: ["string", "null"] },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+    IncidentDetail: {
+      allOf: [
+        ref("Incident"),
+        {
+          type: "object",
+          required: ["description", "timeline"],
+          properties: {
+            description: { type: ["string", "null"] },
+            timeline: {
+              type: "array",
+              description: "Oldest first.",
+              items: {
+                type: "object",
+                required: ["at", "kind", "message", "actor"],
+                properties: {
+                  at: time,
+                  kind: { type: "string", enum: ["opened", "acknowledged", "resolved", "reopened", "attributed", "severity", "cause"] },
+                  message: { type: "string" },
+                  actor: { type: ["string", "null"], description: "Who made the change: a person's email or an API token's name." },
+                  data: {},
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+const ATTRIBUTION_RULE =
+  "Attribution: an explicit link wins (`deployment` here, or a person's re-attribution); otherwise the latest production deployment of the incident's service " +
+  "that finished within PORTSIDE_ATTRIBUTION_WINDOW_HOURS (default 24) before it opened, both edges included.";
+
+/** The incidents routes: app/api/incidents. */
+function incidentPaths() {
+  const readable = { security: [{ sessionCookie: [] }, { bearerToken: [] }] };
+  return {
+    "/api/incidents": {
+      get: {
+        operationId: "listIncidents",
+        summary: "Incidents: open first, then acknowledged, then resolved; newest first within each",
+        description: `Filters: \`team\` (slug; includes nested teams), \`service\` (slug), \`status\` (${INCIDENT_STATUSES.join(", ")}, or unresolved), \`severity\`; \`page\` (${INCIDENTS_PAGE_SIZE} a page).`,
+        ...readable,
+        parameters: ["team", "service", "status", "severity", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
+        responses: {
+          "200": { description: "`{ incidents, total, page, pageSize }`.", content: { "application/json": { schema: { type: "object", properties: { incidents: { type: "array", items: ref("Incident") }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } } } } } },
+          "400": errorResponse("A filter is invalid; `details.issues` says which."),
+          "401": errorResponse("Not signed in and no API token."),
+          "403": errorResponse("The token lacks the read scope."),
+        },
+      },
+      post: {
+        operationId: "recordIncidents",
+        summary: "Record one incident or a batch of up to 100, as an incident tool reports them (PagerDuty- or Opsgenie-style webhooks)",
+        description:
+          "Idempotent by `source` + `externalId`: the same report twice stores one incident and one timeline. Reports arrive in any order and are merged: " +
+          "the earliest openedAt and acknowledgedAt and the latest resolvedAt are kept, and a report without acknowledgedAt or resolvedAt says nothing of them, " +
+          "so a late, older report never reopens a resolved incident (a person reopens one with PATCH). Title, severity and description are the last report's. " +
+          "The status follows from the times; `status`, when sent, is checked against them. " +
+          ATTRIBUTION_RULE +
+          " All or nothing. Team members and admins with a session; API tokens with the `ingest` scope (a team's token for its own services only). Audited.",
+        security: [{ bearerToken: [] }, { sessionCookie: [] }],
+        requestBody: { required: true, content: { "application/json": { schema: { oneOf: [ref("IncidentInput"), ref("IncidentBatch")] } } } },
+        responses: {
+          "200": { description: "Nothing new: every incident was already stored (updated or unchanged).", content: { "application/json": { schema: ref("IncidentOutcome") } } },
+          "201": { description: "At least one incident was created.", content: { "application/json": { schema: ref("IncidentOutcome") } } },
+          "400": errorResponse("The body is invalid; `details.issues` lists every problem with its path (e.g. incidents.3.resolvedAt). Nothing was stored."),
+          "401": errorResponse("Not signed in and no API token, or an unknown, revoked or expired one."),
+          "403": errorResponse("Not a member of a service's team (nor an admin); a token without the ingest scope or of another team; or a cross-site request with a session cookie."),
+          "413": errorResponse("The body is over 16 MiB; nothing was stored."),
+          "422": errorResponse("A service is not in the catalog (`details.unknownServices`), or a linked deployment does not exist or is not in production (`details.deploymentProblems`). Nothing was stored."),
+          "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
+        },
+      },
+    },
+    "/api/incidents/{id}": {
+      get: {
+        operationId: "getIncident",
+        summary: "One incident with its attribution and timeline",
+        ...readable,
+        parameters: [idParameter],
+        responses: {
+          "200": { description: "The incident.", content: { "application/json": { schema: ref("IncidentDetail") } } },
+          "401": errorResponse("Not signed in and no API token."),
+          "403": errorResponse("The token lacks the read scope."),
+          "404": errorResponse("No such incident."),
+        },
+      },
+      patch: {
+        operationId: "updateIncident",
+        summary: "Acknowledge, resolve or reopen an incident, re-attribute it, or set whether a change caused it (members of its service's team, admins)",
+        description:
+          "What is sent replaces what is stored. `deployment`: a deployment (by id, or source and externalId) or null for none — explicit, and then it wins over the rule " +
+          'and over later reports that name none — or "rule" to hand it back to the rule. ' +
+          ATTRIBUTION_RULE +
+          " Audited with before and after; each change is added to the timeline. People only: API tokens get 403.",
+        security: SESSION,
+        parameters: [idParameter],
+        requestBody: jsonBody("IncidentPatch"),
+        responses: authorized(
+          { "200": { description: "The incident after the change, with `changed: false` when nothing differed.", content: { "application/json": { schema: ref("IncidentDetail") } } } },
+          {
+            "404": errorResponse("No such incident."),
+            "422": errorResponse("The linked deployment does not exist or is not in production (`details.deploymentProblems`); nothing changed."),
+          },
+        ),
+      },
+    },
+  };
+}
 
 /** The OpenAPI 3.1 description of the public API, built from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(baseUrl?: string) {
@@ -125,6 +323,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             },
           },
         },
+        ...incidentSchemas(),
       },
     },
     paths: {
@@ -325,6 +524,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           ),
         },
       },
+      ...incidentPaths(),
       "/api/health": {
         get: { operationId: "health", summary: "The process is up", responses: { "200": { description: "Up" } } },
       },

@@ -156,6 +156,28 @@ const CASES: TCase[] = [
     },
     allowed: { admin: 200 },
   },
+  {
+    route: "POST /api/incidents",
+    build: async (w) => ({
+      url: "/api/incidents",
+      params: {},
+      init: { method: "POST", ...json({ service: w.teamA.serviceSlug, title: "Matrix", severity: "SEV3", openedAt: "2026-11-01T10:00:00Z", source: "matrix", externalId: uniqueSlug("i") }) },
+    }),
+    // Anyone in the service's team, admins, and machines with an ingest token (incident tools' webhooks).
+    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201, ingestToken: 201 },
+  },
+  {
+    route: "PATCH /api/incidents/[id]",
+    build: async (w) => {
+      const service = await db.service.findUniqueOrThrow({ where: { slug: w.teamA.serviceSlug }, select: { id: true } });
+      const incident = await db.incident.create({
+        data: { serviceId: service.id, title: "Matrix", severity: "SEV3", openedAt: new Date("2026-11-01T10:00:00Z"), source: "matrix", externalId: uniqueSlug("i") },
+      });
+      return { url: `/api/incidents/${incident.id}`, params: { id: String(incident.id) }, init: { method: "PATCH", ...json({ causedByChange: false }) } };
+    },
+    // People only: a token cannot re-attribute or correct an incident.
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
 ];
 
 /** Routes that change state but are not ours to authorize: better-auth's sign-in, callback and sign-out endpoints. */
