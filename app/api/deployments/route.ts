@@ -2,11 +2,13 @@ import { authenticateToken, guardTokenAttempts, missingTokenError, noteBadToken 
 import { bearerToken, hashToken } from "@/lib/auth/tokens";
 import { ZDeploymentIngestSchema } from "@/lib/deployments/schemas";
 import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
+import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { jsonResponse, parseJsonBody, withApi } from "@/lib/http";
+import { reattributeIncidents } from "@/lib/incidents/server/reattribute-incidents";
 
 // POST /api/deployments – record one deployment or a batch of up to 1,000, idempotent by source + externalId
-export const POST = withApi(async (request, { requestId, ip }) => {
+export const POST = withApi(async (request, { requestId, ip, log }) => {
   const token = bearerToken(request);
   if (!token) throw missingTokenError();
   guardTokenAttempts(ip);
@@ -22,6 +24,12 @@ export const POST = withApi(async (request, { requestId, ip }) => {
   const outcome = await ingestDeployments({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip }).catch((error: unknown) => {
     if (isAppError(error) && error.code === "UNAUTHORIZED") noteBadToken(ip);
     throw error;
+  });
+  // A deployment that arrives after an incident it may have caused: the rule is applied again to that incident.
+  const changed = outcome.deployments.filter((d) => d.result !== "unchanged").map((d) => d.id);
+  await reattributeIncidents({ deploymentIds: changed, windowHours: env().attributionWindowHours, origin: { ip, requestId } }).catch((error: unknown) => {
+    // The deployments are stored, and a retry would find them unchanged: answer as stored. The incident's next report applies the rule again.
+    log.error({ err: error, deploymentIds: changed }, "could not re-attribute incidents to newly recorded deployments");
   });
   return jsonResponse(outcome, { status: outcome.created > 0 ? 201 : 200, requestId });
 });
