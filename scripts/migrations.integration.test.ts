@@ -9,6 +9,8 @@ import { MIGRATIONS_DIR, NO_FILTER, SCHEMA_PATH, openSchemaEngine } from "./lib/
 // The schema must never drift from its migrations: what prisma/migrations
 // builds is exactly what prisma/schema.prisma describes.
 const url = process.env.DATABASE_URL!;
+/** Indexes a migration creates in raw SQL, which schema.prisma cannot describe. */
+const RAW_SQL_INDEXES = ["Incident_dora_span_idx"];
 let fromMigrations: TRunningDatabase;
 let fromSchema: TRunningDatabase;
 
@@ -51,7 +53,10 @@ describe("migrations", () => {
     const expected = await describeSchema(fromSchema.url);
     const actual = await describeSchema(fromMigrations.url);
     expect(actual.columns?.length).toBeGreaterThan(100);
-    expect(actual).toEqual(expected);
+    // Indexes written by hand in a migration (Prisma cannot express them) are there, and are the only extra.
+    const handWritten = (actual.indexes ?? []).filter((def) => RAW_SQL_INDEXES.some((name) => def.includes(`INDEX "${name}"`)));
+    expect(handWritten).toHaveLength(RAW_SQL_INDEXES.length);
+    expect({ ...actual, indexes: actual.indexes?.filter((def) => !handWritten.includes(def)) }).toEqual(expected);
   });
 
   it("record the schema as of the newest migration, so `db:migration` diffs from the right place", async () => {

@@ -35,6 +35,28 @@ function loadWasm(): Promise<void> {
   return loaded;
 }
 
+/**
+ * The pg adapter runs a migration script by splitting it on every ";", which
+ * breaks any function body or comment holding one (the DORA triggers, in
+ * PL/pgSQL). PostgreSQL runs a whole script sent as one simple query itself,
+ * statement by statement, in one implicit transaction: send it that way.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const driver = adapter.underlyingDriver() as pg.Pool;
+    const onError = (adapter as unknown as { onError: (error: unknown) => never }).onError.bind(adapter);
+    adapter.executeScript = async (script: string) => {
+      try {
+        await driver.query(script);
+      } catch (error) {
+        onError(error);
+      }
+    };
+    return adapter;
+  }
+}
+
 export interface EngineHandle {
   engine: SchemaEngine;
   close: () => Promise<void>;
@@ -48,7 +70,7 @@ export async function openSchemaEngine({ connectionString }: { connectionString:
   // engine holds a session-level advisory lock while it migrates, and a
   // connection left open would make the next run wait for it.
   const pool = new pg.Pool({ connectionString, max: 2 });
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg(pool));
   const engine = await bg.SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
     (message: string) => {
