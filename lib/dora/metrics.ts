@@ -129,7 +129,9 @@ export function deriveFacts(input: { deployments: readonly TRawDeployment[]; cha
     const isRework =
       !d.isPlanned ||
       d.fixesIncidentRef !== null ||
-      (resolvedByService.get(d.serviceId) ?? []).some((i) => i.openedAt <= d.startedAt && finishedAt <= i.resolvedAt!);
+      (resolvedByService.get(d.serviceId) ?? []).some(
+        (i) => Math.min(i.openedAt, i.resolvedAt!) <= Math.min(d.startedAt, finishedAt) && Math.max(d.startedAt, finishedAt) <= Math.max(i.openedAt, i.resolvedAt!),
+      );
 
     const leadSeconds: number[] = [];
     let leadUnknown = 0;
@@ -169,26 +171,38 @@ export interface TDoraAggregate {
   leadKnownDeployments: number;
   leadUnknownCommits: number;
   unrecovered: number;
-  /** day → deployments that day. */
-  deploymentsByDay: Map<number, number>;
+  /** Days of the window with at least one deployment. */
+  deploymentDays: number;
+  /** Per full 7-day period of the window (lib/dora/windows.ts fullWeeks), the days with a deployment. */
+  weeklyDeploymentDays: number[];
   lead: TDistribution;
   recovery: TDistribution;
 }
 
 export function emptyAggregate(kind: TDistribution["kind"]): TDoraAggregate {
   const dist = (): TDistribution => (kind === "exact" ? { kind, values: [] } : { kind, histogram: new Map() });
-  return { deployments: 0, failures: 0, rework: 0, succeeded: 0, leadKnownDeployments: 0, leadUnknownCommits: 0, unrecovered: 0, deploymentsByDay: new Map(), lead: dist(), recovery: dist() };
+  return { deployments: 0, failures: 0, rework: 0, succeeded: 0, leadKnownDeployments: 0, leadUnknownCommits: 0, unrecovered: 0, deploymentDays: 0, weeklyDeploymentDays: [], lead: dist(), recovery: dist() };
+}
+
+/** Per full week of the window, how many of its days are among `days`. */
+export function weeklyDays(window: TDayWindow, days: ReadonlySet<number>): number[] {
+  return fullWeeks(window).map((w) => {
+    let n = 0;
+    for (let day = w.fromDay; day < w.toDay; day++) if (days.has(day)) n++;
+    return n;
+  });
 }
 
 /** The exact aggregate of the facts that fall in the window. */
 export function aggregateFacts(facts: readonly TDeploymentFact[], window: TDayWindow, environment: string): TDoraAggregate {
   const agg = emptyAggregate("exact");
+  const days = new Set<number>();
   const lead: number[] = [];
   const recovery: number[] = [];
   for (const f of facts) {
     if (f.environment !== environment || f.day < window.fromDay || f.day >= window.toDay) continue;
     agg.deployments++;
-    agg.deploymentsByDay.set(f.day, (agg.deploymentsByDay.get(f.day) ?? 0) + 1);
+    days.add(f.day);
     if (f.isFailure) agg.failures++;
     if (f.isRework) agg.rework++;
     if (f.isUnrecovered) agg.unrecovered++;
@@ -200,6 +214,8 @@ export function aggregateFacts(facts: readonly TDeploymentFact[], window: TDayWi
       lead.push(...f.leadSeconds);
     }
   }
+  agg.deploymentDays = days.size;
+  agg.weeklyDeploymentDays = weeklyDays(window, days);
   agg.lead = { kind: "exact", values: lead };
   agg.recovery = { kind: "exact", values: recovery };
   return agg;
@@ -227,12 +243,7 @@ export function metricsFromAggregate(agg: TDoraAggregate, window: TDayWindow, { 
     return { value: hasData ? value : null, sampleSize, isLowSample, band: hasData && !isLowSample && value !== null ? band : null, bandYear };
   };
 
-  const weeks = fullWeeks(window).map((w) => {
-    let n = 0;
-    for (let day = w.fromDay; day < w.toDay; day++) if ((agg.deploymentsByDay.get(day) ?? 0) > 0) n++;
-    return n;
-  });
-  const medianDays = hasData ? quantile(weeks, 0.5) : null;
+  const medianDays = hasData ? quantile(agg.weeklyDeploymentDays, 0.5) : null;
   const perDay = agg.deployments / days;
 
   const leadMedian = distQuantile(agg.lead, 0.5);
@@ -249,7 +260,7 @@ export function metricsFromAggregate(agg: TDoraAggregate, window: TDayWindow, { 
       unit: "deployments/day",
       deployments: agg.deployments,
       perWeek: hasData ? perDay * 7 : null,
-      deploymentDays: agg.deploymentsByDay.size,
+      deploymentDays: agg.deploymentDays,
       medianDeploymentDaysPerWeek: medianDays,
     },
     leadTime: {

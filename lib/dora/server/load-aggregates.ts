@@ -1,0 +1,182 @@
+import "server-only";
+import { preparedQuery } from "@/lib/db";
+import { aggregateFacts, emptyAggregate, type TDeploymentFact, type TDoraAggregate } from "@/lib/dora/metrics";
+import { mergeHistograms, type THistogram } from "@/lib/dora/stats";
+import { dyadicBlocks, fullWeeks, type TDayWindow } from "@/lib/dora/windows";
+
+/**
+ * The fast path: aggregates of DORA figures for windows, read from the
+ * rollups the triggers keep (prisma/migrations/*_dora_rollups):
+ *
+ * - counts from "DoraDay" (team × day), exact; deployment days per week as a
+ *   7-bit mask per week, so that nested teams' days are counted once;
+ * - lead and recovery times from "DoraHistogram", the window cut into
+ *   aligned blocks of 2^k days (at most two per size) and their 2% log
+ *   histograms merged: percentiles within 1% (lib/dora/stats.ts).
+ *
+ * Two statements for any number of windows and teams. A service's figures are
+ * computed exactly from its facts instead (a few hundred rows).
+ */
+
+interface TTeamPart {
+  deployments: number;
+  failures: number;
+  rework: number;
+  succeeded: number;
+  leadKnownDeployments: number;
+  leadUnknownCommits: number;
+  unrecovered: number;
+  /** week index (counted back from the window's end) → days with a deployment, as bits. */
+  weekMasks: Map<number, number>;
+  lead: THistogram;
+  recovery: THistogram;
+}
+
+const emptyPart = (): TTeamPart => ({
+  deployments: 0, failures: 0, rework: 0, succeeded: 0, leadKnownDeployments: 0, leadUnknownCommits: 0, unrecovered: 0,
+  weekMasks: new Map(), lead: new Map(), recovery: new Map(),
+});
+
+const COUNTS_SQL = (teamFilter: string) => /* sql */ `
+  SELECT d."teamId" AS team, w.i::int AS win, ((w.t - 1 - d.day) / 7)::int AS week,
+         bit_or(1 << ((w.t - 1 - d.day) % 7))::int AS mask,
+         sum(d.deployments)::int AS deployments, sum(d.failures)::int AS failures, sum(d.rework)::int AS rework,
+         sum(d.succeeded)::int AS succeeded, sum(d."leadKnownDeployments")::int AS "leadKnown",
+         sum(d."leadUnknownCommits")::int AS "leadUnknown", sum(d.unrecovered)::int AS unrecovered
+  FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS w(f, t, i)
+  JOIN "DoraDay" d ON d.environment = $1 AND d.day >= w.f AND d.day < w.t ${teamFilter}
+  GROUP BY 1, 2, 3`;
+
+const HISTOGRAM_SQL = (teamFilter: string) => /* sql */ `
+  SELECT h."teamId" AS team, h.kind, h.level, h.block, h.buckets, h.counts
+  FROM unnest($2::int[], $3::int[]) AS k(level, block)
+  JOIN "DoraHistogram" h ON h.kind IN (1, 2) AND h.environment = $1 AND h.level = k.level AND h.block = k.block ${teamFilter}
+  WHERE h.buckets IS NOT NULL`;
+
+interface TCountsRow { team: number; win: number; week: number; mask: number; deployments: number; failures: number; rework: number; succeeded: number; leadKnown: number; leadUnknown: number; unrecovered: number }
+interface THistogramRow { team: number; kind: number; level: number; block: number; buckets: number[]; counts: number[] }
+
+/**
+ * Per team (the team's own services), per window: the parts the figures are
+ * built from. `teamIds` null: every team.
+ */
+export async function loadTeamParts({ environment, windows, teamIds }: { environment: string; windows: TDayWindow[]; teamIds: number[] | null }): Promise<Map<number, TTeamPart[]>> {
+  const blockWindows = new Map<string, number[]>();
+  windows.forEach((w, i) => {
+    for (const { level, block } of dyadicBlocks(w)) {
+      const key = `${level}:${block}`;
+      blockWindows.set(key, [...(blockWindows.get(key) ?? []), i]);
+    }
+  });
+  const levels: number[] = [];
+  const blocks: number[] = [];
+  for (const key of blockWindows.keys()) {
+    const [level, block] = key.split(":").map(Number) as [number, number];
+    levels.push(level);
+    blocks.push(block);
+  }
+  const filtered = teamIds !== null;
+  const [counts, histograms] = await Promise.all([
+    preparedQuery<TCountsRow>(
+      filtered ? "dora-counts-teams" : "dora-counts-all",
+      COUNTS_SQL(filtered ? `AND d."teamId" = ANY ($4::int[])` : ""),
+      [environment, windows.map((w) => w.fromDay), windows.map((w) => w.toDay), ...(filtered ? [teamIds] : [])],
+    ),
+    preparedQuery<THistogramRow>(
+      filtered ? "dora-histograms-teams" : "dora-histograms-all",
+      HISTOGRAM_SQL(filtered ? `AND h."teamId" = ANY ($4::int[])` : ""),
+      [environment, levels, blocks, ...(filtered ? [teamIds] : [])],
+    ),
+  ]);
+
+  const parts = new Map<number, TTeamPart[]>();
+  const partsOf = (team: number) => {
+    let list = parts.get(team);
+    if (!list) parts.set(team, (list = windows.map(emptyPart)));
+    return list;
+  };
+  for (const r of counts) {
+    const p = partsOf(r.team)[r.win - 1]!;
+    p.deployments += r.deployments;
+    p.failures += r.failures;
+    p.rework += r.rework;
+    p.succeeded += r.succeeded;
+    p.leadKnownDeployments += r.leadKnown;
+    p.leadUnknownCommits += r.leadUnknown;
+    p.unrecovered += r.unrecovered;
+    p.weekMasks.set(r.week, (p.weekMasks.get(r.week) ?? 0) | r.mask);
+  }
+  for (const r of histograms) {
+    for (const win of blockWindows.get(`${r.level}:${r.block}`) ?? []) {
+      const p = partsOf(r.team)[win]!;
+      const into = r.kind === 1 ? p.lead : p.recovery;
+      for (let i = 0; i < r.buckets.length; i++) mergeHistograms(into, [[r.buckets[i]!, r.counts[i]!]]);
+    }
+  }
+  return parts;
+}
+
+/** Adds `from` into `into` (teams nested under a team, or every team of the organisation). */
+export function mergeParts(into: TTeamPart, from: TTeamPart): TTeamPart {
+  into.deployments += from.deployments;
+  into.failures += from.failures;
+  into.rework += from.rework;
+  into.succeeded += from.succeeded;
+  into.leadKnownDeployments += from.leadKnownDeployments;
+  into.leadUnknownCommits += from.leadUnknownCommits;
+  into.unrecovered += from.unrecovered;
+  for (const [week, mask] of from.weekMasks) into.weekMasks.set(week, (into.weekMasks.get(week) ?? 0) | mask);
+  mergeHistograms(into.lead, from.lead);
+  mergeHistograms(into.recovery, from.recovery);
+  return into;
+}
+
+const popcount = (mask: number) => {
+  let n = 0;
+  for (let m = mask; m; m &= m - 1) n++;
+  return n;
+};
+
+export function aggregateOfParts(parts: TTeamPart[], window: TDayWindow): TDoraAggregate {
+  const sum = parts.reduce((acc, p) => mergeParts(acc, p), emptyPart());
+  const agg = emptyAggregate("histogram");
+  agg.deployments = sum.deployments;
+  agg.failures = sum.failures;
+  agg.rework = sum.rework;
+  agg.succeeded = sum.succeeded;
+  agg.leadKnownDeployments = sum.leadKnownDeployments;
+  agg.leadUnknownCommits = sum.leadUnknownCommits;
+  agg.unrecovered = sum.unrecovered;
+  let days = 0;
+  for (const mask of sum.weekMasks.values()) days += popcount(mask);
+  agg.deploymentDays = days;
+  // Week 0 is the last full week; fullWeeks lists them oldest first.
+  const full = fullWeeks(window).length;
+  agg.weeklyDeploymentDays = Array.from({ length: full }, (_, k) => popcount(sum.weekMasks.get(full - 1 - k) ?? 0));
+  agg.lead = { kind: "histogram", histogram: sum.lead };
+  agg.recovery = { kind: "histogram", histogram: sum.recovery };
+  return agg;
+}
+
+/** Team (with nested teams) or the whole organisation: one aggregate per window, from the rollups. */
+export async function loadTeamAggregates({ environment, windows, teamIds }: { environment: string; windows: TDayWindow[]; teamIds: number[] | null }): Promise<TDoraAggregate[]> {
+  const parts = await loadTeamParts({ environment, windows, teamIds });
+  return windows.map((w, i) => aggregateOfParts([...parts.values()].map((list) => list[i]!), w));
+}
+
+interface TFactRow { day: number; isFailure: boolean; isRework: boolean; isSucceeded: boolean; recoverySeconds: number | null; isUnrecovered: boolean; leadSeconds: number[]; leadUnknown: number }
+
+/** One service: exact, from its facts (one index range scan). */
+export async function loadServiceAggregates({ environment, windows, serviceId }: { environment: string; windows: TDayWindow[]; serviceId: number }): Promise<TDoraAggregate[]> {
+  if (windows.length === 0) return [];
+  const from = Math.min(...windows.map((w) => w.fromDay));
+  const to = Math.max(...windows.map((w) => w.toDay));
+  const rows = await preparedQuery<TFactRow>(
+    "dora-service-facts",
+    `SELECT day, "isFailure", "isRework", "isSucceeded", "recoverySeconds", "isUnrecovered", "leadSeconds", "leadUnknown"
+     FROM "DoraDeploymentFact" WHERE "serviceId" = $1 AND environment = $2 AND day >= $3 AND day < $4`,
+    [serviceId, environment, from, to],
+  );
+  const facts: TDeploymentFact[] = rows.map((r, i) => ({ ...r, deploymentId: i, serviceId, environment }));
+  return windows.map((w) => aggregateFacts(facts, w, environment));
+}
