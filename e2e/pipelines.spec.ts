@@ -48,6 +48,8 @@ test("a manual approval is answered from the portal, with a comment, and audited
   await approval.getByLabel(/waits for approval/).fill("Canary is clean, shipping");
   await approval.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Approved: Production / Approve" })).toBeVisible();
+  // The board shows the answer at once (the stored state), not only after the next event or sync.
+  await expect(page.getByTestId(`pipeline-${pipeline!.name}`).getByText("Waiting for approval")).toHaveCount(0);
   await expectNoAxeViolations(page);
 
   await page.goto(`/settings/audit?entityType=Pipeline&entityId=${pipeline!.id}`);
