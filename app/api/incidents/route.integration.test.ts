@@ -91,6 +91,17 @@ describe("POST /api/incidents: who may record", () => {
     expect(await stored(source)).toEqual([]);
   });
 
+  it("refuses a report that names another team's incident by its key, even for a service the caller's team owns", async () => {
+    const source = uniqueSlug("pd");
+    expect((await post(incident(source, "theirs"))).status).toBe(201);
+    const before = await stored(source);
+    const hijack = await post(incident(source, "theirs", { service: other.slug, severity: "SEV4", resolvedAt: "2026-11-20T12:01:00Z" }), asOtherMaintainer);
+    expect(hijack.status).toBe(403);
+    expect(await stored(source)).toEqual(before);
+    const row = await db.incident.findFirstOrThrow({ where: { source }, select: { serviceId: true } });
+    expect(row.serviceId).toBe(service.serviceId);
+  });
+
   it("lets a member of the service's team record one from the portal, under their name", async () => {
     const source = uniqueSlug("manual");
     const response = await post(incident(source, "by-hand"), asMember);

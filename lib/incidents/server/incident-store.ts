@@ -49,7 +49,10 @@ export function toState(row: Prisma.IncidentGetPayload<{ select: typeof STATE_SE
   };
 }
 
-/** The incident's row, locked until the transaction ends: concurrent reports of one incident apply one after the other. */
+/**
+ * The incident's row (with its service's team), locked until the transaction
+ * ends: concurrent reports of one incident apply one after the other.
+ */
 export async function lockIncident(tx: Prisma.TransactionClient, where: { id: number } | { source: string; externalId: string }) {
   const rows =
     "id" in where
@@ -57,7 +60,7 @@ export async function lockIncident(tx: Prisma.TransactionClient, where: { id: nu
       : await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Incident" WHERE source = ${where.source} AND "externalId" = ${where.externalId} FOR UPDATE`;
   const id = rows[0]?.id;
   if (id === undefined) return null;
-  return tx.incident.findUniqueOrThrow({ where: { id }, select: STATE_SELECT });
+  return tx.incident.findUniqueOrThrow({ where: { id }, select: { ...STATE_SELECT, service: { select: { teamId: true } } } });
 }
 
 export interface TDeploymentProblem {

@@ -117,6 +117,8 @@ export async function recordIncidents({ incidents, isBatch, requireTeam, writer 
           }
         }
         id = locked!.id;
+        // The report names the incident by its key: only someone who may act for the team that has it now may change it (or move it to another service).
+        requireTeam(locked!.service.teamId);
         before = toState(locked!);
         const times = mergeReportedTimes(before, reported);
         const stillExplicit = before.attributionSource === "EXPLICIT" ? { deploymentId: before.deploymentId } : undefined;

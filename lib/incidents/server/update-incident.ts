@@ -47,7 +47,11 @@ export async function updateIncident({ id, patch, writer }: TUpdateIncidentOptio
     if (after.acknowledgedAt && after.acknowledgedAt < after.openedAt) issues.push({ path: "acknowledgedAt", message: `is before the incident opened (${after.openedAt.toISOString()})` });
     if (after.resolvedAt && after.resolvedAt < after.openedAt) issues.push({ path: "resolvedAt", message: `is before the incident opened (${after.openedAt.toISOString()})` });
     else if (after.resolvedAt && after.acknowledgedAt && after.resolvedAt < after.acknowledgedAt) {
-      issues.push({ path: "resolvedAt", message: `is before it was acknowledged (${after.acknowledgedAt.toISOString()})` });
+      issues.push(
+        patch.resolvedAt
+          ? { path: "resolvedAt", message: `is before it was acknowledged (${after.acknowledgedAt.toISOString()})` }
+          : { path: "acknowledgedAt", message: `is after it was resolved (${after.resolvedAt.toISOString()})` },
+      );
     }
     if (issues.length) throw new AppError("INVALID_INPUT", `The request has ${issues.length} problem(s).`, { details: { issues } });
 

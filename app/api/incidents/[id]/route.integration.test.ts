@@ -155,6 +155,11 @@ describe("PATCH /api/incidents/{id}", () => {
     expect(((await early.json()) as TError).error.details!.issues).toEqual([{ path: "resolvedAt", message: "is before the incident opened (2026-11-20T12:00:00.000Z)" }]);
     expect((await patch(id, {})).status).toBe(400);
     expect(await snapshot(id)).toEqual(before);
+
+    const { id: resolved } = await reported({ resolvedAt: "2026-11-20T12:30:00Z" });
+    const late = await patch(resolved, { acknowledgedAt: "2026-11-20T12:45:00Z" });
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as TError).error.details!.issues).toEqual([{ path: "acknowledgedAt", message: "is after it was resolved (2026-11-20T12:30:00.000Z)" }]);
   });
 
   it("answers 422 for a link to a deployment that does not exist or is not in production", async () => {
