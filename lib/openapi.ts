@@ -3,6 +3,8 @@ import { ZAwsAccountSchema, ZCatalogUrlSchema, ZCreateTokenSchema, ZSetMembershi
 import { MAX_BATCH, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 import { MAX_EVENTS_PER_REQUEST, ZAwsEventSchema } from "@/lib/pipelines/server/aws-events";
 import { ZApprovalSchema } from "@/lib/pipelines/board";
+import { BAND_YEARS, DEFAULT_BAND_YEAR } from "@/lib/dora/bands";
+import { DEFAULT_ENVIRONMENT, DEFAULT_MIN_SAMPLES, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, METRIC_KEYS, ROWS_PAGE_SIZE, WINDOW_PRESETS } from "@/lib/dora/schemas";
 import { INCIDENT_STATUSES, INCIDENTS_PAGE_SIZE, MAX_INCIDENT_BATCH, SEVERITIES, ZIncidentInputSchema, ZIncidentPatchSchema } from "@/lib/incidents/schemas";
 
 const ERROR_BODY = {
@@ -241,6 +243,83 @@ function incidentPaths() {
             "422": errorResponse("The linked deployment does not exist or is not in production (`details.deploymentProblems`); nothing changed."),
           },
         ),
+      },
+    },
+  };
+}
+
+/** The DORA routes: app/api/dora (shapes: lib/dora/schemas.ts; rules: docs/metrics.md). */
+function doraPaths() {
+  const readable = { security: [{ sessionCookie: [] }, { bearerToken: [] }] };
+  const q = (name: string, description: string, schema: Record<string, unknown> = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
+  const scope = [
+    q("team", "Team slug; the team and every team nested under it. Neither team nor service: the whole organisation."),
+    q("service", "Service slug (exact figures)."),
+  ];
+  const window = [
+    q("window", `Days ending today (UTC), default ${DEFAULT_WINDOW_DAYS}.`, { type: "integer", enum: [...WINDOW_PRESETS] }),
+    q("from", "First day, inclusive (YYYY-MM-DD, UTC); with `to`, instead of `window`.", { type: "string", format: "date" }),
+    q("to", `Last day, inclusive; at most ${MAX_WINDOW_DAYS} days after from.`, { type: "string", format: "date" }),
+  ];
+  const environment = q("environment", `Default ${DEFAULT_ENVIRONMENT}.`);
+  const figures = [
+    q("bands", `Report year of the band table (elite/high/medium/low): ${BAND_YEARS.join(" or ")}; default ${DEFAULT_BAND_YEAR}.`, { type: "integer", enum: [...BAND_YEARS] }),
+    q("minSamples", `Below this sample size a figure is low-confidence and gets no band; default ${DEFAULT_MIN_SAMPLES}.`, { type: "integer", minimum: 1 }),
+  ];
+  const answers = (what: string) => ({
+    "200": ok(what),
+    "400": errorResponse("The query is invalid; `details.issues` lists every problem."),
+    "401": errorResponse("Not signed in and no API token."),
+    "403": errorResponse("The token lacks the read scope."),
+    "404": errorResponse("No such team or service."),
+  });
+  const figuresText =
+    "Each figure: `value` (null = no data, never 0), `unit`, `sampleSize`, `isLowSample`, `band` and `bandYear`; lead and recovery times also `median` and `p90` (seconds), " +
+    "lead time its `coverage` and `unknownCommits`, recovery its `unrecovered`. Counts are exact; team and organisation percentiles come from 2% log buckets, within 1% (`method`).";
+  return {
+    "/api/dora": {
+      get: {
+        operationId: "getDoraMetrics",
+        summary: "The five DORA figures for a scope and window, and for the window of equal length before it",
+        description: `Deployment frequency, change lead time, change fail rate, failed deployment recovery time and deployment rework rate. ${figuresText} \`{ scope, environment, bandYear, minSamples, current, previous, method, generatedAt }\`.`,
+        ...readable,
+        parameters: [...scope, ...window, environment, ...figures],
+        responses: answers("`TDoraSummary` (lib/dora/schemas.ts)."),
+      },
+    },
+    "/api/dora/trend": {
+      get: {
+        operationId: "getDoraTrend",
+        summary: "The five DORA figures per week (Monday first) or calendar month, oldest first, the current partial one last",
+        description: `${figuresText} \`{ scope, environment, bucket, bandYear, minSamples, points, method, generatedAt }\`.`,
+        ...readable,
+        parameters: [
+          ...scope,
+          q("bucket", "week or month; default week.", { type: "string", enum: ["week", "month"] }),
+          q("count", "How many buckets: up to 104 weeks or 36 months; default 12.", { type: "integer", minimum: 1, maximum: 104 }),
+          environment,
+          ...figures,
+        ],
+        responses: answers("`TDoraTrend` (lib/dora/schemas.ts)."),
+      },
+    },
+    "/api/dora/rows": {
+      get: {
+        operationId: "listDoraRows",
+        summary: "The deployments behind one figure, with the incidents attributed to them, newest first",
+        description:
+          "`metric`: deploymentFrequency (every deployment), leadTime (succeeded deployments that first brought commits), changeFailRate and recoveryTime (the failures), reworkRate (the rework). " +
+          `\`{ metric, window, rows, total, page, pageSize }\`; ${ROWS_PAGE_SIZE} a page by default, at most 200.`,
+        ...readable,
+        parameters: [
+          { name: "metric", in: "query", required: true, schema: { type: "string", enum: [...METRIC_KEYS] } },
+          ...scope,
+          ...window,
+          environment,
+          q("page", "From 1.", { type: "integer", minimum: 1 }),
+          q("pageSize", "1–200.", { type: "integer", minimum: 1, maximum: 200 }),
+        ],
+        responses: answers("`TDoraRows` (lib/dora/schemas.ts)."),
       },
     },
   };
@@ -525,6 +604,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
         },
       },
       ...incidentPaths(),
+      ...doraPaths(),
       "/api/health": {
         get: { operationId: "health", summary: "The process is up", responses: { "200": { description: "Up" } } },
       },
