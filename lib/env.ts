@@ -56,6 +56,11 @@ const ZEnvSchema = z
     // How long before an incident began a production deployment may have
     // caused it (the DORA attribution rule, lib/incidents/attribution.ts).
     PORTSIDE_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(24),
+    // X-Ray service graph: 5-minute buckets older than this are rolled up to
+    // hourly ones (lib/servicemap/bucket-store.ts); X-Ray itself keeps 30 days.
+    PORTSIDE_XRAY_RAW_RETENTION_HOURS: z.coerce.number().int("must be a whole number of hours").min(2).max(720).default(48),
+    // How far back the first X-Ray sync of a group reads (in hours; kept under the raw retention).
+    PORTSIDE_XRAY_BACKFILL_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(24).default(3),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.PORTSIDE_DEV_SIGN_IN) {
@@ -101,6 +106,8 @@ const ZEnvSchema = z
     devSignIn: env.PORTSIDE_DEV_SIGN_IN,
     catalogUrlHosts: env.PORTSIDE_CATALOG_URL_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
     attributionWindowHours: env.PORTSIDE_ATTRIBUTION_WINDOW_HOURS,
+    xrayRawRetentionHours: env.PORTSIDE_XRAY_RAW_RETENTION_HOURS,
+    xrayBackfillHours: Math.min(env.PORTSIDE_XRAY_BACKFILL_HOURS, env.PORTSIDE_XRAY_RAW_RETENTION_HOURS - 1),
     isCollectorsEnabled: env.PORTSIDE_COLLECTORS === undefined ? env.NODE_ENV === "production" : ["on", "1", "true"].includes(env.PORTSIDE_COLLECTORS),
   }));
 

@@ -86,6 +86,7 @@ export interface TAwsClientFactory {
 
 const THROTTLING_ERROR_NAMES = new Set([
   "ThrottlingException",
+  "ThrottledException",
   "Throttling",
   "TooManyRequestsException",
   "RequestLimitExceeded",

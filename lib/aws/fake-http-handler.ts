@@ -49,7 +49,8 @@ export function fakeJsonHandler(route: TFakeRoute): {
         const credential = /Credential=([^/]+)\//.exec(header(request, "authorization") ?? "");
         const body = typeof request.body === "string" ? request.body : "{}";
         const fake: TFakeRequest = {
-          operation: target.split(".").pop() ?? "",
+          // JSON protocol: the target header; REST-JSON (X-Ray): the path, "/ServiceGraph" → "ServiceGraph".
+          operation: target ? (target.split(".").pop() ?? "") : request.path.replace(/^\//, ""),
           hostname: request.hostname,
           input: JSON.parse(body || "{}") as Record<string, unknown>,
           accessKeyId: credential?.[1] ?? null,

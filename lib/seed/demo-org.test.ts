@@ -82,6 +82,8 @@ describe("demo organisation", () => {
       expect(ops.alarms.some((a) => a.serviceId === serviceId && a.state === "ALARM")).toBe(true);
     }
     expect(ops.edges.every((e) => e.sourceId !== e.targetId)).toBe(true);
-    expect(ops.nodeBuckets.length).toBe(ops.nodes.length * 288);
+    // A day of 5-minute buckets for every node but the client (X-Ray gives clients no statistics), six days of hours before it.
+    expect(ops.nodeBuckets.filter((b) => b.bucketSeconds === 300).length).toBe((ops.nodes.length - 1) * 288);
+    expect(ops.nodeBuckets.filter((b) => b.bucketSeconds === 3600).length).toBe((ops.nodes.length - 1) * 6 * 24);
   });
 });

@@ -4,6 +4,7 @@
  * templates and requests, a postmortem, sync runs. Pure and deterministic.
  */
 import { ACCOUNTS, type TCatalog, type TIncidentRow, type TSeedOptions } from "@/lib/seed/demo-org";
+import { histogramFromSeconds } from "@/lib/servicemap/histogram";
 import { Random } from "@/lib/seed/random";
 
 const MINUTE = 60_000;
@@ -14,8 +15,8 @@ export interface TAlarmRow { id: number; awsAccountId: number; region: string; a
 export interface TTransitionRow { alarmId: number; fromState: string | null; toState: string; reason: string; at: Date }
 export interface TNodeRow { id: number; awsAccountId: number; region: string; name: string; type: string; serviceId: number | null }
 export interface TEdgeRow { id: number; sourceId: number; targetId: number }
-export interface TBucketRow { ownerId: number; bucketStart: Date; requests: number; errors: number; faults: number; throttles: number; totalResponseTime: number; histogram: unknown }
-export interface TTraceRow { awsAccountId: number; region: string; traceId: string; serviceId: number; startedAt: Date; durationMs: number; responseMs: number; hasFault: boolean; hasError: boolean; hasThrottle: boolean; httpMethod: string; httpUrl: string; httpStatus: number }
+export interface TBucketRow { ownerId: number; bucketStart: Date; bucketSeconds: number; requests: number; errors: number; faults: number; throttles: number; totalResponseTime: number; latencyBins: number[]; latencyCounts: number[] }
+export interface TTraceRow { awsAccountId: number; region: string; traceId: string; serviceId: number; startedAt: Date; durationMs: number; responseMs: number; hasFault: boolean; hasError: boolean; hasThrottle: boolean; httpMethod: string; httpUrl: string; httpStatus: number; entryPoint: string; reason: "fault" | "error" | "throttle" | "slow" }
 
 export interface TOperations {
   alarms: TAlarmRow[];
@@ -139,11 +140,17 @@ export function buildOperations(catalog: TCatalog, options: TSeedOptions, recent
   const bucketMs = 5 * MINUTE;
   const lastBucket = Math.floor(now / bucketMs) * bucketMs - bucketMs;
   const traffic = new Map<number, number>(nodes.map((n) => [n.id, rng.int(50, 3000)]));
-  for (let t = lastBucket - 24 * HOUR + bucketMs; t <= lastBucket; t += bucketMs) {
-    const hour = new Date(t).getUTCHours();
-    const diurnal = 0.45 + 0.55 * Math.sin(((hour - 6) / 24) * 2 * Math.PI) ** 2;
-    for (const node of nodes) nodeBuckets.push(bucket(node.id, t, traffic.get(node.id)! * diurnal, rng));
-    for (const edge of edges) edgeBuckets.push(bucket(edge.id, t, traffic.get(edge.targetId)! * diurnal * 0.6, rng));
+  const diurnal = (t: number) => 0.45 + 0.55 * Math.sin(((new Date(t).getUTCHours() - 6) / 24) * 2 * Math.PI) ** 2;
+  const firstRaw = lastBucket - 24 * HOUR + bucketMs;
+  // A week of history: the last day in 5-minute buckets (their hourly rows are derived when stored), the six before as rolled-up hours.
+  for (let t = Math.floor(firstRaw / HOUR) * HOUR - 6 * DAY; t < Math.floor(firstRaw / HOUR) * HOUR; t += HOUR) {
+    for (const node of nodes) if (node.type !== "client") nodeBuckets.push(bucket(node.id, t, traffic.get(node.id)! * diurnal(t) * 12, rng, 3600));
+    for (const edge of edges) edgeBuckets.push(bucket(edge.id, t, traffic.get(edge.targetId)! * diurnal(t) * 0.6 * 12, rng, 3600));
+  }
+  for (let t = firstRaw; t <= lastBucket; t += bucketMs) {
+    // Clients have no statistics of their own in X-Ray: only their edges.
+    for (const node of nodes) if (node.type !== "client") nodeBuckets.push(bucket(node.id, t, traffic.get(node.id)! * diurnal(t), rng));
+    for (const edge of edges) edgeBuckets.push(bucket(edge.id, t, traffic.get(edge.targetId)! * diurnal(t) * 0.6, rng));
   }
 
   const traces: TTraceRow[] = [];
@@ -152,6 +159,9 @@ export function buildOperations(catalog: TCatalog, options: TSeedOptions, recent
     for (let i = 0; i < count; i++) {
       const hasFault = rng.chance(0.4);
       const durationMs = hasFault ? rng.int(50, 3000) : rng.int(800, 6000);
+      const hasError = !hasFault && rng.chance(0.5);
+      const hasThrottle = rng.chance(0.05);
+      const httpStatus = hasFault ? 500 : hasError ? (rng.chance(0.5) ? 429 : 404) : 200;
       traces.push({
         awsAccountId: service.accountId,
         region: service.region,
@@ -161,11 +171,13 @@ export function buildOperations(catalog: TCatalog, options: TSeedOptions, recent
         durationMs,
         responseMs: durationMs * 0.95,
         hasFault,
-        hasError: !hasFault && rng.chance(0.5),
-        hasThrottle: rng.chance(0.05),
+        hasError,
+        hasThrottle,
         httpMethod: rng.pick(["GET", "POST", "PUT"]),
         httpUrl: `https://api.example.com/${service.slug}/${rng.pick(["items", "orders", "v2/search", "health"])}`,
-        httpStatus: hasFault ? 500 : rng.chance(0.5) ? 429 : 200,
+        httpStatus,
+        entryPoint: service.slug,
+        reason: hasFault ? "fault" : hasThrottle ? "throttle" : hasError ? "error" : "slow",
       });
     }
   }
@@ -173,24 +185,27 @@ export function buildOperations(catalog: TCatalog, options: TSeedOptions, recent
   return { alarms, transitions, incidentAlarms, nodes, edges, nodeBuckets, edgeBuckets, traces };
 }
 
-function bucket(ownerId: number, t: number, mean: number, rng: Random): TBucketRow {
+function bucket(ownerId: number, t: number, mean: number, rng: Random, bucketSeconds = 300): TBucketRow {
   const requests = Math.max(0, Math.round(mean * (0.85 + rng.next() * 0.3)));
   const faults = Math.round(requests * (rng.chance(0.03) ? 0.04 : 0.002) * rng.next());
   const errors = Math.round(requests * 0.01 * rng.next());
   const throttles = rng.chance(0.02) ? Math.round(requests * 0.01) : 0;
   const meanSeconds = 0.04 + rng.next() * 0.12;
+  const histogram = histogramFromSeconds([
+    [meanSeconds * 0.5, Math.round(requests * 0.5)],
+    [meanSeconds, Math.round(requests * 0.4)],
+    [meanSeconds * 4, requests - Math.round(requests * 0.5) - Math.round(requests * 0.4)],
+  ]);
   return {
     ownerId,
     bucketStart: new Date(t),
+    bucketSeconds,
     requests,
     errors,
     faults,
     throttles,
     totalResponseTime: Number((requests * meanSeconds).toFixed(3)),
-    histogram: [
-      [Number((meanSeconds * 0.5).toFixed(3)), Math.round(requests * 0.5)],
-      [Number(meanSeconds.toFixed(3)), Math.round(requests * 0.4)],
-      [Number((meanSeconds * 4).toFixed(3)), requests - Math.round(requests * 0.5) - Math.round(requests * 0.4)],
-    ],
+    latencyBins: histogram.bins,
+    latencyCounts: histogram.counts,
   };
 }

@@ -9,7 +9,8 @@ import {
   ACCOUNTS, DEFAULT_SEED_OPTIONS, buildCatalog, deploymentTargets, serviceHistory,
   type TIdCounters, type TIncidentRow, type TSeedOptions, type TServiceHistory,
 } from "../../lib/seed/demo-org";
-import { buildOperations } from "../../lib/seed/operations";
+import { buildOperations, type TBucketRow } from "../../lib/seed/operations";
+import { rebuildHourlyBuckets } from "../../lib/servicemap/bucket-store";
 import { copyRows } from "./copy";
 
 export interface TSeedRunOptions extends Partial<TSeedOptions> {
@@ -60,10 +61,14 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
       if (!pending.length) return;
       const executions = pending.flatMap((h) => h.executions);
       await client.query("BEGIN");
+      // The DORA triggers would refresh the chunk after each of the three COPYs; refresh it once, below.
+      await client.query("SET LOCAL portside.dora_defer = 'on'");
       await copyRows(client, "PipelineExecution", ["id", "pipelineId", "executionId", "status", "executionType", "trigger", "sourceRevisions", "stages", "failureReason", "failedAction", "startedAt", "lastUpdatedAt", "createdAt"], executions, (e) => [e.id, e.pipelineId, e.executionId, e.status, e.executionType, e.trigger, e.sourceRevisions, e.stages, e.failureReason, e.failedAction, e.startedAt, e.lastUpdatedAt, stamp]);
       totals.deployments += await copyRows(client, "Deployment", ["id", "serviceId", "environment", "status", "startedAt", "finishedAt", "version", "isPlanned", "fixesIncidentRef", "remediatedAt", "source", "externalId", "url", "pipelineExecutionId", "createdAt", "updatedAt"], pending.flatMap((h) => h.deployments), (d) => [d.id, d.serviceId, d.environment, d.status, d.startedAt, d.finishedAt, d.version, d.isPlanned, d.fixesIncidentRef, d.remediatedAt, d.source, d.externalId, d.url, d.pipelineExecutionId, d.finishedAt, d.finishedAt]);
       totals.changes += await copyRows(client, "Change", ["id", "deploymentId", "sha", "authoredAt", "committedAt", "message"], pending.flatMap((h) => h.changes), (c) => [c.id, c.deploymentId, c.sha, c.authoredAt, c.committedAt, c.message]);
       totals.incidents += await copyRows(client, "Incident", ["id", "serviceId", "title", "severity", "status", "openedAt", "acknowledgedAt", "resolvedAt", "source", "externalId", "deploymentId", "attributionSource", "causedByChange", "description", "createdAt", "updatedAt"], pending.flatMap((h) => h.incidents), (i) => [i.id, i.serviceId, i.title, i.severity, i.status, i.openedAt, i.acknowledgedAt, i.resolvedAt, i.source, i.externalId, i.deploymentId, i.attributionSource, i.causedByChange, i.description, i.openedAt, i.resolvedAt ?? i.openedAt]);
+      await client.query("SET LOCAL portside.dora_defer = 'off'");
+      await client.query("SELECT dora_refresh($1::int[])", [pending.flatMap((h) => h.deployments.map((d) => d.id))]);
       await client.query("COMMIT");
       totals.executions += executions.length;
       pending = [];
@@ -110,10 +115,14 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     await copyRows(client, "IncidentEvent", ["incidentId", "at", "kind", "message", "actor"], events, (e) => [e.incidentId, e.at, e.kind, e.message, e.actor]);
     await copyRows(client, "ServiceGraphNode", ["id", "awsAccountId", "region", "groupName", "name", "type", "serviceId"], ops.nodes, (n) => [n.id, n.awsAccountId, n.region, "Default", n.name, n.type, n.serviceId]);
     await copyRows(client, "ServiceGraphEdge", ["id", "sourceId", "targetId"], ops.edges, (e) => [e.id, e.sourceId, e.targetId]);
-    const bucketColumns = ["bucketStart", "bucketSeconds", "requests", "errors", "faults", "throttles", "totalResponseTime", "histogram"];
-    await copyRows(client, "ServiceGraphNodeBucket", ["nodeId", ...bucketColumns], ops.nodeBuckets, (b) => [b.ownerId, b.bucketStart, 300, b.requests, b.errors, b.faults, b.throttles, b.totalResponseTime, b.histogram]);
-    await copyRows(client, "ServiceGraphEdgeBucket", ["edgeId", ...bucketColumns], ops.edgeBuckets, (b) => [b.ownerId, b.bucketStart, 300, b.requests, b.errors, b.faults, b.throttles, b.totalResponseTime, b.histogram]);
-    await copyRows(client, "TraceSummary", ["awsAccountId", "region", "traceId", "serviceId", "startedAt", "durationMs", "responseMs", "hasFault", "hasError", "hasThrottle", "httpMethod", "httpUrl", "httpStatus"], ops.traces, (t) => [t.awsAccountId, t.region, t.traceId, t.serviceId, t.startedAt, t.durationMs, t.responseMs, t.hasFault, t.hasError, t.hasThrottle, t.httpMethod, t.httpUrl, t.httpStatus]);
+    const bucketColumns = ["bucketStart", "bucketSeconds", "requests", "errors", "faults", "throttles", "totalResponseTime", "latencyBins", "latencyCounts"];
+    const bucketCells = (b: TBucketRow) => [b.ownerId, b.bucketStart, b.bucketSeconds, b.requests, b.errors, b.faults, b.throttles, b.totalResponseTime, `{${b.latencyBins.join(",")}}`, `{${b.latencyCounts.join(",")}}`];
+    await copyRows(client, "ServiceGraphNodeBucket", ["nodeId", ...bucketColumns], ops.nodeBuckets, bucketCells);
+    await copyRows(client, "ServiceGraphEdgeBucket", ["edgeId", ...bucketColumns], ops.edgeBuckets, bucketCells);
+    // The hourly rows of the 5-minute day, as the collector writes them.
+    const rawFrom = ops.nodeBuckets.find((b) => b.bucketSeconds === 300)?.bucketStart;
+    if (rawFrom) await rebuildHourlyBuckets(client, { from: rawFrom, to: now, nodeIds: null, edgeIds: null });
+    await copyRows(client, "TraceSummary", ["awsAccountId", "region", "traceId", "serviceId", "startedAt", "durationMs", "responseMs", "hasFault", "hasError", "hasThrottle", "httpMethod", "httpUrl", "httpStatus", "entryPoint", "reason"], ops.traces, (t) => [t.awsAccountId, t.region, t.traceId, t.serviceId, t.startedAt, t.durationMs, t.responseMs, t.hasFault, t.hasError, t.hasThrottle, t.httpMethod, t.httpUrl, t.httpStatus, t.entryPoint, t.reason]);
 
     await seedSelfServiceAndLearning(client, { now, recentIncidents, userCount: catalog.users.length });
 

@@ -1,0 +1,183 @@
+/**
+ * X-Ray collection for one account × region, and for every account × region.
+ * Reads AWS only: what to store comes back as plain data; where the last run
+ * stopped comes in as plain data (no database here).
+ */
+import { XRayClient } from "@aws-sdk/client-xray";
+import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { mapWithConcurrency } from "@/lib/pipelines/collect/sync-region";
+import { BUCKET_SECONDS, type TGraphBucket, type TTraceSummaryRecord, type TXrayGroup } from "@/lib/servicemap/collect/types";
+import { listGroups, readServiceGraph, readTraceSummaries } from "@/lib/servicemap/collect/xray";
+
+const BUCKET_MS = BUCKET_SECONDS * 1000;
+
+export const DEFAULT_COLLECT_TUNING = {
+  /** X-Ray needs a little time to process segments: buckets ending within this many ms of now wait for the next run. */
+  lagMs: 2 * 60_000,
+  /** How far back the first run of a group reads. */
+  backfillMs: 3 * 3600_000,
+  /** Buckets read per group per run at most (a run catching up after downtime resumes next time). */
+  maxBucketsPerRun: 72,
+  /** Buckets read at the same time (X-Ray's GetServiceGraph allows a few requests a second). */
+  bucketConcurrency: 2,
+  slowSeconds: 1,
+  maxTracePages: 5,
+};
+
+export type TCollectTuning = typeof DEFAULT_COLLECT_TUNING;
+
+export interface TRegionCursors {
+  /** Per group: the end of the last bucket stored. */
+  graphs: ReadonlyMap<string, Date>;
+  /** The end of the last trace-summary window read. */
+  traces: Date | null;
+}
+
+export interface TGroupGraph {
+  group: TXrayGroup;
+  /** The buckets read cover [from, to), empty buckets included (they have no nodes). */
+  from: Date;
+  to: Date;
+  buckets: TGraphBucket[];
+}
+
+export interface TCollectRegionResult {
+  accountId: string;
+  region: string;
+  graphs: TGroupGraph[];
+  traces: { from: Date; to: Date; summaries: TTraceSummaryRecord[] } | null;
+  /** Groups (or the trace read, as "traces") that failed while the rest went through. */
+  failures: { part: string; error: string }[];
+  stats: TSyncStats;
+}
+
+export interface TCollectRegionOptions extends Partial<TCollectTuning> {
+  client: XRayClient;
+  accountId: string;
+  region: string;
+  stats: TSyncStats;
+  cursors?: TRegionCursors;
+  now?: Date;
+}
+
+const floorBucket = (ms: number) => Math.floor(ms / BUCKET_MS) * BUCKET_MS;
+
+/** The buckets [from, to) a group reads this run: from its cursor (or the backfill) up to the last bucket X-Ray has finished. */
+export function bucketRange(cursor: Date | undefined, now: Date, tuning: Pick<TCollectTuning, "lagMs" | "backfillMs" | "maxBucketsPerRun">): { from: Date; to: Date } {
+  const end = floorBucket(now.getTime() - tuning.lagMs);
+  const earliest = floorBucket(now.getTime() - tuning.backfillMs);
+  // A cursor older than the backfill (a long outage) resumes at the backfill: X-Ray keeps 30 days, the portal does not need them all.
+  const from = Math.max(cursor ? floorBucket(cursor.getTime()) : earliest, earliest);
+  const to = Math.min(end, from + tuning.maxBucketsPerRun * BUCKET_MS);
+  return { from: new Date(from), to: new Date(Math.max(from, to)) };
+}
+
+/**
+ * Reads every group's service graph in 5-minute buckets since its cursor,
+ * and the trace summaries worth keeping since the trace cursor. A group that
+ * fails is reported and the others still come back; a failure to list the
+ * groups fails the region (UPSTREAM).
+ */
+export async function collectRegion(options: TCollectRegionOptions): Promise<TCollectRegionResult> {
+  const tuning: TCollectTuning = { ...DEFAULT_COLLECT_TUNING, ...Object.fromEntries(Object.entries(options).filter(([k, v]) => k in DEFAULT_COLLECT_TUNING && v !== undefined)) };
+  const { client, accountId, region, stats } = options;
+  const now = options.now ?? new Date();
+  let groups: TXrayGroup[];
+  try {
+    groups = await listGroups(client);
+  } catch (error) {
+    throw new AppError("UPSTREAM", `Could not list X-Ray groups in account ${accountId}, region ${region}: ${describeAwsError(error)}`, {
+      cause: error,
+      details: { accountId, region, operation: "GetGroups" },
+    });
+  }
+
+  const result: TCollectRegionResult = { accountId, region, graphs: [], traces: null, failures: [], stats };
+  for (const group of groups) {
+    const { from, to } = bucketRange(options.cursors?.graphs.get(group.name), now, tuning);
+    const starts: Date[] = [];
+    for (let t = from.getTime(); t < to.getTime(); t += BUCKET_MS) starts.push(new Date(t));
+    try {
+      const buckets = await mapWithConcurrency(starts, tuning.bucketConcurrency, (start) => readServiceGraph({ client, start, seconds: BUCKET_SECONDS, group }));
+      result.graphs.push({ group, from, to, buckets });
+    } catch (error) {
+      log.warn({ err: error, accountId, region, group: group.name }, "X-Ray service graph read of one group failed");
+      result.failures.push({ part: `group ${group.name}`, error: describeAwsError(error) });
+    }
+  }
+
+  const traceFrom = new Date(Math.max(options.cursors?.traces?.getTime() ?? 0, floorBucket(now.getTime() - tuning.backfillMs)));
+  const traceTo = new Date(floorBucket(now.getTime() - tuning.lagMs));
+  if (traceFrom < traceTo) {
+    try {
+      const summaries = await readTraceSummaries({ client, start: traceFrom, end: traceTo, slowSeconds: tuning.slowSeconds, maxPages: tuning.maxTracePages });
+      result.traces = { from: traceFrom, to: traceTo, summaries };
+    } catch (error) {
+      log.warn({ err: error, accountId, region }, "X-Ray trace summaries read failed");
+      result.failures.push({ part: "traces", error: describeAwsError(error) });
+    }
+  }
+  return result;
+}
+
+export interface TAwsAccountToCollect extends TAwsAccountRef {
+  regions: readonly string[];
+}
+
+export type TSyncStatus = "SUCCEEDED" | "PARTIAL" | "FAILED";
+
+export interface TCollectOutcome {
+  accountId: string;
+  region: string;
+  status: TSyncStatus;
+  error?: string;
+  stats: TSyncStats;
+  durationMs: number;
+  result?: TCollectRegionResult;
+}
+
+export interface TCollectAllOptions extends Partial<TCollectTuning> {
+  createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => XRayClient;
+  loadCursors?: (target: { accountId: string; region: string }) => Promise<TRegionCursors>;
+  /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
+  onRegionCollected?: (result: TCollectRegionResult) => Promise<void>;
+  regionConcurrency?: number;
+  now?: Date;
+}
+
+/**
+ * Collects every account × region. One failing account or region never stops
+ * the others: each comes back with its own outcome, stats and duration.
+ */
+export async function collectAll(accounts: readonly TAwsAccountToCollect[], options: TCollectAllOptions = {}): Promise<TCollectOutcome[]> {
+  const { createClient: create, loadCursors, onRegionCollected, regionConcurrency, ...tuning } = options;
+  const createClient = create ?? ((account, region, stats) => awsClients().create(XRayClient, { account, region, stats }));
+  const targets = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
+  return mapWithConcurrency(targets, regionConcurrency ?? 4, async ({ account, region }) => {
+    const { accountId } = account;
+    const stats = newSyncStats();
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const cursors = (await loadCursors?.({ accountId, region })) ?? undefined;
+      const result = await collectRegion({ ...tuning, client: createClient(account, region, stats), accountId, region, stats, cursors });
+      await onRegionCollected?.(result);
+      const isPartial = result.failures.length > 0;
+      return {
+        accountId,
+        region,
+        status: isPartial ? "PARTIAL" : "SUCCEEDED",
+        ...(isPartial ? { error: result.failures.map((f) => `${f.part}: ${f.error}`).join("; ") } : {}),
+        stats,
+        durationMs: elapsed(),
+        result,
+      } satisfies TCollectOutcome;
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : `X-Ray sync of account ${accountId}, region ${region} failed: ${describeAwsError(error)}`;
+      log.warn({ err: error, accountId, region }, "X-Ray sync of a region failed");
+      return { accountId, region, status: "FAILED", error: message, stats, durationMs: elapsed() } satisfies TCollectOutcome;
+    }
+  });
+}

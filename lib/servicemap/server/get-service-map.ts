@@ -1,0 +1,180 @@
+import "server-only";
+import { getPool } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { healthOf, mapStats, type TRawCounts } from "@/lib/servicemap/health";
+import { latencyBinValue } from "@/lib/servicemap/histogram";
+import type { TMapEdge, TMapNode, TServiceMap, TServiceMapQuery } from "@/lib/servicemap/schemas";
+import { planWindow, presetWindow, type TSegment, type TWindow } from "@/lib/servicemap/window";
+
+interface TNodeRow {
+  id: number;
+  name: string;
+  type: string;
+  accountId: string;
+  region: string;
+  serviceSlug: string | null;
+  serviceName: string | null;
+  teamId: number | null;
+  teamSlug: string | null;
+  teamName: string | null;
+}
+
+interface TCountRow extends TRawCounts {
+  id: number;
+}
+
+interface TEdgeRow extends TCountRow {
+  sourceId: number;
+  targetId: number;
+}
+
+const segmentParams = (segments: TSegment[]) => [segments.map((s) => s.seconds), segments.map((s) => s.from.toISOString()), segments.map((s) => s.to.toISOString())];
+
+/** The buckets of the window's segments: hourly rows for whole hours, 5-minute rows for the ends (one index range scan each). */
+const SEGMENTS = `unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS seg(sec, f, t)`;
+const IN_SEGMENT = (alias: string) =>
+  `${alias}."bucketSeconds" = seg.sec AND ${alias}."bucketStart" >= (seg.f AT TIME ZONE 'UTC') AND ${alias}."bucketStart" < (seg.t AT TIME ZONE 'UTC')`;
+
+const NODE_TOTALS = `
+  WITH nb AS (
+    SELECT b."nodeId", b.requests, b.errors, b.faults, b.throttles, b."totalResponseTime", b."latencyBins", b."latencyCounts"
+    FROM ${SEGMENTS}
+    JOIN "ServiceGraphNodeBucket" b ON ${IN_SEGMENT("b")}
+    JOIN "ServiceGraphNode" n ON n.id = b."nodeId" AND n."groupName" = $1
+  ), totals AS (
+    SELECT "nodeId" AS id, sum(requests)::float8 AS requests, sum(errors)::float8 AS errors, sum(faults)::float8 AS faults,
+           sum(throttles)::float8 AS throttles, sum("totalResponseTime")::float8 AS "totalResponseTime"
+    FROM nb GROUP BY "nodeId"
+  ), bins AS (
+    SELECT "nodeId" AS id, u.bin, sum(u.c) AS c FROM nb, unnest("latencyBins", "latencyCounts") AS u(bin, c) GROUP BY 1, 2
+  ), running AS (
+    SELECT id, bin, sum(c) OVER (PARTITION BY id ORDER BY bin) AS seen, sum(c) OVER (PARTITION BY id) AS total FROM bins
+  ), pct AS (
+    SELECT id, min(bin) FILTER (WHERE seen >= 0.5 * total) AS p50, min(bin) FILTER (WHERE seen >= 0.95 * total) AS p95 FROM running GROUP BY id
+  )
+  SELECT totals.*, pct.p50, pct.p95 FROM totals LEFT JOIN pct USING (id)`;
+
+const EDGE_TOTALS = `
+  SELECT e.id, e."sourceId", e."targetId", sum(b.requests)::float8 AS requests, sum(b.errors)::float8 AS errors, sum(b.faults)::float8 AS faults,
+         sum(b.throttles)::float8 AS throttles, sum(b."totalResponseTime")::float8 AS "totalResponseTime"
+  FROM ${SEGMENTS}
+  JOIN "ServiceGraphEdgeBucket" b ON ${IN_SEGMENT("b")}
+  JOIN "ServiceGraphEdge" e ON e.id = b."edgeId"
+  JOIN "ServiceGraphNode" n ON n.id = e."sourceId" AND n."groupName" = $1
+  GROUP BY e.id`;
+
+const NODES = `
+  SELECT n.id, n.name, n.type, a."accountId", n.region, s.slug AS "serviceSlug", s.name AS "serviceName",
+         t.id AS "teamId", t.slug AS "teamSlug", t.name AS "teamName"
+  FROM "ServiceGraphNode" n
+  JOIN "AwsAccount" a ON a.id = n."awsAccountId"
+  LEFT JOIN "Service" s ON s.id = n."serviceId"
+  LEFT JOIN "Team" t ON t.id = s."teamId"
+  WHERE n."groupName" = $1`;
+
+export interface TAggregateOptions {
+  group: string;
+  window: TWindow;
+  now?: Date;
+}
+
+/**
+ * The service graph of a group over a window, every node and edge with
+ * traffic in it, aggregated in PostgreSQL from the stored buckets (sums, and
+ * p50/p95 from the merged latency histograms).
+ */
+export async function aggregateServiceGraph({ group, window, now = new Date() }: TAggregateOptions): Promise<Pick<TServiceMap, "window" | "group" | "nodes" | "edges">> {
+  const rawSince = new Date(now.getTime() - env().xrayRawRetentionHours * 3600_000);
+  const plan = planWindow(window, rawSince);
+  const minutes = (plan.window.to.getTime() - plan.window.from.getTime()) / 60_000;
+  const params = [group, ...segmentParams(plan.segments)];
+  const pool = getPool();
+  const [nodeTotals, edgeTotals, nodeRows] = await Promise.all([
+    pool.query<TCountRow & { p50: number | null; p95: number | null }>(NODE_TOTALS, params),
+    pool.query<TEdgeRow>(EDGE_TOTALS, params),
+    pool.query<TNodeRow>(NODES, [group]),
+  ]);
+
+  const totalsById = new Map(nodeTotals.rows.map((r) => [r.id, r]));
+  const outgoing = new Map<number, TRawCounts>();
+  const edges: TMapEdge[] = edgeTotals.rows.map((r) => {
+    const stats = mapStats(r, minutes);
+    const sum = outgoing.get(r.sourceId) ?? { requests: 0, errors: 0, faults: 0, throttles: 0, totalResponseTime: 0 };
+    outgoing.set(r.sourceId, {
+      requests: sum.requests + r.requests,
+      errors: sum.errors + r.errors,
+      faults: sum.faults + r.faults,
+      throttles: sum.throttles + r.throttles,
+      totalResponseTime: sum.totalResponseTime + r.totalResponseTime,
+    });
+    return { id: r.id, source: r.sourceId, target: r.targetId, ...stats, health: healthOf(stats) };
+  });
+  const endpoints = new Set(edges.flatMap((e) => [e.source, e.target]));
+  const nodes: TMapNode[] = [];
+  for (const n of nodeRows.rows) {
+    const totals = totalsById.get(n.id);
+    if (!totals && !endpoints.has(n.id)) continue;
+    // Clients have no statistics of their own: what they sent is what their edges carried.
+    const counts = totals ?? outgoing.get(n.id) ?? { requests: 0, errors: 0, faults: 0, throttles: 0, totalResponseTime: 0 };
+    const stats = mapStats(counts, minutes);
+    nodes.push({
+      id: n.id,
+      name: n.name,
+      type: n.type,
+      accountId: n.accountId,
+      region: n.region,
+      ...stats,
+      p50Ms: totals?.p50 == null ? null : latencyBinValue(totals.p50),
+      p95Ms: totals?.p95 == null ? null : latencyBinValue(totals.p95),
+      health: healthOf(stats),
+      service: n.serviceSlug ? { slug: n.serviceSlug, name: n.serviceName ?? n.serviceSlug } : null,
+      team: n.teamSlug ? { slug: n.teamSlug, name: n.teamName ?? n.teamSlug } : null,
+      isContext: false,
+    });
+  }
+  return { window: { from: plan.window.from.toISOString(), to: plan.window.to.toISOString(), minutes }, group, nodes, edges };
+}
+
+/** Keeps the nodes of a team (and the teams nested in it), or of one service, and their direct neighbours as context. */
+export function focusGraph<T extends Pick<TServiceMap, "nodes" | "edges">>(graph: T, isOwn: (node: TMapNode) => boolean): T {
+  const own = new Set(graph.nodes.filter(isOwn).map((n) => n.id));
+  const edges = graph.edges.filter((e) => own.has(e.source) || own.has(e.target));
+  const shown = new Set([...own, ...edges.flatMap((e) => [e.source, e.target])]);
+  return {
+    ...graph,
+    nodes: graph.nodes.filter((n) => shown.has(n.id)).map((n) => ({ ...n, isContext: !own.has(n.id) })),
+    edges,
+  };
+}
+
+async function teamSlugs(slug: string): Promise<Set<string>> {
+  const { rows } = await getPool().query<{ slug: string }>(
+    `WITH RECURSIVE tree AS (SELECT id, slug FROM "Team" WHERE slug = $1 UNION ALL SELECT t.id, t.slug FROM "Team" t JOIN tree ON t."parentId" = tree.id)
+     SELECT slug FROM tree`,
+    [slug],
+  );
+  if (rows.length === 0) throw new AppError("NOT_FOUND", `No team ${slug}.`);
+  return new Set(rows.map((r) => r.slug));
+}
+
+async function groupNames(): Promise<string[]> {
+  const { rows } = await getPool().query<{ groupName: string }>(`SELECT DISTINCT "groupName" FROM "ServiceGraphNode" ORDER BY 1`);
+  const names = rows.map((r) => r.groupName);
+  return names.includes("Default") ? names : ["Default", ...names];
+}
+
+/** GET /api/servicemap and the map pages: the map for a window, a group, and optionally a team or a service. */
+export async function getServiceMap(query: TServiceMapQuery, now: Date = new Date()): Promise<TServiceMap> {
+  const window: TWindow =
+    query.window === "custom" ? { from: new Date(query.from!), to: new Date(query.to!) } : presetWindow(query.window, now);
+  const [graph, groups, teams] = await Promise.all([
+    aggregateServiceGraph({ group: query.group, window, now }),
+    groupNames(),
+    query.team ? teamSlugs(query.team) : Promise.resolve(null),
+  ]);
+  let focused = graph;
+  if (teams) focused = focusGraph(graph, (n) => n.team !== null && teams.has(n.team.slug));
+  if (query.service) focused = focusGraph(focused, (n) => n.service?.slug === query.service);
+  return { ...focused, groups };
+}
