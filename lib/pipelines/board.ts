@@ -106,10 +106,11 @@ export function boardQuery(filters: Partial<TBoardFilters>): string {
   return params.toString();
 }
 
-/** 42 s, 3 min 5 s, 1 h 12 min. */
+/** 42 s, 3 min 5 s, 1 h 12 min, 3 d 4 h. */
 export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   const seconds = Math.floor((ms % 60_000) / 1000);
+  if (minutes >= 48 * 60) return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
   if (minutes >= 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`;
 }
