@@ -56,6 +56,14 @@ const ZEnvSchema = z
     // How long before an incident began a production deployment may have
     // caused it (the DORA attribution rule, lib/incidents/attribution.ts).
     PORTSIDE_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(24),
+    // Alarm severities that open an incident when their alarm enters ALARM (comma-separated).
+    PORTSIDE_INCIDENT_SEVERITIES: z
+      .string()
+      .default("SEV1,SEV2")
+      .transform((v) => v.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))
+      .pipe(z.array(z.enum(["SEV1", "SEV2", "SEV3", "SEV4"], { message: "must list SEV1–SEV4, e.g. SEV1,SEV2" }))),
+    // An alarm back in ALARM within this many minutes of resolving reopens its incident instead of opening another.
+    PORTSIDE_INCIDENT_QUIET_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
     // X-Ray service graph: 5-minute buckets older than this are rolled up to
     // hourly ones (lib/servicemap/bucket-store.ts); X-Ray itself keeps 30 days.
     PORTSIDE_XRAY_RAW_RETENTION_HOURS: z.coerce.number().int("must be a whole number of hours").min(2).max(720).default(48),
@@ -106,6 +114,8 @@ const ZEnvSchema = z
     devSignIn: env.PORTSIDE_DEV_SIGN_IN,
     catalogUrlHosts: env.PORTSIDE_CATALOG_URL_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
     attributionWindowHours: env.PORTSIDE_ATTRIBUTION_WINDOW_HOURS,
+    incidentSeverities: env.PORTSIDE_INCIDENT_SEVERITIES,
+    incidentQuietMinutes: env.PORTSIDE_INCIDENT_QUIET_MINUTES,
     xrayRawRetentionHours: env.PORTSIDE_XRAY_RAW_RETENTION_HOURS,
     xrayBackfillHours: Math.min(env.PORTSIDE_XRAY_BACKFILL_HOURS, env.PORTSIDE_XRAY_RAW_RETENTION_HOURS - 1),
     isCollectorsEnabled: env.PORTSIDE_COLLECTORS === undefined ? env.NODE_ENV === "production" : ["on", "1", "true"].includes(env.PORTSIDE_COLLECTORS),

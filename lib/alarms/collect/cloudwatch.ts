@@ -79,7 +79,8 @@ export function toMetricAlarmRecord(alarm: MetricAlarm): TAlarmRecord | null {
     description: alarm.AlarmDescription ?? null,
     state,
     stateReason: alarm.StateReason ?? null,
-    stateUpdatedAt: alarm.StateUpdatedTimestamp,
+    // Since when it is in this state: StateUpdatedTimestamp also moves when only the reason changes.
+    stateUpdatedAt: alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp,
     configUpdatedAt: alarm.AlarmConfigurationUpdatedTimestamp ?? null,
     namespace: alarm.Namespace ?? null,
     metricName: alarm.MetricName ?? null,
@@ -110,7 +111,8 @@ export function toCompositeAlarmRecord(alarm: CompositeAlarm): TAlarmRecord | nu
     description: alarm.AlarmDescription ?? null,
     state,
     stateReason: alarm.StateReason ?? null,
-    stateUpdatedAt: alarm.StateUpdatedTimestamp,
+    // Since when it is in this state: StateUpdatedTimestamp also moves when only the reason changes.
+    stateUpdatedAt: alarm.StateTransitionedTimestamp ?? alarm.StateUpdatedTimestamp,
     configUpdatedAt: alarm.AlarmConfigurationUpdatedTimestamp ?? null,
     namespace: null,
     metricName: null,

@@ -1,4 +1,5 @@
 import "server-only";
+import { applyAlarmEvent } from "@/lib/alarms/server/apply-alarm-event";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
 import { AppError } from "@/lib/errors";
 import type { TPipelineRef } from "@/lib/pipelines/server/deployment-rows";
@@ -168,6 +169,17 @@ export async function applyAwsEvents({ events, actor, origin }: TApplyAwsEventsO
     if (parsed.kind === "ignored") {
       log.debug({ eventId: parsed.id, source: parsed.source, detailType: parsed.detailType }, `ignoring an AWS event: ${parsed.reason}`);
       outcomes.push({ id: parsed.id, result: "ignored", reason: parsed.reason });
+      continue;
+    }
+    if (parsed.kind === "alarm") {
+      try {
+        outcomes.push(await inTransaction((sql) => applyAlarmEvent(sql, parsed.event)));
+      } catch (error) {
+        if (isLockTimeout(error)) {
+          throw new AppError("UNAVAILABLE", "The alarm is being synced right now; send the event again shortly.", { cause: error, details: { eventId: parsed.event.id } });
+        }
+        throw error;
+      }
       continue;
     }
     const detailType = { pipeline: PIPELINE_EXECUTION_DETAIL, stage: STAGE_EXECUTION_DETAIL, action: ACTION_EXECUTION_DETAIL }[parsed.event.kind];

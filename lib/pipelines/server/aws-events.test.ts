@@ -81,7 +81,8 @@ describe("parseAwsEvent", () => {
   });
 
   it("ignores other sources, other detail types and states it does not know, saying why", () => {
-    expect(parseAwsEvent({ ...envelope("CodePipeline Stage Execution State Change", {}), source: "aws.cloudwatch" })).toMatchObject({ kind: "ignored", reason: "source aws.cloudwatch is not applied here" });
+    expect(parseAwsEvent({ ...envelope("CodePipeline Stage Execution State Change", {}), source: "aws.ecs" })).toMatchObject({ kind: "ignored", reason: "source aws.ecs is not applied here" });
+    expect(parseAwsEvent({ ...envelope("CloudWatch Alarm Configuration Change", {}), source: "aws.cloudwatch" })).toMatchObject({ kind: "ignored", reason: 'detail-type "CloudWatch Alarm Configuration Change" is not applied here' });
     expect(parseAwsEvent(envelope("CodePipeline Pipeline Execution State Change (preview)", {}))).toMatchObject({ kind: "ignored" });
     const paused = envelope("CodePipeline Stage Execution State Change", { pipeline: "p", "execution-id": "e", stage: "Build", state: "PAUSED" });
     expect(parseAwsEvent(paused)).toMatchObject({ kind: "ignored", reason: expect.stringMatching(/state PAUSED/) });

@@ -1,6 +1,7 @@
 /**
  * EventBridge events as POST /api/events/aws receives them (an API
- * destination sends the event itself as the body), and the CodePipeline
+ * destination sends the event itself as the body), CloudWatch alarm state
+ * changes (read in lib/alarms/alarm-events.ts), and the CodePipeline
  * detail types the portal applies: "CodePipeline Pipeline Execution State
  * Change", "… Stage Execution State Change" and "… Action Execution State
  * Change" (https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html).
@@ -12,6 +13,7 @@
  * not retry it into the dead-letter queue.
  */
 import { z } from "zod";
+import { CLOUDWATCH_EVENT_SOURCE, parseAlarmEvent, type TAlarmEvent } from "@/lib/alarms/alarm-events";
 
 export const CODEPIPELINE_EVENT_SOURCE = "aws.codepipeline";
 export const PIPELINE_EXECUTION_DETAIL = "CodePipeline Pipeline Execution State Change";
@@ -117,6 +119,8 @@ export type TCodePipelineEvent =
 
 export type TParsedEvent =
   | { kind: "codepipeline"; event: TCodePipelineEvent }
+  /** "CloudWatch Alarm State Change" (lib/alarms/alarm-events.ts). */
+  | { kind: "alarm"; event: TAlarmEvent }
   /** Accepted and not applied: another source, or a state this code does not know. */
   | { kind: "ignored"; id: string; source: string; detailType: string; reason: string }
   | { kind: "invalid"; id: string; issues: z.core.$ZodIssue[] };
@@ -129,6 +133,11 @@ function oneOf<T extends string>(values: readonly T[], value: string): T | null 
 export function parseAwsEvent(envelope: TAwsEvent): TParsedEvent {
   const detailType = envelope["detail-type"];
   const ignored = (reason: string): TParsedEvent => ({ kind: "ignored", id: envelope.id, source: envelope.source, detailType, reason });
+  if (envelope.source === CLOUDWATCH_EVENT_SOURCE) {
+    const alarm = parseAlarmEvent(envelope);
+    if (alarm.kind === "ignored") return ignored(alarm.reason);
+    return alarm.kind === "invalid" ? { kind: "invalid", id: envelope.id, issues: alarm.issues } : alarm;
+  }
   if (envelope.source !== CODEPIPELINE_EVENT_SOURCE) return ignored(`source ${envelope.source} is not applied here`);
   const schema =
     detailType === PIPELINE_EXECUTION_DETAIL

@@ -317,16 +317,17 @@ describe("POST /api/events/aws", () => {
 
   it("accepts and ignores other sources, unregistered accounts and states it does not know", async () => {
     const [started] = recordedSequence(uniqueSlug("ign"), uniqueSlug("ign"));
+    // CloudWatch alarm state changes are applied (lib/alarms); other sources are not.
     const alarm = {
       version: "0",
       id: randomUUID(),
-      "detail-type": "CloudWatch Alarm State Change",
-      source: "aws.cloudwatch",
+      "detail-type": "ECS Task State Change",
+      source: "aws.ecs",
       account: accountId,
       time: "2026-11-02T10:00:00Z",
       region: REGION,
-      resources: [`arn:aws:cloudwatch:${REGION}:${accountId}:alarm:web-5xx`],
-      detail: { alarmName: "web-5xx", state: { value: "ALARM" } },
+      resources: [`arn:aws:ecs:${REGION}:${accountId}:task/prod/0123456789abcdef`],
+      detail: { lastStatus: "STOPPED" },
     };
     const stranger = { ...started!, id: randomUUID(), account: "999999999999" };
     const future = { ...started!, id: randomUUID(), detail: { ...(started!.detail as object), state: "PAUSED" } };
@@ -335,7 +336,7 @@ describe("POST /api/events/aws", () => {
     const body = (await response.json()) as { ignored: number; events: { result: string; reason: string }[] };
     expect(body.ignored).toBe(3);
     expect(body.events.map((e) => e.reason)).toEqual([
-      "source aws.cloudwatch is not applied here",
+      "source aws.ecs is not applied here",
       "account 999999999999 is not registered in Portside",
       expect.stringMatching(/state PAUSED .* is not known/),
     ]);

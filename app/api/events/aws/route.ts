@@ -5,7 +5,7 @@ import { jsonResponse, parseJsonBody, zodIssues } from "@/lib/http";
 import { applyAwsEvents } from "@/lib/pipelines/server/apply-aws-events";
 import { parseAwsEvent, ZAwsEventBatchSchema, ZAwsEventSchema, type TParsedEvent } from "@/lib/pipelines/server/aws-events";
 
-// POST /api/events/aws – apply EventBridge events (CodePipeline state changes), deduplicated by event id, in any order
+// POST /api/events/aws – apply EventBridge events (CodePipeline and CloudWatch alarm state changes), deduplicated by event id, in any order
 export const POST = withAuth(
   async (request, { actor, requestId, ip, requireOrgWide }) => {
     requireOrgWide("AWS events change every team's pipelines: send them with an organisation-wide ingest token.");
