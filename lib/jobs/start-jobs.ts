@@ -11,6 +11,7 @@ import {
   planCodePipelineSyncs,
   type TCollectOptions,
 } from "@/lib/jobs/collect-codepipeline";
+import { registerXrayJobs, type TCollectXrayOptions } from "@/lib/jobs/collect-xray";
 import { PRUNE_EVENT_RECEIPTS, pruneEventReceipts } from "@/lib/jobs/prune-event-receipts";
 import { stopOnSignals } from "@/lib/jobs/stop-on-signals";
 import { log } from "@/lib/log";
@@ -24,6 +25,8 @@ export interface TStartJobsOptions extends TCollectOptions {
   intervalMinutes?: number;
   /** Account × region syncs run at once in this process. */
   collectConcurrency?: number;
+  /** The X-Ray collector's client (tests). */
+  xray?: TCollectXrayOptions;
 }
 
 export interface TJobs {
@@ -63,6 +66,13 @@ export async function startJobs(options: TStartJobsOptions = {}): Promise<TJobs>
     // A fresh start syncs now rather than at the next tick; an instance already running one is not doubled.
     await planCodePipelineSyncs(boss);
   }
+  await registerXrayJobs(boss, {
+    isWorking: options.isWorking ?? true,
+    isScheduling: options.isScheduling ?? true,
+    intervalMinutes: options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES,
+    concurrency: options.collectConcurrency ?? DEFAULT_COLLECT_CONCURRENCY,
+    collect: options.xray,
+  });
   return {
     boss,
     async stop() {
