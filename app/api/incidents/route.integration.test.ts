@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/incidents/route";
+import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { closeDb, db } from "@/lib/db";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
@@ -89,6 +90,15 @@ describe("POST /api/incidents: who may record", () => {
     expect(foreign.status).toBe(403);
     expect(((await foreign.json()) as TError).error.message).toMatch(/record incidents/);
     expect(await stored(source)).toEqual([]);
+  });
+
+  it("takes a team's ingest token for that team's services only", async () => {
+    const source = uniqueSlug("pd");
+    const own = await createApiToken({ name: uniqueSlug("t"), scopes: ["ingest"], teamId: service.teamId, actor: { system: "test" } });
+    const foreign = await createApiToken({ name: uniqueSlug("t"), scopes: ["ingest"], teamId: other.teamId, actor: { system: "test" } });
+    expect((await post(incident(source, "T1"), { authorization: `Bearer ${foreign.token}` })).status).toBe(403);
+    expect(await stored(source)).toEqual([]);
+    expect((await post(incident(source, "T1"), { authorization: `Bearer ${own.token}` })).status).toBe(201);
   });
 
   it("refuses a report that names another team's incident by its key, even for a service the caller's team owns", async () => {
@@ -309,10 +319,12 @@ describe("GET /api/incidents", () => {
     expect(new Set([...first.incidents, ...second.incidents].map((i) => i.id)).size).toBe(53);
   });
 
-  it("answers 400 for a bad filter and 401 to nobody", async () => {
+  it("answers 400 for a bad filter and 401 to nobody, and reads with a read-only token", async () => {
     const bad = await list("status=burning&page=0");
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as TError).error.details!.issues!.map((i) => i.path)).toEqual(["status", "page"]);
     expect((await list("", {})).status).toBe(401);
+    const reader = await makeToken(["read"]);
+    expect((await list(`service=${service.slug}`, { authorization: `Bearer ${reader.token}` })).status).toBe(200);
   });
 });
