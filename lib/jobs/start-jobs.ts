@@ -12,6 +12,7 @@ import {
   type TCollectOptions,
 } from "@/lib/jobs/collect-codepipeline";
 import { registerXrayJobs, type TCollectXrayOptions } from "@/lib/jobs/collect-xray";
+import { registerCloudWatchJobs, type TCollectCloudWatchOptions } from "@/lib/jobs/collect-cloudwatch";
 import { PRUNE_EVENT_RECEIPTS, pruneEventReceipts } from "@/lib/jobs/prune-event-receipts";
 import { stopOnSignals } from "@/lib/jobs/stop-on-signals";
 import { log } from "@/lib/log";
@@ -25,6 +26,8 @@ export interface TStartJobsOptions extends TCollectOptions {
   intervalMinutes?: number;
   /** Account × region syncs run at once in this process. */
   collectConcurrency?: number;
+  /** The alarm collector's client (tests). */
+  cloudwatch?: TCollectCloudWatchOptions;
   /** The X-Ray collector's client (tests). */
   xray?: TCollectXrayOptions;
 }
@@ -66,6 +69,13 @@ export async function startJobs(options: TStartJobsOptions = {}): Promise<TJobs>
     // A fresh start syncs now rather than at the next tick; an instance already running one is not doubled.
     await planCodePipelineSyncs(boss);
   }
+  await registerCloudWatchJobs(boss, {
+    isWorking: options.isWorking ?? true,
+    isScheduling: options.isScheduling ?? true,
+    intervalMinutes: options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES,
+    concurrency: options.collectConcurrency ?? DEFAULT_COLLECT_CONCURRENCY,
+    collect: options.cloudwatch,
+  });
   await registerXrayJobs(boss, {
     isWorking: options.isWorking ?? true,
     isScheduling: options.isScheduling ?? true,
