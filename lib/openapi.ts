@@ -589,6 +589,41 @@ export function buildOpenApiDocument(baseUrl?: string) {
           },
         },
       },
+      "/api/servicemap": {
+        get: {
+          operationId: "getServiceMap",
+          summary: "The X-Ray service graph over a window: nodes and edges with requests, errors, faults, throttles and latency",
+          description:
+            "Aggregated in PostgreSQL from the collected 5-minute and hourly buckets (no AWS call). `window`: 15m, 1h (default), 6h, 24h, 7d, or custom with `from` and `to` (ISO 8601, at most 30 days); the window actually read is returned, rounded out to 5 minutes, and to hours where only rolled-up hours are left. `group`: the X-Ray group (Default). `team` (slug; nested teams included) or `service` (slug) keep those nodes and, as context (`isContext`), their direct neighbours. Nodes carry `perMinute`, `p50Ms`, `p95Ms`, `meanMs`, the fault/error/throttle rates and a `health` (fault, throttle, error, ok, idle).",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: ["window", "from", "to", "team", "service", "group"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+          responses: {
+            "200": ok("`{ window: { from, to, minutes }, group, groups, nodes, edges }`."),
+            "400": errorResponse("A parameter is invalid; `details.issues` says which."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+            "404": errorResponse("No such team."),
+          },
+        },
+      },
+      "/api/traces/{id}": {
+        get: {
+          operationId: "getTrace",
+          summary: "One X-Ray trace: its stored summary and the waterfall of its segments and subsegments",
+          description:
+            "The segments come from X-Ray's BatchGetTraces on demand, cached for a few minutes. `status` is `ok`, `transaction-search` (the account sends spans to CloudWatch Logs with Transaction Search, where BatchGetTraces cannot read them) or `expired` (X-Ray keeps traces 30 days).",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^1-[0-9a-f]{8}-[0-9a-f]{24}$" } }],
+          responses: {
+            "200": ok("`{ traceId, accountId, region, status, summary, spans, isTruncated, fetchedAt }`."),
+            "400": errorResponse("Not an X-Ray trace id."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+            "404": errorResponse("No collected trace summary has this id."),
+            "502": errorResponse("X-Ray did not answer."),
+          },
+        },
+      },
       "/api/pipelines/{id}/approvals": {
         post: {
           operationId: "answerApproval",
