@@ -434,11 +434,12 @@ export function buildOpenApiDocument(baseUrl?: string) {
       "/api/events/aws": {
         post: {
           operationId: "ingestAwsEvents",
-          summary: "Apply EventBridge events: CodePipeline pipeline, stage and action execution state changes",
+          summary: "Apply EventBridge events: CodePipeline pipeline, stage and action execution state changes, and CloudWatch alarm state changes",
           description:
             "The target of the EventBridge API destination (its connection sends `Authorization: Bearer <token>`). The body is one event as EventBridge " +
             "delivers it, or an array of up to 100. Deduplicated by event `id`: a replay answers 200 and changes nothing. Events may arrive in any order: " +
-            "an older event never overwrites newer state. An execution that reaches a final state records its production deployment. Events of other " +
+            "an older event never overwrites newer state (for an alarm, the order is its state timestamp). An execution that reaches a final state records its production deployment; " +
+            "an incident-worthy alarm entering ALARM opens an incident, and its return to OK resolves it. Events of other " +
             "sources or detail types, of accounts not registered in Portside, or with states this version does not know are accepted and ignored " +
             "(`events[].reason` says why). Requires an organisation-wide token with the `ingest` scope.",
           security: [{ bearerToken: [] }],
@@ -636,6 +637,40 @@ export function buildOpenApiDocument(baseUrl?: string) {
             { "200": ok("`{ pipelineId, stage, action, decision, executionId }`.") },
             { "404": errorResponse("No such pipeline (told only to those who may answer for every team)."), "409": errorResponse("The approval is no longer waiting."), "502": errorResponse("AWS refused or could not be reached; the message says why.") },
           ),
+        },
+      },
+      "/api/alarms": {
+        get: {
+          operationId: "listAlarms",
+          summary: "The alarm board: CloudWatch alarms across accounts and regions, ALARM first, then INSUFFICIENT_DATA, then OK",
+          description:
+            "Filters: `team` (slug; includes nested teams), `service` (slug), `account` (12 digits), `region`, `state` (alarm, insufficient_data, ok), `severity` (SEV1–SEV4, or none), `q` (alarm, metric or service name); `page` (200 a page). Within a state, by team and service, the newest change first. Each alarm says since when it is in its state and why. `counts` gives the totals by state for the other filters; `dataAsOf` says how fresh the AWS data is (syncs and pushed state changes).",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: ["team", "service", "account", "region", "state", "severity", "q", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
+          responses: {
+            "200": ok("`{ alarms, total, page, pageSize, counts, dataAsOf, generatedAt }`."),
+            "400": errorResponse("A filter is invalid; `details.issues` says which."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+          },
+        },
+      },
+      "/api/alarms/{id}/metrics": {
+        get: {
+          operationId: "getAlarmMetrics",
+          summary: "An alarm's metric over a window, with its threshold and the service's production deployments",
+          description:
+            "Read from CloudWatch GetMetricData on demand (the alarm's metric, or its metric math), at a period that keeps the chart near 300 points and never finer than the alarm's own; cached for a minute per alarm and window, and never more than 50 calls a second per account and region. `window`: 3h, 12h, 24h (default), 3d, 7d. `points` is null for a composite alarm (`status` says why). `deployments` are the production deployments of the alarm's service that finished in the window, to draw as markers.",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: [idParameter, { name: "window", in: "query", required: false, schema: { type: "string", enum: ["3h", "12h", "24h", "3d", "7d"] } }],
+          responses: {
+            "200": ok("`{ window, start, end, period, points, label, threshold, deployments, status, fetchedAt }`."),
+            "400": errorResponse("`window` is not one of the windows offered."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+            "404": errorResponse("No such alarm."),
+            "502": errorResponse("CloudWatch did not answer; the message says why."),
+          },
         },
       },
       ...incidentPaths(),
