@@ -29,19 +29,26 @@ interface TEdgeRow extends TCountRow {
   targetId: number;
 }
 
-const segmentParams = (segments: TSegment[]) => [segments.map((s) => s.seconds), segments.map((s) => s.from.toISOString()), segments.map((s) => s.to.toISOString())];
+/**
+ * The buckets of the window's segments (hourly rows for whole hours, 5-minute rows for the ends), as one
+ * OR of ranges on the (bucketSeconds, bucketStart) index: PostgreSQL reads each range with an index scan.
+ * Parameters from $2 on: per segment, its start and end.
+ */
+function inSegments(alias: string, segments: TSegment[]): string {
+  if (segments.length === 0) return "false";
+  return `(${segments
+    .map((s, i) => `(${alias}."bucketSeconds" = ${s.seconds} AND ${alias}."bucketStart" >= $${2 + 2 * i}::timestamptz AT TIME ZONE 'UTC' AND ${alias}."bucketStart" < $${3 + 2 * i}::timestamptz AT TIME ZONE 'UTC')`)
+    .join(" OR ")})`;
+}
 
-/** The buckets of the window's segments: hourly rows for whole hours, 5-minute rows for the ends (one index range scan each). */
-const SEGMENTS = `unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS seg(sec, f, t)`;
-const IN_SEGMENT = (alias: string) =>
-  `${alias}."bucketSeconds" = seg.sec AND ${alias}."bucketStart" >= (seg.f AT TIME ZONE 'UTC') AND ${alias}."bucketStart" < (seg.t AT TIME ZONE 'UTC')`;
+export const segmentParams = (segments: TSegment[]) => segments.flatMap((s) => [s.from.toISOString(), s.to.toISOString()]);
 
-const NODE_TOTALS = `
-  WITH nb AS (
+export const nodeTotalsSql = (segments: TSegment[]) => `
+  WITH nb AS MATERIALIZED (
     SELECT b."nodeId", b.requests, b.errors, b.faults, b.throttles, b."totalResponseTime", b."latencyBins", b."latencyCounts"
-    FROM ${SEGMENTS}
-    JOIN "ServiceGraphNodeBucket" b ON ${IN_SEGMENT("b")}
+    FROM "ServiceGraphNodeBucket" b
     JOIN "ServiceGraphNode" n ON n.id = b."nodeId" AND n."groupName" = $1
+    WHERE ${inSegments("b", segments)}
   ), totals AS (
     SELECT "nodeId" AS id, sum(requests)::float8 AS requests, sum(errors)::float8 AS errors, sum(faults)::float8 AS faults,
            sum(throttles)::float8 AS throttles, sum("totalResponseTime")::float8 AS "totalResponseTime"
@@ -55,14 +62,16 @@ const NODE_TOTALS = `
   )
   SELECT totals.*, pct.p50, pct.p95 FROM totals LEFT JOIN pct USING (id)`;
 
-const EDGE_TOTALS = `
-  SELECT e.id, e."sourceId", e."targetId", sum(b.requests)::float8 AS requests, sum(b.errors)::float8 AS errors, sum(b.faults)::float8 AS faults,
-         sum(b.throttles)::float8 AS throttles, sum(b."totalResponseTime")::float8 AS "totalResponseTime"
-  FROM ${SEGMENTS}
-  JOIN "ServiceGraphEdgeBucket" b ON ${IN_SEGMENT("b")}
-  JOIN "ServiceGraphEdge" e ON e.id = b."edgeId"
-  JOIN "ServiceGraphNode" n ON n.id = e."sourceId" AND n."groupName" = $1
-  GROUP BY e.id`;
+export const edgeTotalsSql = (segments: TSegment[]) => `
+  WITH eb AS (
+    SELECT b."edgeId" AS id, sum(b.requests)::float8 AS requests, sum(b.errors)::float8 AS errors, sum(b.faults)::float8 AS faults,
+           sum(b.throttles)::float8 AS throttles, sum(b."totalResponseTime")::float8 AS "totalResponseTime"
+    FROM "ServiceGraphEdgeBucket" b
+    WHERE ${inSegments("b", segments)}
+    GROUP BY b."edgeId"
+  )
+  SELECT eb.*, e."sourceId", e."targetId"
+  FROM eb JOIN "ServiceGraphEdge" e ON e.id = eb.id JOIN "ServiceGraphNode" n ON n.id = e."sourceId" AND n."groupName" = $1`;
 
 const NODES = `
   SELECT n.id, n.name, n.type, a."accountId", n.region, s.slug AS "serviceSlug", s.name AS "serviceName",
@@ -91,8 +100,8 @@ export async function aggregateServiceGraph({ group, window, now = new Date() }:
   const params = [group, ...segmentParams(plan.segments)];
   const pool = getPool();
   const [nodeTotals, edgeTotals, nodeRows] = await Promise.all([
-    pool.query<TCountRow & { p50: number | null; p95: number | null }>(NODE_TOTALS, params),
-    pool.query<TEdgeRow>(EDGE_TOTALS, params),
+    pool.query<TCountRow & { p50: number | null; p95: number | null }>(nodeTotalsSql(plan.segments), params),
+    pool.query<TEdgeRow>(edgeTotalsSql(plan.segments), params),
     pool.query<TNodeRow>(NODES, [group]),
   ]);
 

@@ -1,0 +1,123 @@
+/**
+ * bench/servicemap — the service map at scale: a 500-node, 1,500-edge graph.
+ * 1. The AWS calls to collect one hour of it (5-minute buckets, every page;
+ *    X-Ray answered by the in-memory fake, whose page size is an assumption:
+ *    X-Ray does not document GetServiceGraph's).
+ * 2. The time to aggregate a 24-hour window from stored buckets in PostgreSQL
+ *    (goal ≤ 100 ms), with the 23 hours before the collected one written
+ *    straight into the tables.
+ * With --explain, the query plans of the aggregation.
+ *
+ *   npm run bench:servicemap [-- --nodes 500 --edges 1500 --runs 15 --explain]
+ */
+import { GetGroupsCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient } from "@aws-sdk/client-xray";
+import { mockClient } from "aws-sdk-client-mock";
+import { parseArgs } from "node:util";
+import { copyRows } from "../scripts/lib/copy";
+import { closeDb, getPool } from "../lib/db";
+import { rebuildHourlyBuckets } from "../lib/servicemap/bucket-store";
+import { ACCOUNT_ID, REGION, serveFakeXray, syntheticGraph } from "../lib/servicemap/collect/fake-xray";
+import { graphFromServices } from "../lib/servicemap/collect/xray";
+import { aggregateServiceGraph, edgeTotalsSql, nodeTotalsSql, segmentParams } from "../lib/servicemap/server/get-service-map";
+import { planWindow } from "../lib/servicemap/window";
+import { syncXray } from "../lib/servicemap/server/sync-xray";
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: "string", default: "500" },
+    edges: { type: "string", default: "1500" },
+    runs: { type: "string", default: "15" },
+    "page-size": { type: "string", default: "100" },
+    explain: { type: "boolean", default: false },
+  },
+});
+const NODES = Number(values.nodes);
+const EDGES = Number(values.edges);
+const RUNS = Number(values.runs);
+const HOUR = 3600_000;
+
+const pool = getPool();
+const now = new Date(Math.floor(Date.now() / 300_000) * 300_000 + 150_000);
+const graph = syntheticGraph({ nodes: NODES, edges: EDGES, seed: 5 });
+const { rows: acct } = await pool.query<{ id: number }>(`INSERT INTO "AwsAccount" ("accountId", name, regions, "updatedAt") VALUES ($1, 'bench', $2, now()) RETURNING id`, [ACCOUNT_ID, [REGION]]);
+const awsAccountId = acct[0]!.id;
+
+// 1. One hour collected through the X-Ray adapter, calls counted.
+const client = new XRayClient({ region: REGION });
+const xray = mockClient(client);
+serveFakeXray(xray, { groups: [{ GroupName: "Default", GroupARN: `arn:aws:xray:${REGION}:${ACCOUNT_ID}:group/Default` }], graph: (_g, start) => graph.services(start), pageSize: Number(values["page-size"]) });
+const collectStarted = performance.now();
+const [outcome] = await syncXray({ accountId: ACCOUNT_ID, createClient: () => client, now, backfillMs: HOUR, lagMs: 150_000 });
+const collectMs = performance.now() - collectStarted;
+if (outcome?.status !== "SUCCEEDED") throw new Error(`collection ${outcome?.status}: ${outcome?.error}`);
+const calls = {
+  GetGroups: xray.commandCalls(GetGroupsCommand).length,
+  GetServiceGraph: xray.commandCalls(GetServiceGraphCommand).length,
+  GetTraceSummaries: xray.commandCalls(GetTraceSummariesCommand).length,
+};
+console.log(`graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
+console.log(
+  `collect one hour: ${Object.values(calls).reduce((a, b) => a + b, 0)} AWS calls (${Object.entries(calls).map(([k, v]) => `${k} ${v}`).join(", ")}; ` +
+    `12 buckets × ${Math.ceil(NODES / Number(values["page-size"]))} pages of ${values["page-size"]} services), stored ${outcome.stored?.buckets} bucket rows in ${(collectMs / 1000).toFixed(1)} s`,
+);
+
+// 2. The 23 hours before it, written straight into the tables (what 23 hours of collection would have stored).
+const { rows: nodeRows } = await pool.query<{ id: number; name: string; type: string }>(`SELECT id, name, type FROM "ServiceGraphNode" WHERE "awsAccountId" = $1`, [awsAccountId]);
+const { rows: edgeRows } = await pool.query<{ id: number; sourceId: number; targetId: number }>(`SELECT e.id, e."sourceId", e."targetId" FROM "ServiceGraphEdge" e JOIN "ServiceGraphNode" n ON n.id = e."sourceId" WHERE n."awsAccountId" = $1`, [awsAccountId]);
+const nodeId = new Map(nodeRows.map((r) => [`${r.type}|${r.name}`, r.id]));
+const edgeId = new Map(edgeRows.map((r) => [`${r.sourceId}>${r.targetId}`, r.id]));
+const collectedFrom = Math.floor((now.getTime() - 150_000) / 300_000) * 300_000 - HOUR;
+const from = collectedFrom - 23 * HOUR;
+const fillStarted = performance.now();
+const db = await pool.connect();
+try {
+  const nodeBuckets: unknown[][] = [];
+  const edgeBuckets: unknown[][] = [];
+  for (let t = from; t < collectedFrom; t += 300_000) {
+    const bucket = graphFromServices(graph.services(new Date(t)));
+    const start = new Date(t);
+    for (const n of bucket.nodes) {
+      if (!n.stats) continue;
+      const s = n.stats;
+      nodeBuckets.push([nodeId.get(`${n.type}|${n.name}`), start, 300, s.requests, s.errors, s.faults, s.throttles, s.totalResponseTime, `{${s.histogram.bins.join(",")}}`, `{${s.histogram.counts.join(",")}}`]);
+    }
+    for (const e of bucket.edges) {
+      const s = e.stats;
+      const id = edgeId.get(`${nodeId.get(`${e.source.type}|${e.source.name}`)}>${nodeId.get(`${e.target.type}|${e.target.name}`)}`);
+      edgeBuckets.push([id, start, 300, s.requests, s.errors, s.faults, s.throttles, s.totalResponseTime, `{${s.histogram.bins.join(",")}}`, `{${s.histogram.counts.join(",")}}`]);
+    }
+  }
+  const columns = ["bucketStart", "bucketSeconds", "requests", "errors", "faults", "throttles", "totalResponseTime", "latencyBins", "latencyCounts"];
+  await copyRows(db, "ServiceGraphNodeBucket", ["nodeId", ...columns], nodeBuckets, (r) => r);
+  await copyRows(db, "ServiceGraphEdgeBucket", ["edgeId", ...columns], edgeBuckets, (r) => r);
+  await rebuildHourlyBuckets(db, { from: new Date(from), to: new Date(collectedFrom), nodeIds: null, edgeIds: null });
+  await db.query(`ANALYZE "ServiceGraphNodeBucket"; ANALYZE "ServiceGraphEdgeBucket"; ANALYZE "ServiceGraphNode"; ANALYZE "ServiceGraphEdge"`);
+  console.log(`stored 24 hours: ${(nodeBuckets.length + edgeBuckets.length).toLocaleString("en")} more 5-minute rows and their hourly rows in ${((performance.now() - fillStarted) / 1000).toFixed(1)} s`);
+} finally {
+  db.release();
+}
+
+// 3. The 24-hour aggregation, as GET /api/servicemap runs it.
+const window = { from: new Date(now.getTime() - 24 * HOUR), to: now };
+const samples: number[] = [];
+let last: Awaited<ReturnType<typeof aggregateServiceGraph>> | undefined;
+for (let i = 0; i < RUNS + 2; i++) {
+  const started = performance.now();
+  last = await aggregateServiceGraph({ group: "Default", window, now });
+  if (i >= 2) samples.push(performance.now() - started);
+}
+samples.sort((a, b) => a - b);
+const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+console.log(
+  `aggregate 24 hours (${last!.nodes.length} nodes, ${last!.edges.length} edges, p50/p95 per node): median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms over ${RUNS} runs (goal ≤ 100 ms)`,
+);
+
+if (values.explain) {
+  const plan = planWindow(window, new Date(now.getTime() - 48 * HOUR));
+  for (const sql of [nodeTotalsSql(plan.segments), edgeTotalsSql(plan.segments)]) {
+    const { rows } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, ["Default", ...segmentParams(plan.segments)]);
+    console.log(rows.map((r) => r["QUERY PLAN"]).join("\n"));
+  }
+}
+
+await closeDb();
