@@ -68,6 +68,8 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
       totals.changes += await copyRows(client, "Change", ["id", "deploymentId", "sha", "authoredAt", "committedAt", "message"], pending.flatMap((h) => h.changes), (c) => [c.id, c.deploymentId, c.sha, c.authoredAt, c.committedAt, c.message]);
       totals.incidents += await copyRows(client, "Incident", ["id", "serviceId", "title", "severity", "status", "openedAt", "acknowledgedAt", "resolvedAt", "source", "externalId", "deploymentId", "attributionSource", "causedByChange", "description", "createdAt", "updatedAt"], pending.flatMap((h) => h.incidents), (i) => [i.id, i.serviceId, i.title, i.severity, i.status, i.openedAt, i.acknowledgedAt, i.resolvedAt, i.source, i.externalId, i.deploymentId, i.attributionSource, i.causedByChange, i.description, i.openedAt, i.resolvedAt ?? i.openedAt]);
       await client.query("SET LOCAL portside.dora_defer = 'off'");
+      // Statistics first: planned against never-analysed tables, the refresh of a chunk takes minutes instead of seconds.
+      await client.query('ANALYZE "Deployment", "Change", "Incident"');
       await client.query("SELECT dora_refresh($1::int[])", [pending.flatMap((h) => h.deployments.map((d) => d.id))]);
       await client.query("COMMIT");
       totals.executions += executions.length;
