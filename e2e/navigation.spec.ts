@@ -2,7 +2,6 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./helpers";
 
 const AREAS = [
-  ["DORA", "DORA metrics"],
   ["Service map", "Service map"],
   ["Alarms", "Alarms"],
   ["Incidents", "Incidents"],

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -13,6 +14,8 @@ import { requireViewer } from "@/lib/auth/server/viewer";
 
 export default async function HomePage() {
   const viewer = await requireViewer();
+  // Executives land on every team's delivery performance; the rest of the portal is a click away.
+  if (viewer.orgRole === "EXECUTIVE") redirect("/exec");
   return (
     <>
       <PageHeader title="Home" description="Your teams first, then your organisation at a glance: teams, their services and what shipped last." />

@@ -15,7 +15,7 @@ export function DashboardSkeleton({ title, variant = "tiles" }: { title: string;
           ))}
         </div>
         {variant === "tiles" ? (
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5">
+          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5">
             {[0, 1, 2, 3, 4].map((i) => (
               <div key={i} className={`h-64 ${block}`} />
             ))}

@@ -77,7 +77,7 @@ export function DoraDashboard({ path, params, scopeTeam, summary, trend }: {
       ) : null}
 
       <section aria-label="DORA figures">
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5">
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5">
           {figuresOf(current).map(([metric]) => (
             <MetricTile
               key={metric}
@@ -104,6 +104,7 @@ export function DoraDashboard({ path, params, scopeTeam, summary, trend }: {
 
       <Card>
         <CardTitle>Weekly trends, last {trend.points.length} weeks</CardTitle>
+        <p className="-mt-2 mb-4 text-sm text-zinc-600 dark:text-zinc-400">Weeks start on Monday; the last one is this week so far. A gap is a week with no data.</p>
         <TrendCharts trend={shapeTrend(trend.points, "week")} caption={`by week, last ${trend.points.length} weeks`} />
       </Card>
 

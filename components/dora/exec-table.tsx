@@ -20,7 +20,8 @@ function FigureCell({ metric, current, previous }: { metric: TMetricKey; current
         <span className="block text-zinc-500 dark:text-zinc-400">No data</span>
       )}
       <span className="mt-1 flex flex-wrap items-center gap-1.5">
-        <BandBadge band={figure.band} isLowSample={figure.isLowSample} hasBands={metric !== "reworkRate"} />
+        {/* Rework has no published bands: the table says so once, under it, not in every row. */}
+        {metric === "reworkRate" ? null : <BandBadge band={figure.band} isLowSample={figure.isLowSample} />}
         <ChangeIndicator change={figureChange(metric, figure, previous[metric])} isCompact />
       </span>
       <span className={cn("block text-xs", figure.isLowSample ? "font-medium text-amber-800 dark:text-amber-300" : "text-zinc-500 dark:text-zinc-400")}>

@@ -76,13 +76,10 @@ export function MetricTile({ metric, current, previous, trend, rowsHref, isOpen 
   const id = `tile-${metric}`;
   return (
     <article aria-labelledby={id} data-testid={id} className="flex flex-col rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="flex items-start justify-between gap-2">
-        <h3 id={id} className="text-sm font-medium text-zinc-700 dark:text-zinc-300" title={meta.definition}>
-          {meta.label}
-        </h3>
-        <BandBadge band={figure.band} isLowSample={figure.isLowSample} hasBands={hasBands} />
-      </div>
-      <p className="mt-2 flex items-baseline gap-1.5">
+      <h3 id={id} className="min-h-10 text-sm leading-5 font-medium text-zinc-700 dark:text-zinc-300" title={meta.definition}>
+        {meta.label}
+      </h3>
+      <p className="mt-1 flex flex-wrap items-baseline gap-x-1.5">
         {shown ? (
           <>
             <span className="text-3xl font-semibold tracking-tight tabular-nums">{shown.value}</span>
@@ -92,8 +89,14 @@ export function MetricTile({ metric, current, previous, trend, rowsHref, isOpen 
           <span className="text-2xl font-semibold text-zinc-500 dark:text-zinc-400">No data</span>
         )}
       </p>
-      <p className="mt-1 text-xs">
-        {figure.isLowSample ? (
+      <p className="mt-2 flex min-h-5 flex-wrap items-center gap-x-1.5 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">
+        {shown ? <BandBadge band={figure.band} isLowSample={figure.isLowSample} hasBands={hasBands} /> : null}
+        {hasBands ? <span>DORA {figure.bandYear}</span> : null}
+      </p>
+      <p className="mt-1.5 text-xs">
+        {figure.sampleSize === 0 ? (
+          <span className="text-zinc-600 dark:text-zinc-400">no {meta.sampleNoun[1]} in the window</span>
+        ) : figure.isLowSample ? (
           <span className="font-medium text-amber-800 dark:text-amber-300">
             from {sampleText(metric, figure.sampleSize)}
             {hasBands && shown ? " — too few for a band" : " — low confidence"}
@@ -101,33 +104,34 @@ export function MetricTile({ metric, current, previous, trend, rowsHref, isOpen 
         ) : (
           <span className="text-zinc-600 dark:text-zinc-400">from {sampleText(metric, figure.sampleSize)}</span>
         )}
-        {hasBands ? <span className="text-zinc-500 dark:text-zinc-400"> · {figure.bandYear} bands</span> : null}
       </p>
-      <div className="mt-2">
+      <p className="mt-1 text-xs leading-5">
         <ChangeIndicator change={change} />
-        <span className="ml-1 text-xs text-zinc-500 dark:text-zinc-400">vs previous {current.window.days} days</span>
-      </div>
+        <span className="block text-zinc-500 dark:text-zinc-400">vs previous {current.window.days} days</span>
+      </p>
       <div className="mt-2">
         <Sparkline values={trend} />
       </div>
       <ul className="mt-1 space-y-0.5 text-xs text-zinc-600 dark:text-zinc-400">
-        {details(metric, current)
+        {(shown ? details(metric, current) : [])
           .filter(Boolean)
           .map((line) => (
             <li key={line}>{line}</li>
           ))}
       </ul>
       <div className="mt-auto pt-3">
-        <Link
-          href={rowsHref}
-          scroll={false}
-          aria-current={isOpen ? "true" : undefined}
-          className="inline-flex items-center gap-1 text-sm font-medium text-sky-700 hover:underline dark:text-sky-400"
-        >
-          <TableProperties aria-hidden className="size-4" />
-          {rowsLabel(metric, current)}
-          <span className="sr-only"> behind {meta.label.toLowerCase()}</span>
-        </Link>
+        {current.deploymentFrequency.deployments === 0 ? null : (
+          <Link
+            href={rowsHref}
+            scroll={false}
+            aria-current={isOpen ? "true" : undefined}
+            className="inline-flex items-center gap-1 text-sm font-medium text-sky-700 hover:underline dark:text-sky-400"
+          >
+            <TableProperties aria-hidden className="size-4" />
+            {rowsLabel(metric, current)}
+            <span className="sr-only"> behind {meta.label.toLowerCase()}</span>
+          </Link>
+        )}
       </div>
     </article>
   );

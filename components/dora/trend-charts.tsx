@@ -40,7 +40,7 @@ export function TrendCharts({ trend, caption }: { trend: TTrendShape; caption: s
                       formatter={(value) => [`${String(value)} ${s.unit}`, METRIC_META[s.metric].short]}
                       contentStyle={{ fontSize: 12, background: "var(--color-tooltip-bg, #fff)", color: "#18181b" }}
                     />
-                    <Line type="monotone" dataKey="v" stroke="#0284c7" strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+                    <Line type="linear" dataKey="v" stroke="#0284c7" strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
                   </LineChart>
                 </ResponsiveContainer>
               )}

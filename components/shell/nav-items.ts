@@ -1,7 +1,7 @@
 export interface TNavItem {
   href: string;
   label: string;
-  icon: "home" | "teams" | "pipelines" | "dora" | "map" | "alarms" | "incidents" | "environments" | "postmortems" | "settings";
+  icon: "home" | "teams" | "pipelines" | "dora" | "exec" | "map" | "alarms" | "incidents" | "environments" | "postmortems" | "settings";
 }
 
 export const NAV_ITEMS: TNavItem[] = [
@@ -9,6 +9,7 @@ export const NAV_ITEMS: TNavItem[] = [
   { href: "/teams", label: "Teams", icon: "teams" },
   { href: "/pipelines", label: "Pipelines", icon: "pipelines" },
   { href: "/dora", label: "DORA", icon: "dora" },
+  { href: "/exec", label: "Executive", icon: "exec" },
   { href: "/service-map", label: "Service map", icon: "map" },
   { href: "/alarms", label: "Alarms", icon: "alarms" },
   { href: "/incidents", label: "Incidents", icon: "incidents" },

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, Bell, BookOpen, Boxes, GitBranch, Home, Network, Server, Settings, Siren, Users } from "lucide-react";
+import { Activity, Bell, BookOpen, Boxes, Gauge, GitBranch, Home, Network, Server, Settings, Siren, Users } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 import { NAV_ITEMS, type TNavItem } from "@/components/shell/nav-items";
 
@@ -11,6 +11,7 @@ const ICONS: Record<TNavItem["icon"], typeof Home> = {
   teams: Users,
   pipelines: GitBranch,
   dora: Activity,
+  exec: Gauge,
   map: Network,
   alarms: Bell,
   incidents: Siren,

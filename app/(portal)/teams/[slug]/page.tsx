@@ -14,6 +14,14 @@ import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { AddMemberForm, RemoveMemberButton } from "@/components/teams/member-controls";
 import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
+import { BAND_OPTIONS, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
+import { DoraDashboard } from "@/components/dora/dora-dashboard";
+import { FilterForm } from "@/components/dora/filter-form";
+import { FilterSelect } from "@/components/dora/filter-select";
+import { findServiceOptions } from "@/lib/catalog/server/find-service-options";
+import { ZDoraQuerySchema, ZDoraTrendQuerySchema } from "@/lib/dora/schemas";
+import { getDoraSummary } from "@/lib/dora/server/get-dora-summary";
+import { getDoraTrend } from "@/lib/dora/server/get-dora-trend";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
@@ -21,12 +29,22 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 
 const ROLE_LABEL = { MAINTAINER: "Maintainer", APPROVER: "Approver", MEMBER: "Member" } as const;
 
-export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function TeamPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const viewer = await requireViewer();
   const team = await getTeam({ slug: (await params).slug });
   if (!team) notFound();
-  const pipelines = await findPipelines(ZBoardFiltersSchema.parse({ team: team.slug }), 6);
+  const services = await findServiceOptions({ team: team.slug });
+  const asked = parseDashboardParams(await searchParams);
+  // The dashboard covers this team, or one of its (or its sub-teams') services; anything else in the URL is ignored.
+  const dora = { ...asked, team: team.slug, service: services.some((s) => s.slug === asked.service) ? asked.service : undefined };
+  const doraScope = dora.service ? { service: dora.service } : { team: team.slug };
+  const [pipelines, summary, trend] = await Promise.all([
+    findPipelines(ZBoardFiltersSchema.parse({ team: team.slug }), 6),
+    getDoraSummary({ query: ZDoraQuerySchema.parse({ ...doraScope, window: dora.window, bands: dora.bands }) }),
+    getDoraTrend({ query: ZDoraTrendQuerySchema.parse({ ...doraScope, bucket: "week", count: trendWeeks(dora.window), bands: dora.bands }) }),
+  ]);
+  const teamPath = `/teams/${team.slug}`;
   const isAdmin = holdsEverywhere(viewer, "user.manage");
   return (
     <>
@@ -50,6 +68,20 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           ) : undefined
         }
       />
+      <section aria-labelledby="dora-title" className="mb-8">
+        <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
+          <div>
+            <h2 id="dora-title" className="text-lg font-semibold tracking-tight">Delivery performance</h2>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">The five DORA metrics for {dora.service ? "one of the team's services" : `${team.name}${team.children.length > 0 ? " and the teams in it" : ""}`}, production only.</p>
+          </div>
+          <FilterForm action={teamPath} label="Filter delivery performance">
+            <FilterSelect name="service" label="Service" value={dora.service} all="All services" options={services.map((s) => [s.slug, s.name])} />
+            <FilterSelect name="window" label="Window" value={String(dora.window)} options={WINDOW_OPTIONS} />
+            <FilterSelect name="bands" label="Band table" value={String(dora.bands)} options={BAND_OPTIONS} />
+          </FilterForm>
+        </div>
+        <DoraDashboard path={teamPath} params={{ ...dora, team: undefined }} scopeTeam={team.slug} summary={summary} trend={trend} />
+      </section>
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
           <Card>
@@ -89,7 +121,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           <Card>
             <CardTitle>Delivery and operations</CardTitle>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              DORA metrics, alarms and open incidents for this team appear here as those areas ship. They are not built yet, so nothing is shown rather than made-up figures.
+              Alarms and open incidents for this team appear here as those areas ship. They are not built yet, so nothing is shown rather than made-up figures.
             </p>
           </Card>
         </div>
