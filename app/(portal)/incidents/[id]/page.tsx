@@ -15,6 +15,7 @@ import { requireViewer } from "@/lib/auth/server/viewer";
 import { env } from "@/lib/env";
 import { getIncident } from "@/lib/incidents/server/get-incident";
 import { getIncidentContext } from "@/lib/incidents/server/get-incident-context";
+import { incidentTimeline } from "@/lib/incidents/timeline";
 import { formatDuration } from "@/lib/pipelines/board";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -36,6 +37,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const now = new Date();
   const deployment = incident.attribution.deployment;
   const ruleHours = env().attributionWindowHours;
+  const timeline = incidentTimeline(incident, incident.timeline);
   return (
     <>
       <AutoRefresh everyMs={15_000} />
@@ -66,16 +68,17 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
         <div className="space-y-6">
           <Card>
             <CardTitle>Timeline</CardTitle>
-            {incident.timeline.length === 0 ? (
+            {timeline.length === 0 ? (
               <EmptyState title="Nothing recorded yet" />
             ) : (
               <ol className="relative space-y-4 border-l border-zinc-200 pl-5 dark:border-zinc-800" aria-label="Timeline, oldest first">
-                {incident.timeline.map((e, i) => (
+                {timeline.map((e, i) => (
                   <li key={i} className="relative">
                     <span aria-hidden className="absolute top-1.5 -left-[1.6rem] size-2.5 rounded-full bg-zinc-400 ring-4 ring-white dark:bg-zinc-500 dark:ring-zinc-900" />
                     <p className="text-xs text-zinc-500 dark:text-zinc-400">
                       <time dateTime={e.at}>{utc(e.at)}</time>
                       {e.actor ? <> · {e.actor}</> : null}
+                      {e.isDerived ? " · from the incident's recorded times" : null}
                     </p>
                     <p className="text-sm">{e.message}</p>
                   </li>
