@@ -27,3 +27,23 @@ codepipeline.on(GetPipelineStateCommand).callsFake((input) => ({
   ],
 }));
 codepipeline.on(PutApprovalResultCommand).callsFake(() => ({ approvedAt: new Date() }));
+
+// CloudWatch GetMetricData (the alarm page's chart): every query gets a point per period over the window,
+// a calm baseline that jumps above any usual threshold for the last 90 minutes.
+const { CloudWatchClient, GetMetricDataCommand } = load("@aws-sdk/client-cloudwatch");
+const cloudwatch = mockClient(CloudWatchClient);
+cloudwatch.on(GetMetricDataCommand).callsFake((input) => {
+  const start = input.StartTime.getTime();
+  const end = input.EndTime.getTime();
+  return {
+    MetricDataResults: (input.MetricDataQueries ?? [])
+      .filter((q) => q.ReturnData !== false)
+      .map((q) => {
+        const period = (q.MetricStat?.Period ?? 300) * 1000;
+        const timestamps = [];
+        for (let t = Math.ceil(start / period) * period; t < end; t += period) timestamps.push(new Date(t));
+        const values = timestamps.map((t, i) => (end - t.getTime() < 90 * 60_000 ? 95 + (i % 5) : 20 + 10 * Math.sin(i / 6)));
+        return { Id: q.Id, Label: q.Label ?? q.MetricStat?.Metric?.MetricName ?? q.Id, Timestamps: timestamps, Values: values, StatusCode: "Complete" };
+      }),
+  };
+});

@@ -3,7 +3,6 @@ import { expectNoAxeViolations } from "./helpers";
 
 const AREAS = [
   ["Service map", "Service map"],
-  ["Alarms", "Alarms"],
   ["Incidents", "Incidents"],
   ["Environments", "Environments"],
   ["Postmortems", "Postmortems"],

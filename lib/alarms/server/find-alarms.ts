@@ -53,8 +53,9 @@ const and = (parts: Prisma.Sql[]) => Prisma.sql`WHERE ${Prisma.join(parts, " AND
 
 /**
  * The alarm board: ALARM first, then INSUFFICIENT_DATA, then OK; within a
- * state by team and service, the newest change first. One statement for the
- * page, one for the counts by state.
+ * state the newest change first (the board groups them by team and service
+ * in that order, so the team whose alarm just fired comes first). One
+ * statement for the page, one for the counts by state.
  */
 export async function findAlarms(filters: TAlarmFilters, pageSize = ALARM_PAGE_SIZE): Promise<TAlarmBoardPage> {
   const base = baseConditions(filters);
@@ -71,7 +72,7 @@ export async function findAlarms(filters: TAlarmFilters, pageSize = ALARM_PAGE_S
       LEFT JOIN "Service" s ON s.id = al."serviceId"
       LEFT JOIN "Team" t ON t.id = s."teamId"
       ${where}
-      ORDER BY ${RANK}, t.name NULLS LAST, s.name NULLS LAST, al."stateUpdatedAt" DESC, al.id
+      ORDER BY ${RANK}, al."stateUpdatedAt" DESC, al.id
       LIMIT ${pageSize} OFFSET ${offset}`,
     db.$queryRaw<{ state: TBoardState; n: number; asOf: Date | null }[]>`
       SELECT ${STATE} AS state, count(*)::int AS n, max(coalesce(al."lastSyncedAt", al."updatedAt")) AS "asOf"

@@ -11,6 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
+import { AlarmsCard } from "@/components/alarms/alarms-card";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { Table } from "@/components/ui/table";
@@ -52,6 +53,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
           <PipelinesCard board={pipelines} filter={{ service: service.slug }} />
+          <AlarmsCard filter={{ service: service.slug }} />
           <Card>
             <CardTitle>AWS resources</CardTitle>
             {service.resourceMappings.length === 0 ? (

@@ -9,6 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { getTeam } from "@/lib/catalog/server/get-team";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
+import { AlarmsCard } from "@/components/alarms/alarms-card";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { AddMemberForm, RemoveMemberButton } from "@/components/teams/member-controls";
@@ -118,12 +119,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
             </Card>
           ) : null}
           <PipelinesCard board={pipelines} filter={{ team: team.slug }} />
-          <Card>
-            <CardTitle>Delivery and operations</CardTitle>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              Alarms and open incidents for this team appear here as those areas ship. They are not built yet, so nothing is shown rather than made-up figures.
-            </p>
-          </Card>
+          <AlarmsCard filter={{ team: team.slug }} />
         </div>
         <div className="space-y-6">
           <Card>
