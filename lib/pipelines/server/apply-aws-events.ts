@@ -6,7 +6,8 @@ import type { TPipelineRef } from "@/lib/pipelines/server/deployment-rows";
 import { log } from "@/lib/log";
 import { pipelineArn } from "@/lib/pipelines/collect/sync-pipeline";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
-import { applyExecutionDeployments, type TDeploymentChanges } from "@/lib/pipelines/server/apply-execution-deployments";
+import { reattributeAfterWrite } from "@/lib/pipelines/server/reattribute-after-write";
+import { applyExecutionDeployments, noDeploymentChanges, type TDeploymentChanges } from "@/lib/pipelines/server/apply-execution-deployments";
 import {
   ACTION_EXECUTION_DETAIL,
   CODEPIPELINE_EVENT_SOURCE,
@@ -81,7 +82,13 @@ async function lockPipeline(sql: TSql, awsAccountId: number, event: TCodePipelin
   return { pipeline: raced[0], isCreated: false };
 }
 
-async function applyCodePipelineEvent(sql: TSql, event: TCodePipelineEvent, actor: TActor, origin: TAuditOrigin, detailType: string): Promise<TEventOutcome> {
+async function applyCodePipelineEvent(
+  sql: TSql,
+  event: TCodePipelineEvent,
+  actor: TActor,
+  origin: TAuditOrigin,
+  detailType: string,
+): Promise<TEventOutcome & { deploymentIds?: number[] }> {
   await sql.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   const receipt = await sql.query(
     `INSERT INTO "EventReceipt" ("eventId", source, "detailType", "receivedAt") VALUES ($1, $2, $3, now() AT TIME ZONE 'UTC')
@@ -118,7 +125,7 @@ async function applyCodePipelineEvent(sql: TSql, event: TCodePipelineEvent, acto
     );
   }
 
-  let deployments: TDeploymentChanges = { created: 0, updated: 0, deleted: 0, rollbackMarks: 0 };
+  let deployments: TDeploymentChanges = noDeploymentChanges();
   if (isExecutionChanged(stored, execution)) {
     const [id] = await writeExecutions(sql, [{ ...execution, pipelineId: pipeline.id }]);
     await refreshLatestExecution(sql, [pipeline.id]);
@@ -149,7 +156,7 @@ async function applyCodePipelineEvent(sql: TSql, event: TCodePipelineEvent, acto
       [entry.actorType, entry.actorUserId, entry.actorTokenId, entry.action, entry.entityType, entry.entityId, JSON.stringify(entry.after ?? null), entry.ip, entry.requestId],
     );
   }
-  return { id: event.id, result: "applied" };
+  return { id: event.id, result: "applied", deploymentIds: deployments.deploymentIds };
 }
 
 function isLockTimeout(error: unknown): boolean {
@@ -184,7 +191,10 @@ export async function applyAwsEvents({ events, actor, origin }: TApplyAwsEventsO
     }
     const detailType = { pipeline: PIPELINE_EXECUTION_DETAIL, stage: STAGE_EXECUTION_DETAIL, action: ACTION_EXECUTION_DETAIL }[parsed.event.kind];
     try {
-      outcomes.push(await inTransaction((sql) => applyCodePipelineEvent(sql, parsed.event, actor, origin, detailType)));
+      const { deploymentIds = [], ...outcome } = await inTransaction((sql) => applyCodePipelineEvent(sql, parsed.event, actor, origin, detailType));
+      outcomes.push(outcome);
+      // Committed: an incident the rule now gives to this deployment is attributed again.
+      if (deploymentIds.length > 0) await reattributeAfterWrite(deploymentIds, origin);
     } catch (error) {
       if (isLockTimeout(error)) {
         throw new AppError("UNAVAILABLE", "The pipeline is being synced right now; send the event again shortly.", { cause: error, details: { eventId: parsed.event.id } });

@@ -35,6 +35,12 @@ export interface TDeploymentChanges {
   deleted: number;
   /** Deployments newly marked rolled back, or no longer. */
   rollbackMarks: number;
+  /** Deployments created, or whose own fields changed (not only their commits): incidents may need attributing again once written. */
+  deploymentIds: number[];
+}
+
+export function noDeploymentChanges(): TDeploymentChanges {
+  return { created: 0, updated: 0, deleted: 0, rollbackMarks: 0, deploymentIds: [] };
 }
 
 const UPSERT_BATCH = 2000;
@@ -51,12 +57,13 @@ export function deploymentsBasis(pipeline: Pick<TPipelineRef, "serviceId" | "pro
  * commit and author times are never invented: they come from the same commit
  * recorded through the ingest API, when it is, and stay null otherwise.
  */
-async function upsertDeployments(sql: TSql, rows: readonly TDeploymentRow[]): Promise<{ created: number; updated: number }> {
+async function upsertDeployments(sql: TSql, rows: readonly TDeploymentRow[]): Promise<{ created: number; updated: number; deploymentIds: number[] }> {
   let created = 0;
   let updated = 0;
+  const deploymentIds: number[] = [];
   for (const batch of batches(rows, UPSERT_BATCH)) {
     const payload = batch.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt.toISOString() }));
-    const { rows: counts } = await sql.query<{ created: number; updated: number }>(
+    const { rows: counts } = await sql.query<{ created: number; updated: number; moved: number[] }>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("pipelineExecutionId" int, "serviceId" int, environment text, status text,
            "startedAt" timestamptz, "finishedAt" timestamptz, version text, source text, "externalId" text, url text, changes jsonb)
@@ -125,13 +132,15 @@ async function upsertDeployments(sql: TSql, rows: readonly TDeploymentRow[]): Pr
          UNION SELECT "deploymentId" FROM changed UNION SELECT "deploymentId" FROM stale
        )
        SELECT (SELECT count(*) FROM inserted WHERE "isInserted")::int AS created,
-              (SELECT count(*) FROM touched WHERE id NOT IN (SELECT id FROM inserted WHERE "isInserted"))::int AS updated`,
+              (SELECT count(*) FROM touched WHERE id NOT IN (SELECT id FROM inserted WHERE "isInserted"))::int AS updated,
+              ARRAY(SELECT id FROM inserted UNION SELECT id FROM updated) AS moved`,
       [JSON.stringify(payload)],
     );
     created += counts[0]?.created ?? 0;
     updated += counts[0]?.updated ?? 0;
+    deploymentIds.push(...(counts[0]?.moved ?? []));
   }
-  return { created, updated };
+  return { created, updated, deploymentIds };
 }
 
 /** Deletes the CodePipeline deployments of executions that are (no longer) deployments. */
@@ -307,8 +316,8 @@ export async function applyExecutionDeployments({ sql, executions, pipelines }: 
       none.push(execution.id);
     }
   }
-  const { created, updated } = await upsertDeployments(sql, rows);
+  const { created, updated, deploymentIds } = await upsertDeployments(sql, rows);
   const deleted = await deleteDeployments(sql, none);
   const rollbackMarks = await reconcileRollbacks(sql, all, pipelines);
-  return { created, updated, deleted, rollbackMarks };
+  return { created, updated, deleted, rollbackMarks, deploymentIds };
 }

@@ -9,7 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
 import { closeDb, db } from "@/lib/db";
-import { actionExecution, executionSummary, REGION, serveFakeCodePipeline, type TFakePipeline, type TFakeWorld } from "@/lib/pipelines/collect/fake-codepipeline";
+import { actionExecution, at, executionSummary, REGION, serveFakeCodePipeline, type TFakePipeline, type TFakeWorld } from "@/lib/pipelines/collect/fake-codepipeline";
 import { syncPipelines } from "@/lib/pipelines/server/sync-pipelines";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
@@ -154,5 +154,33 @@ describe("pipeline mapping from the catalog", () => {
     definition.tags = { component, "portside:service": tagged.slug };
     await a.sync();
     expect(await stored(matched)).toMatchObject({ serviceId: tagged.serviceId, deployments: { "3": ["SUCCEEDED", tagged.serviceId], "2": ["FAILED", tagged.serviceId] } });
+  });
+});
+
+describe("incidents and deployments from CodePipeline", () => {
+  it("gives an incident that began after a synced deployment to it, by the rule, once the sync has written it", async () => {
+    const service = await makeService();
+    const name = uniqueSlug("attributed");
+    const a = await account([pipeline(name, { "portside:service": service.slug })]);
+    // Execution 3 finished at minute 320 of the fake's clock; the incident began 80 minutes later.
+    const incident = await db.incident.create({
+      data: { serviceId: service.serviceId, title: "5xx after deploy", severity: "SEV2", openedAt: at(400), source: "test", externalId: uniqueSlug("inc") },
+      select: { id: true },
+    });
+    await a.sync();
+    const deployment = await db.deployment.findFirstOrThrow({
+      where: { pipelineExecution: { executionId: "33333333-0000-4000-8000-000000000003", pipeline: { name } } },
+      select: { id: true },
+    });
+    expect(await db.incident.findUniqueOrThrow({ where: { id: incident.id }, select: { deploymentId: true, attributionSource: true } })).toEqual({
+      deploymentId: deployment.id,
+      attributionSource: "RULE",
+    });
+    const timeline = await db.incidentEvent.findMany({ where: { incidentId: incident.id, kind: "attributed" }, select: { actor: true } });
+    expect(timeline).toHaveLength(1);
+
+    // A sync that writes nothing new changes nothing.
+    await a.sync();
+    expect(await db.incidentEvent.count({ where: { incidentId: incident.id, kind: "attributed" } })).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import { parseTagSelector } from "@/lib/pipelines/pipeline-mapping";
 import type { TStageDeclaration } from "@/lib/pipelines/collect/types";
-import { applyExecutionDeployments, type TDeploymentChanges, type TPipelineForDeployments } from "@/lib/pipelines/server/apply-execution-deployments";
+import { applyExecutionDeployments, noDeploymentChanges, type TDeploymentChanges, type TPipelineForDeployments } from "@/lib/pipelines/server/apply-execution-deployments";
+import { reattributeAfterWrite } from "@/lib/pipelines/server/reattribute-after-write";
 import { resolvePipelineMappings } from "@/lib/pipelines/server/resolve-pipeline-mappings";
 import { inTransaction } from "@/lib/pipelines/server/transaction";
 
@@ -26,7 +27,13 @@ export interface TRemapOutcome {
  * concern are read. Locks them in id order, as the sync does, so the two
  * never deadlock. Idempotent.
  */
-export async function remapPipelines({ serviceIds, arns }: TRemapPipelinesOptions): Promise<TRemapOutcome> {
+export async function remapPipelines(options: TRemapPipelinesOptions): Promise<TRemapOutcome> {
+  const outcome = await remapInTransaction(options);
+  await reattributeAfterWrite(outcome.deployments.deploymentIds);
+  return outcome;
+}
+
+async function remapInTransaction({ serviceIds, arns }: TRemapPipelinesOptions): Promise<TRemapOutcome> {
   const selectors = arns.flatMap((arn) => {
     const pairs = parseTagSelector(arn);
     return pairs ? [JSON.stringify(Object.fromEntries(pairs))] : [];
@@ -57,7 +64,7 @@ export async function remapPipelines({ serviceIds, arns }: TRemapPipelinesOption
       const next = mapped[i]!;
       return next.serviceId === r.serviceId && next.prodStage === r.prodStage ? [] : [{ ...r, ...next }];
     });
-    if (changed.length === 0) return { pipelines: 0, deployments: { created: 0, updated: 0, deleted: 0, rollbackMarks: 0 } };
+    if (changed.length === 0) return { pipelines: 0, deployments: noDeploymentChanges() };
     await sql.query(
       `UPDATE "Pipeline" p SET "serviceId" = x."serviceId", "prodStage" = x."prodStage", "updatedAt" = now() AT TIME ZONE 'UTC'
        FROM jsonb_to_recordset($1::jsonb) AS x(id int, "serviceId" int, "prodStage" text) WHERE p.id = x.id`,

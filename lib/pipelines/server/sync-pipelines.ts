@@ -4,6 +4,7 @@ import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { syncAll, type TAwsAccountToSync, type TSyncAllOptions, type TSyncStatus } from "@/lib/pipelines/collect/sync-region";
+import { reattributeAfterWrite } from "@/lib/pipelines/server/reattribute-after-write";
 import { loadStoredPipelines } from "@/lib/pipelines/server/load-stored-pipelines";
 import { storeRegionSync, type TStoreRegionSyncOutcome } from "@/lib/pipelines/server/store-region-sync";
 
@@ -99,6 +100,7 @@ export async function syncPipelines(options: TSyncPipelinesOptions = {}): Promis
     async onRegionSynced(result) {
       const run = runs.get(key(result.accountId, result.region))!;
       run.stored = await storeRegionSync({ awsAccountId: byAccountId.get(result.accountId)!.id, result, syncStartedAt: run.startedAt });
+      await reattributeAfterWrite(run.stored.deployments.deploymentIds);
     },
   });
 
