@@ -12,6 +12,7 @@ import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
 import { AlarmsCard } from "@/components/alarms/alarms-card";
+import { IncidentsCard } from "@/components/incidents/incidents-card";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { Table } from "@/components/ui/table";
@@ -54,6 +55,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <div className="space-y-6">
           <PipelinesCard board={pipelines} filter={{ service: service.slug }} />
           <AlarmsCard filter={{ service: service.slug }} />
+          <IncidentsCard filter={{ service: service.slug }} />
           <Card>
             <CardTitle>AWS resources</CardTitle>
             {service.resourceMappings.length === 0 ? (
