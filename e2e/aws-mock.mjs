@@ -47,3 +47,47 @@ cloudwatch.on(GetMetricDataCommand).callsFake((input) => {
       }),
   };
 });
+
+// X-Ray BatchGetTraces (the trace page): any trace id gets a small trace — an entry segment that calls a
+// downstream service through a subsegment, which faults. Trace ids ending in 24 "f"s stand for an account
+// with CloudWatch Transaction Search on: nothing comes back, and GetTraceSegmentDestination says why.
+const { XRayClient, BatchGetTracesCommand, GetTraceSegmentDestinationCommand } = load("@aws-sdk/client-xray");
+const xray = mockClient(XRayClient);
+const TRANSACTION_SEARCH_ID = /-f{24}$/;
+let lastTraceIds = [];
+xray.on(BatchGetTracesCommand).callsFake((input) => {
+  lastTraceIds = input.TraceIds;
+  return {
+    Traces: input.TraceIds.filter((id) => !TRANSACTION_SEARCH_ID.test(id)).map((id) => {
+      const start = parseInt(id.split("-")[1], 16);
+      const entry = {
+        id: "e2e0000000000001",
+        trace_id: id,
+        name: "edge-proxy",
+        origin: "AWS::ECS::Container",
+        start_time: start,
+        end_time: start + 0.84,
+        fault: true,
+        http: { request: { method: "GET", url: "https://api.example.com/cart/items" }, response: { status: 502 } },
+        annotations: { tenant: "acme" },
+        subsegments: [{ id: "e2e0000000000002", name: "cart-api", namespace: "remote", start_time: start + 0.02, end_time: start + 0.8, fault: true }],
+      };
+      const downstream = {
+        id: "e2e0000000000003",
+        trace_id: id,
+        parent_id: "e2e0000000000002",
+        name: "cart-api",
+        origin: "AWS::ECS::Container",
+        start_time: start + 0.03,
+        end_time: start + 0.79,
+        fault: true,
+        cause: { exceptions: [{ message: "upstream connect error", type: "IOError" }] },
+      };
+      return { Id: id, Duration: 0.84, LimitExceeded: false, Segments: [JSON.stringify(entry), JSON.stringify(downstream)].map((Document, i) => ({ Id: `s${i}`, Document })) };
+    }),
+    UnprocessedTraceIds: [],
+  };
+});
+xray.on(GetTraceSegmentDestinationCommand).callsFake(() =>
+  lastTraceIds.some((id) => TRANSACTION_SEARCH_ID.test(id)) ? { Destination: "CloudWatchLogs", Status: "ACTIVE" } : { Destination: "XRay", Status: "ACTIVE" },
+);

@@ -607,6 +607,25 @@ export function buildOpenApiDocument(baseUrl?: string) {
           },
         },
       },
+      "/api/servicemap/nodes/{id}": {
+        get: {
+          operationId: "getServiceMapNode",
+          summary: "One service-map node's details: its series over the window, alarms, open incidents, recent deployments, failing and slow traces",
+          description: "Takes the same `window`, `from` and `to` as /api/servicemap. Alarms, incidents and deployments are those of the catalog service the node maps to (none for clients and AWS resources).",
+          security: [{ sessionCookie: [] }, { bearerToken: [] }],
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "integer" } },
+            ...["window", "from", "to"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+          ],
+          responses: {
+            "200": ok("`{ node, series, seriesStepSeconds, alarms, openIncidents, deployments, traces }`."),
+            "400": errorResponse("A parameter is invalid; `details.issues` says which."),
+            "401": errorResponse("Not signed in and no API token."),
+            "403": errorResponse("The token lacks the read scope."),
+            "404": errorResponse("No such node."),
+          },
+        },
+      },
       "/api/traces/{id}": {
         get: {
           operationId: "getTrace",

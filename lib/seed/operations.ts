@@ -147,9 +147,16 @@ export function buildOperations(catalog: TCatalog, options: TSeedOptions, recent
     for (const node of nodes) if (node.type !== "client") nodeBuckets.push(bucket(node.id, t, traffic.get(node.id)! * diurnal(t) * 12, rng, 3600));
     for (const edge of edges) edgeBuckets.push(bucket(edge.id, t, traffic.get(edge.targetId)! * diurnal(t) * 0.6 * 12, rng, 3600));
   }
+  // A few services in trouble over the last hours, so the map has something to show: faults, throttles, client errors.
+  const trouble = new Map<number, TTrouble>([
+    [serviceNodeIds[3] ?? 0, "fault"],
+    [serviceNodeIds[17] ?? 0, "throttle"],
+    [serviceNodeIds[26] ?? 0, "error"],
+  ]);
   for (let t = firstRaw; t <= lastBucket; t += bucketMs) {
+    const isRecent = lastBucket - t < 3 * HOUR;
     // Clients have no statistics of their own in X-Ray: only their edges.
-    for (const node of nodes) if (node.type !== "client") nodeBuckets.push(bucket(node.id, t, traffic.get(node.id)! * diurnal(t), rng));
+    for (const node of nodes) if (node.type !== "client") nodeBuckets.push(bucket(node.id, t, traffic.get(node.id)! * diurnal(t), rng, 300, isRecent ? trouble.get(node.id) : undefined));
     for (const edge of edges) edgeBuckets.push(bucket(edge.id, t, traffic.get(edge.targetId)! * diurnal(t) * 0.6, rng));
   }
 
@@ -185,11 +192,13 @@ export function buildOperations(catalog: TCatalog, options: TSeedOptions, recent
   return { alarms, transitions, incidentAlarms, nodes, edges, nodeBuckets, edgeBuckets, traces };
 }
 
-function bucket(ownerId: number, t: number, mean: number, rng: Random, bucketSeconds = 300): TBucketRow {
+type TTrouble = "fault" | "throttle" | "error";
+
+function bucket(ownerId: number, t: number, mean: number, rng: Random, bucketSeconds = 300, trouble?: TTrouble): TBucketRow {
   const requests = Math.max(0, Math.round(mean * (0.85 + rng.next() * 0.3)));
-  const faults = Math.round(requests * (rng.chance(0.03) ? 0.04 : 0.002) * rng.next());
-  const errors = Math.round(requests * 0.01 * rng.next());
-  const throttles = rng.chance(0.02) ? Math.round(requests * 0.01) : 0;
+  const faults = Math.round(requests * (trouble === "fault" ? 0.06 : rng.chance(0.03) ? 0.04 : 0.002) * rng.next());
+  const errors = Math.round(requests * (trouble === "error" ? 0.2 : 0.01) * rng.next());
+  const throttles = trouble === "throttle" ? Math.round(requests * 0.05) : rng.chance(0.02) ? Math.round(requests * 0.01) : 0;
   const meanSeconds = 0.04 + rng.next() * 0.12;
   const histogram = histogramFromSeconds([
     [meanSeconds * 0.5, Math.round(requests * 0.5)],

@@ -7,12 +7,14 @@ import { MAX_WINDOW_MS, WINDOW_PRESETS } from "@/lib/servicemap/window";
 export const ZWindowPresetSchema = z.enum(Object.keys(WINDOW_PRESETS) as [keyof typeof WINDOW_PRESETS, ...(keyof typeof WINDOW_PRESETS)[]]);
 
 const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
+/** A datetime-local input sends 2026-11-02T10:00 (no zone): read it as UTC, as the page says. */
+const localToUtc = (v: unknown) => (v === "" ? undefined : typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : v);
 
 export const ZServiceMapQuerySchema = z
   .object({
     window: z.preprocess(blankToUndefined, z.union([ZWindowPresetSchema, z.literal("custom")]).default("1h")),
-    from: z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }).optional()),
-    to: z.preprocess(blankToUndefined, z.iso.datetime({ offset: true }).optional()),
+    from: z.preprocess(localToUtc, z.iso.datetime({ offset: true }).optional()),
+    to: z.preprocess(localToUtc, z.iso.datetime({ offset: true }).optional()),
     team: z.preprocess(blankToUndefined, z.string().regex(/^[a-z0-9-]+$/).max(100).optional()),
     service: z.preprocess(blankToUndefined, z.string().regex(/^[a-z0-9-]+$/).max(100).optional()),
     group: z.preprocess(blankToUndefined, z.string().min(1).max(32).default("Default")),
