@@ -8,10 +8,11 @@
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { generateToken } from "../lib/auth/tokens";
-import { pool, startPortal } from "./server";
+import { pool, postmasterPid, processTreeCpuSeconds, startPortal } from "./server";
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,8 @@ const token = generateToken();
 await client.query(`INSERT INTO "ApiToken" (name, "tokenHash", prefix, scopes) VALUES ('bench', $1, $2, '{ingest}')`, [token.hash, token.prefix]);
 
 const portal = await startPortal();
+const backend = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+const postmaster = postmasterPid(backend.rows[0]!.pid);
 const run = randomBytes(3).toString("hex");
 const started = Date.parse("2025-01-01T00:00:00Z");
 
@@ -90,30 +93,61 @@ function post(body: unknown, expected: number[]): Promise<void> {
   });
 }
 
+interface TPhase {
+  seconds: number;
+  /** CPU milliseconds per request: the portal, PostgreSQL, this client (null where /proc cannot tell). */
+  cpu: { server: number | null; postgres: number | null; client: number };
+}
+
+/** Runs one phase and measures its wall time and who spent the CPU. */
+async function phase(requests: number, run: () => Promise<void>): Promise<TPhase> {
+  const serverBefore = processTreeCpuSeconds(portal.pid);
+  const postgresBefore = postmaster === null ? null : processTreeCpuSeconds(postmaster);
+  const clientBefore = process.cpuUsage();
+  const t = performance.now();
+  await run();
+  const seconds = (performance.now() - t) / 1000;
+  const clientUsed = process.cpuUsage(clientBefore);
+  const serverAfter = processTreeCpuSeconds(portal.pid);
+  const postgresAfter = postmaster === null ? null : processTreeCpuSeconds(postmaster);
+  const perRequest = (before: number | null, after: number | null) => (before === null || after === null ? null : ((after - before) * 1000) / requests);
+  return {
+    seconds,
+    cpu: {
+      server: perRequest(serverBefore, serverAfter),
+      postgres: perRequest(postgresBefore, postgresAfter),
+      client: (clientUsed.user + clientUsed.system) / 1000 / requests,
+    },
+  };
+}
+
+function line(label: string, deployments: number, requests: number, { seconds, cpu }: TPhase, note = ""): string {
+  const ms = (value: number | null) => (value === null ? "?" : value.toFixed(2));
+  const rate = `${deployments} deployments in ${seconds.toFixed(2)} s = ${Math.round(deployments / seconds)} deployments/s${note}`;
+  return `  ${label.padEnd(20)} ${rate}\n  ${"".padEnd(20)} CPU ms per request (${requests} requests): server ${ms(cpu.server)}, postgres ${ms(cpu.postgres)}, client ${ms(cpu.client)}`;
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 try {
+  const loadBefore = load();
   // Warm up the route (first request compiles nothing in production, but fills pools and caches).
   await pool(200, CONCURRENCY, (i) => post(deployment(2_000_000 + i), [201]));
 
-  let t = performance.now();
-  await pool(SINGLE, CONCURRENCY, (i) => post(deployment(i), [201]));
-  const singleSeconds = (performance.now() - t) / 1000;
-
+  const single = await phase(SINGLE, () => pool(SINGLE, CONCURRENCY, (i) => post(deployment(i), [201])));
 
   const offset = 1_000_000;
-  t = performance.now();
-  await pool(BATCHES, 4, (b) => post({ deployments: Array.from({ length: 1000 }, (_, k) => deployment(offset + b * 1000 + k)) }, [201]));
-  const batchSeconds = (performance.now() - t) / 1000;
-
-  t = performance.now();
-  await pool(BATCHES, 4, (b) => post({ deployments: Array.from({ length: 1000 }, (_, k) => deployment(offset + b * 1000 + k)) }, [200]));
-  const replaySeconds = (performance.now() - t) / 1000;
+  const batch = (b: number) => ({ deployments: Array.from({ length: 1000 }, (_, k) => deployment(offset + b * 1000 + k)) });
+  const batched = await phase(BATCHES, () => pool(BATCHES, 4, (b) => post(batch(b), [201])));
+  const replayed = await phase(BATCHES, () => pool(BATCHES, 4, (b) => post(batch(b), [200])));
 
   const stored = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Deployment" WHERE source = 'bench' AND "externalId" LIKE $1`, [`${run}-%`]);
   console.log(`ingest benchmark (production build, HTTP, fsync on, ${CONCURRENCY} concurrent clients for single posts):`);
-  console.log(`  single posts:        ${SINGLE} deployments in ${singleSeconds.toFixed(2)} s = ${Math.round(SINGLE / singleSeconds)} deployments/s`);
-  console.log(`  batches of 1,000:    ${BATCHES * 1000} deployments in ${batchSeconds.toFixed(2)} s = ${Math.round((BATCHES * 1000) / batchSeconds)} deployments/s`);
-  console.log(`  same batches again:  ${BATCHES * 1000} deployments in ${replaySeconds.toFixed(2)} s = ${Math.round((BATCHES * 1000) / replaySeconds)} deployments/s (idempotent replay, nothing stored)`);
+  console.log(line("single posts:", SINGLE, SINGLE, single));
+  console.log(line("batches of 1,000:", BATCHES * 1000, BATCHES, batched));
+  console.log(line("same batches again:", BATCHES * 1000, BATCHES, replayed, " (idempotent replay, nothing stored)"));
   console.log(`  stored: ${stored.rows[0]!.n} (expected ${SINGLE + BATCHES * 1000 + 200})`);
+  // Client, server and database share this machine's cores with anything else running: figures taken under load are low.
+  console.log(`  load average (1, 5, 15 min): ${loadBefore} before, ${load()} after; ${availableParallelism()} cores`);
 } finally {
   agent.destroy();
   portal.stop();
