@@ -21,15 +21,21 @@ export const POST = withApi(async (request, { requestId, ip, log }) => {
     throw error;
   }
   // The token is checked inside the ingest statement (one round trip per request).
-  const outcome = await ingestDeployments({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip }).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "UNAUTHORIZED") noteBadToken(ip);
-    throw error;
-  });
+  const { incidentCandidateIds, ...outcome } = await ingestDeployments({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip }).catch(
+    (error: unknown) => {
+      if (isAppError(error) && error.code === "UNAUTHORIZED") noteBadToken(ip);
+      throw error;
+    },
+  );
   // A deployment that arrives after an incident it may have caused: the rule is applied again to that incident.
-  const changed = outcome.deployments.filter((d) => d.result !== "unchanged").map((d) => d.id);
-  await reattributeIncidents({ deploymentIds: changed, windowHours: env().attributionWindowHours, origin: { ip, requestId } }).catch((error: unknown) => {
-    // The deployments are stored, and a retry would find them unchanged: answer as stored. The incident's next report applies the rule again.
-    log.error({ err: error, deploymentIds: changed }, "could not re-attribute incidents to newly recorded deployments");
-  });
+  // The ingest statement names the deployments that can matter, so that the common case costs no query here.
+  if (incidentCandidateIds.length > 0) {
+    await reattributeIncidents({ deploymentIds: incidentCandidateIds, windowHours: env().attributionWindowHours, origin: { ip, requestId } }).catch(
+      (error: unknown) => {
+        // The deployments are stored, and a retry would find them unchanged: answer as stored. The incident's next report applies the rule again.
+        log.error({ err: error, deploymentIds: incidentCandidateIds }, "could not re-attribute incidents to newly recorded deployments");
+      },
+    );
+  }
   return jsonResponse(outcome, { status: outcome.created > 0 ? 201 : 200, requestId });
 });

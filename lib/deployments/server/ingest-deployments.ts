@@ -13,6 +13,15 @@ export interface TIngestOutcome {
   deployments: { index: number; id: number; source: string; externalId: string; result: TIngestResult }[];
 }
 
+export interface TIngestDeploymentsResult extends TIngestOutcome {
+  /**
+   * Deployments created or changed now whose service has an incident opened
+   * after they finished, or that an incident was given to: the only ones
+   * whose change can move an incident's attribution. Usually empty.
+   */
+  incidentCandidateIds: number[];
+}
+
 export interface TIngestDeploymentsOptions {
   deployments: TDeploymentInput[];
   /**
@@ -25,6 +34,12 @@ export interface TIngestDeploymentsOptions {
   ip: string | null;
 }
 
+/*
+ * Every read of an existing row is an index probe per input row (a scalar
+ * subquery or a LATERAL lookup), never a join the planner may turn into a
+ * scan: the statement runs on a generic plan, which assumes 100 input rows,
+ * and a hash join there read the whole Deployment table on every single post.
+ */
 const INGEST_SQL = /* sql */ `
     WITH token AS (${liveTokenSql("$3::text")}),
     actor AS (
@@ -34,13 +49,19 @@ const INGEST_SQL = /* sql */ `
                   ELSE 'ok' END AS status,
              (SELECT id FROM token) AS "tokenId"
     ),
-    touched AS (${TOUCH_TOKEN_SQL} WHERE id IN (SELECT id FROM token WHERE "isStale" AND 'ingest' = ANY (scopes))),
+    -- SKIP LOCKED: when the minute is up, one of the concurrent requests writes the time and the others do not queue behind its commit.
+    -- NO KEY UPDATE, as the UPDATE itself takes: a FOR UPDATE lock would also block the audit row's foreign-key check.
+    touched AS (
+      ${TOUCH_TOKEN_SQL}
+      WHERE id IN (SELECT t.id FROM "ApiToken" t
+                   WHERE t.id IN (SELECT id FROM token WHERE "isStale" AND 'ingest' = ANY (scopes))
+                   FOR NO KEY UPDATE SKIP LOCKED)
+    ),
     raw AS (
-      SELECT x.*, s.id AS "serviceId"
+      SELECT x.*, (SELECT s.id FROM "Service" s WHERE s.slug = x.service) AS "serviceId"
       FROM jsonb_to_recordset($1::jsonb) AS x(
         idx int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
         version text, "isPlanned" boolean, "fixesIncidentRef" text, source text, "externalId" text, url text, commits jsonb)
-      LEFT JOIN "Service" s ON s.slug = x.service
     ),
     -- Only a caller who may ingest learns which services are unknown.
     unknown AS (SELECT idx, service FROM raw WHERE "serviceId" IS NULL AND (SELECT status FROM actor) = 'ok'),
@@ -63,19 +84,23 @@ const INGEST_SQL = /* sql */ `
              EXCLUDED.version, EXCLUDED."isPlanned", EXCLUDED."fixesIncidentRef", EXCLUDED.url)
       RETURNING d.id, d.source, d."externalId", (xmax = 0) AS inserted
     ),
+    -- Each input row with its deployment: written now, or (unchanged) as it was before this statement.
     ids AS (
-      SELECT u.id, u.source, u."externalId" FROM upserted u
-      UNION ALL
-      SELECT d.id, d.source, d."externalId"
-      FROM "Deployment" d JOIN input i ON i.source = d.source AND i."externalId" = d."externalId"
-      WHERE NOT EXISTS (SELECT 1 FROM upserted u WHERE u.id = d.id)
+      SELECT i.idx, i.source, i."externalId", i."serviceId", i."finishedAt", i.commits,
+             coalesce(u.id, e.id) AS id, coalesce(u.inserted, false) AS inserted, u.id IS NOT NULL AS "isWritten"
+      FROM input i
+      LEFT JOIN upserted u ON u.source = i.source AND u."externalId" = i."externalId"
+      -- LIMIT keeps the planner from flattening the lookup into a join (see above).
+      LEFT JOIN LATERAL (SELECT d.id FROM "Deployment" d WHERE u.id IS NULL AND d.source = i.source AND d."externalId" = i."externalId" LIMIT 1) e ON true
+    ),
+    commits AS (
+      SELECT ids.idx, ids.id AS "deploymentId", cm.sha, cm."authoredAt" AT TIME ZONE 'UTC' AS "authoredAt",
+             cm."committedAt" AT TIME ZONE 'UTC' AS "committedAt", cm.message, cm.url
+      FROM ids CROSS JOIN LATERAL jsonb_to_recordset(ids.commits) AS cm(sha text, "authoredAt" timestamptz, "committedAt" timestamptz, message text, url text)
     ),
     changed_commits AS (
       INSERT INTO "Change" AS c ("deploymentId", sha, "authoredAt", "committedAt", message, url)
-      SELECT ids.id, cm.sha, cm."authoredAt" AT TIME ZONE 'UTC', cm."committedAt" AT TIME ZONE 'UTC', cm.message, cm.url
-      FROM input i
-      JOIN ids ON ids.source = i.source AND ids."externalId" = i."externalId"
-      CROSS JOIN LATERAL jsonb_to_recordset(i.commits) AS cm(sha text, "authoredAt" timestamptz, "committedAt" timestamptz, message text, url text)
+      SELECT "deploymentId", sha, "authoredAt", "committedAt", message, url FROM commits WHERE "deploymentId" IS NOT NULL
       ON CONFLICT ("deploymentId", sha) DO UPDATE SET
         "authoredAt" = COALESCE(EXCLUDED."authoredAt", c."authoredAt"),
         "committedAt" = COALESCE(EXCLUDED."committedAt", c."committedAt"),
@@ -87,13 +112,11 @@ const INGEST_SQL = /* sql */ `
       RETURNING c."deploymentId"
     ),
     outcome AS (
-      SELECT i.idx, ids.id, i.source, i."externalId",
-             CASE WHEN u.inserted THEN 'created'
-                  WHEN u.id IS NOT NULL OR EXISTS (SELECT 1 FROM changed_commits cc WHERE cc."deploymentId" = ids.id) THEN 'updated'
+      SELECT idx, id, source, "externalId", "serviceId", "finishedAt",
+             CASE WHEN inserted THEN 'created'
+                  WHEN "isWritten" OR EXISTS (SELECT 1 FROM changed_commits cc WHERE cc."deploymentId" = ids.id) THEN 'updated'
                   ELSE 'unchanged' END AS result
-      FROM input i
-      JOIN ids ON ids.source = i.source AND ids."externalId" = i."externalId"
-      LEFT JOIN upserted u ON u.id = ids.id
+      FROM ids
     ),
     audit AS (
       INSERT INTO "AuditEvent" ("actorType", "actorTokenId", "actorUserId", action, "entityType", "entityId", after, ip, "requestId")
@@ -105,11 +128,19 @@ const INGEST_SQL = /* sql */ `
       FROM outcome
       HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0
     )
-    SELECT 'actor' AS kind, -1 AS index, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service FROM actor
+    SELECT 'actor' AS kind, -1 AS index, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
+           NULL::boolean AS "mayAffectIncidents"
+    FROM actor
     UNION ALL
-    SELECT 'row', idx, id, source, "externalId", result, NULL FROM outcome
+    -- A superset of the deployments whose change may move an incident's attribution (lib/incidents/server/reattribute-incidents.ts):
+    -- an incident of its service opened after it finished, or one given to it. Most deployments have none, and skip that work.
+    SELECT 'row', idx, id, source, "externalId", result, NULL,
+           result <> 'unchanged' AND (
+             EXISTS (SELECT 1 FROM "Incident" n WHERE n."serviceId" = o."serviceId" AND n."openedAt" >= o."finishedAt" AT TIME ZONE 'UTC')
+             OR EXISTS (SELECT 1 FROM "Incident" n WHERE n."deploymentId" = o.id))
+    FROM outcome o
     UNION ALL
-    SELECT 'unknown', idx, NULL, NULL, NULL, NULL, service FROM unknown
+    SELECT 'unknown', idx, NULL, NULL, NULL, NULL, service, NULL FROM unknown
     ORDER BY 2`;
 
 const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
@@ -120,7 +151,7 @@ const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_
  * without a transaction round trip, and costs one round trip per batch.
  * An unknown service refuses the whole request inside the same statement.
  */
-export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestOutcome> {
+export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestDeploymentsResult> {
   const payload = JSON.stringify(
     deployments.map((d, index) => ({
       idx: index,
@@ -156,6 +187,7 @@ export async function ingestDeployments({ deployments, actor, requestId, ip }: T
     externalId: string;
     result: string | null;
     service: string | null;
+    mayAffectIncidents: boolean | null;
   }>("ingest-deployments", INGEST_SQL, [payload, actorType, tokenHash, actorUserId, requestId, ip]);
 
   const status = rows.find((r) => r.kind === "actor")?.result;
@@ -168,12 +200,17 @@ export async function ingestDeployments({ deployments, actor, requestId, ip }: T
       details: { unknownServices: unknown },
     });
   }
-  const outcome: TIngestOutcome = { created: 0, updated: 0, unchanged: 0, deployments: [] };
+  const result: TIngestDeploymentsResult = { created: 0, updated: 0, unchanged: 0, deployments: [], incidentCandidateIds: [] };
   for (const row of rows) {
     if (row.kind !== "row") continue;
-    const result = row.result as TIngestResult;
-    outcome[result] += 1;
-    outcome.deployments.push({ index: row.index, id: row.id!, source: row.source, externalId: row.externalId, result });
+    if (row.id === null) {
+      // Another request stored the same deployment, unchanged, after this statement began: this one cannot see its id.
+      throw new AppError("CONFLICT", `deployments.${row.index} (${row.source} ${row.externalId}) was being stored by a concurrent request; send it again.`);
+    }
+    const outcome = row.result as TIngestResult;
+    result[outcome] += 1;
+    result.deployments.push({ index: row.index, id: row.id, source: row.source, externalId: row.externalId, result: outcome });
+    if (row.mayAffectIncidents) result.incidentCandidateIds.push(row.id);
   }
-  return outcome;
+  return result;
 }
