@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_BATCH = 1000;
 export const MAX_COMMITS = 500;
@@ -70,44 +71,7 @@ export const ZDeploymentInputSchema = z
 
 export type TDeploymentInput = z.infer<typeof ZDeploymentInputSchema>;
 
-const ZBatchSchema = z
-  .object({
-    deployments: z
-      .array(z.unknown())
-      .min(1, "must hold at least one deployment")
-      .max(MAX_BATCH, `holds at most ${MAX_BATCH} deployments`),
-  })
-  .strict();
-
 /** One deployment, or `{ deployments: [...] }` with up to 1,000. */
-export const ZDeploymentIngestSchema = z.unknown().transform((body, ctx) => {
-  const isBatch = typeof body === "object" && body !== null && !Array.isArray(body) && "deployments" in body;
-  let items: unknown[] = [body];
-  if (isBatch) {
-    const batch = ZBatchSchema.safeParse(body);
-    if (!batch.success) {
-      for (const issue of batch.error.issues) ctx.addIssue({ ...issue } as z.core.$ZodRawIssue);
-      return z.NEVER;
-    }
-    items = batch.data.deployments;
-  }
-  const parsed: TDeploymentInput[] = [];
-  items.forEach((item, index) => {
-    const result = ZDeploymentInputSchema.safeParse(item);
-    if (result.success) parsed.push(result.data);
-    else
-      for (const issue of result.error.issues)
-        ctx.addIssue({ ...issue, path: isBatch ? ["deployments", index, ...issue.path] : issue.path } as z.core.$ZodRawIssue);
-  });
-  const keys = new Map<string, number>();
-  parsed.forEach((d, index) => {
-    const key = `${d.source}\u0000${d.externalId}`;
-    const first = keys.get(key);
-    if (first !== undefined)
-      ctx.addIssue({ code: "custom", path: ["deployments", index, "externalId"], message: `repeats deployments.${first} (same source and externalId)` });
-    else keys.set(key, index);
-  });
-  return { isBatch, deployments: parsed };
-});
+export const ZDeploymentIngestSchema = singleOrBatchSchema("deployments", ZDeploymentInputSchema, { max: MAX_BATCH, noun: "deployment" }).transform(({ isBatch, items }) => ({ isBatch, deployments: items }));
 
 export type TDeploymentIngest = z.infer<typeof ZDeploymentIngestSchema>;

@@ -3,6 +3,7 @@
  * the browser (no server-only imports here).
  */
 import { z } from "zod";
+import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_INCIDENT_BATCH = 100;
 export const INCIDENTS_PAGE_SIZE = 50;
@@ -87,44 +88,8 @@ export const ZIncidentInputSchema = z
   );
 export type TIncidentInput = z.infer<typeof ZIncidentInputSchema>;
 
-const ZBatchSchema = z
-  .object({
-    incidents: z
-      .array(z.unknown())
-      .min(1, "must hold at least one incident")
-      .max(MAX_INCIDENT_BATCH, `holds at most ${MAX_INCIDENT_BATCH} incidents`),
-  })
-  .strict();
-
 /** One incident, or `{ incidents: [...] }` with up to 100; every problem of every item is reported. */
-export const ZIncidentIngestSchema = z.unknown().transform((body, ctx) => {
-  const isBatch = typeof body === "object" && body !== null && !Array.isArray(body) && "incidents" in body;
-  let items: unknown[] = [body];
-  if (isBatch) {
-    const batch = ZBatchSchema.safeParse(body);
-    if (!batch.success) {
-      for (const issue of batch.error.issues) ctx.addIssue({ ...issue } as z.core.$ZodRawIssue);
-      return z.NEVER;
-    }
-    items = batch.data.incidents;
-  }
-  const parsed: TIncidentInput[] = [];
-  items.forEach((item, index) => {
-    const result = ZIncidentInputSchema.safeParse(item);
-    if (result.success) parsed.push(result.data);
-    else
-      for (const issue of result.error.issues)
-        ctx.addIssue({ ...issue, path: isBatch ? ["incidents", index, ...issue.path] : issue.path } as z.core.$ZodRawIssue);
-  });
-  const keys = new Map<string, number>();
-  parsed.forEach((i, index) => {
-    const key = `${i.source}\u0000${i.externalId}`;
-    const first = keys.get(key);
-    if (first !== undefined) ctx.addIssue({ code: "custom", path: ["incidents", index, "externalId"], message: `repeats incidents.${first} (same source and externalId)` });
-    else keys.set(key, index);
-  });
-  return { isBatch, incidents: parsed };
-});
+export const ZIncidentIngestSchema = singleOrBatchSchema("incidents", ZIncidentInputSchema, { max: MAX_INCIDENT_BATCH, noun: "incident" }).transform(({ isBatch, items }) => ({ isBatch, incidents: items }));
 
 /**
  * What a person changes on an incident. `deployment`: a deployment (explicit
