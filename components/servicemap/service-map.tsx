@@ -131,7 +131,7 @@ function edgeWidth(perMinute: number, max: number): number {
   return 1 + 5 * (Math.log10(1 + perMinute) / Math.log10(1 + max));
 }
 
-function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMapQuery }) {
+function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap; query: TServiceMapQuery; isCompact?: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -240,7 +240,8 @@ function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMa
   useEffect(() => {
     if (!positions || nodes.length === 0) return;
     const frame = requestAnimationFrame(() => {
-      const focus = matches && matches.size > 0 ? matches : null;
+      // Zoom to the searched nodes, else to the selected one, with their neighbours.
+      const focus = matches && matches.size > 0 ? matches : selectedId && view.nodes.some((n) => n.key === `n:${selectedId}`) ? new Set([`n:${selectedId}`]) : null;
       if (focus) {
         const around = new Set(focus);
         for (const e of view.edges) {
@@ -255,15 +256,15 @@ function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMa
       performance.mark("servicemap:interactive");
     });
     return () => cancelAnimationFrame(frame);
-  }, [positions, nodes.length, matches, view, flow]);
+  }, [positions, nodes.length, matches, selectedId, view, flow]);
 
   const selected = selectedId ? map.nodes.find((n) => String(n.id) === selectedId) ?? null : null;
   const groupsShown = view.nodes.filter((n) => n.kind === "team").length;
 
   return (
-    <div className="grid gap-4 lg:grid-cols-[1fr_360px]">
+    <div className={cn("grid gap-4", !isCompact && "lg:grid-cols-[1fr_360px]")}>
       <div className="min-w-0">
-        <div className="mb-3 flex flex-wrap items-end gap-3">
+        <div className={cn("mb-3 flex flex-wrap items-end gap-3", isCompact && "hidden")}>
           <form
             role="search"
             aria-label="Find a node on the map"
@@ -318,7 +319,7 @@ function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMa
           <EmptyState title="No traffic in this window">X-Ray recorded no requests for this group{query.team ? " and team" : ""} in the window. Try a longer window, or check the sync status.</EmptyState>
         ) : (
           <div
-            className="h-[640px] overflow-hidden rounded-xl border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950"
+            className={cn(isCompact ? "h-[380px]" : "h-[640px]", "overflow-hidden rounded-xl border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950")}
             data-testid="service-map"
             data-ready={isReady ? "true" : "false"}
             aria-label={`Service map: ${view.nodes.length} nodes, ${view.edges.length} connections`}
@@ -333,6 +334,8 @@ function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMa
               onNodeClick={(_event, node) => {
                 const v = (node.data as TNodeData).view;
                 if (v.kind === "team") onExpand(v.key);
+                // On a team or service page, a node opens the full map with its panel.
+                else if (v.node && isCompact) router.push(`/service-map?${mapQueryString(query)}&node=${v.node.id}`);
                 else if (v.node) setParams({ node: String(v.node.id) });
               }}
               nodesDraggable={false}
@@ -353,7 +356,7 @@ function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMa
           <HealthLegend />
         </div>
       </div>
-      <aside aria-label="Node details" className="min-w-0">
+      <aside aria-label="Node details" className={cn("min-w-0", isCompact && "hidden")}>
         {selected ? (
           <NodePanel node={selected} query={query} onClose={() => setParams({ node: null })} />
         ) : (
@@ -380,7 +383,7 @@ function MapCanvas({ initial, query }: { initial: TServiceMap; query: TServiceMa
   );
 }
 
-export function ServiceMap(props: { initial: TServiceMap; query: TServiceMapQuery }) {
+export function ServiceMap(props: { initial: TServiceMap; query: TServiceMapQuery; isCompact?: boolean }) {
   return (
     <ReactFlowProvider>
       <MapCanvas {...props} />

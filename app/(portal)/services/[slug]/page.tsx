@@ -18,6 +18,8 @@ import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { Table } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getService } from "@/lib/catalog/server/get-service";
+import { ServiceMapCard } from "@/components/servicemap/service-map-card";
+import { getServiceMap } from "@/lib/servicemap/server/get-service-map";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
@@ -30,7 +32,8 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
   const viewer = await requireViewer();
   const service = await getService({ slug: (await params).slug });
   if (!service) notFound();
-  const pipelines = await findPipelines(ZBoardFiltersSchema.parse({ service: service.slug }), 6);
+  const mapQuery = { window: "1h", group: "Default", service: service.slug } as const;
+  const [pipelines, map] = await Promise.all([findPipelines(ZBoardFiltersSchema.parse({ service: service.slug }), 6), getServiceMap(mapQuery)]);
   const canAudit = holdsEverywhere(viewer, "audit.read");
   const now = new Date();
   return (
@@ -54,6 +57,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
           <PipelinesCard board={pipelines} filter={{ service: service.slug }} />
+          <ServiceMapCard map={map} query={mapQuery} />
           <AlarmsCard filter={{ service: service.slug }} />
           <IncidentsCard filter={{ service: service.slug }} />
           <Card>
