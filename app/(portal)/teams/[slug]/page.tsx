@@ -10,6 +10,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getTeam } from "@/lib/catalog/server/get-team";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
 import { AlarmsCard } from "@/components/alarms/alarms-card";
+import { ServiceMapCard } from "@/components/servicemap/service-map-card";
+import { getServiceMap } from "@/lib/servicemap/server/get-service-map";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { AddMemberForm, RemoveMemberButton } from "@/components/teams/member-controls";
@@ -40,10 +42,12 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
   // The dashboard covers this team, or one of its (or its sub-teams') services; anything else in the URL is ignored.
   const dora = { ...asked, team: team.slug, service: services.some((s) => s.slug === asked.service) ? asked.service : undefined };
   const doraScope = dora.service ? { service: dora.service } : { team: team.slug };
-  const [pipelines, summary, trend] = await Promise.all([
+  const mapQuery = { window: "1h", group: "Default", team: team.slug } as const;
+  const [pipelines, summary, trend, map] = await Promise.all([
     findPipelines(ZBoardFiltersSchema.parse({ team: team.slug }), 6),
     getDoraSummary({ query: ZDoraQuerySchema.parse({ ...doraScope, window: dora.window, bands: dora.bands }) }),
     getDoraTrend({ query: ZDoraTrendQuerySchema.parse({ ...doraScope, bucket: "week", count: trendWeeks(dora.window), bands: dora.bands }) }),
+    getServiceMap(mapQuery),
   ]);
   const teamPath = `/teams/${team.slug}`;
   const isAdmin = holdsEverywhere(viewer, "user.manage");
@@ -119,6 +123,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
             </Card>
           ) : null}
           <PipelinesCard board={pipelines} filter={{ team: team.slug }} />
+          <ServiceMapCard map={map} query={mapQuery} />
           <AlarmsCard filter={{ team: team.slug }} />
         </div>
         <div className="space-y-6">
