@@ -1,6 +1,11 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/deployments/route";
 import { closeDb, db } from "@/lib/db";
+import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/pipelines/collect/fake-codepipeline";
+import { syncPipelines } from "@/lib/pipelines/server/sync-pipelines";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 
 let service: Awaited<ReturnType<typeof makeService>>;
@@ -186,5 +191,68 @@ describe("POST /api/deployments", () => {
     await post(deployment("fix-1", source, { planned: false, fixesIncident: "pagerduty:PD123" }));
     const stored = await db.deployment.findFirstOrThrow({ where: { source }, select: { isPlanned: true, fixesIncidentRef: true } });
     expect(stored).toEqual({ isPlanned: false, fixesIncidentRef: "pagerduty:PD123" });
+  });
+});
+
+describe("POST /api/deployments: commit times for CodePipeline deployments", () => {
+  /** Syncs a fake CodePipeline whose one pipeline deployed `commits` to the test service, one execution each; returns their deployments. */
+  async function deployThroughCodePipeline(commits: string[]) {
+    const accountId = String(1e11 + Math.floor(Math.random() * 9e11));
+    await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: [REGION] } });
+    const client = new CodePipelineClient({ region: REGION });
+    const name = uniqueSlug("web");
+    serveFakeCodePipeline(mockClient(client), {
+      pipelines: [
+        {
+          name,
+          version: 1,
+          stages: ["Source", "Build", "Production"],
+          tags: { "portside:service": service.slug },
+          executions: commits.map((sha, i) =>
+            executionSummary(randomUUID(), "Succeeded", 100 * (commits.length - i), {
+              sourceRevisions: [{ actionName: "Source", revisionId: sha, revisionSummary: "A commit CodePipeline gives no time for" }],
+            }),
+          ),
+        },
+      ],
+    });
+    await syncPipelines({ accountId, createClient: () => client });
+    const deployments = await db.deployment.findMany({
+      where: { source: "codepipeline", pipelineExecution: { pipeline: { name } } },
+      select: { id: true, changes: { select: { sha: true, authoredAt: true, committedAt: true } } },
+    });
+    expect(deployments).toHaveLength(commits.length);
+    return deployments;
+  }
+
+  const changeOf = (sha: string) =>
+    db.change.findFirstOrThrow({ where: { sha, deployment: { source: "codepipeline" } }, select: { authoredAt: true, committedAt: true } });
+
+  it("fills in the times CodePipeline lacked from a later post of the same commit, never inventing or overwriting one", async () => {
+    const commit = randomBytes(20).toString("hex");
+    const other = randomBytes(20).toString("hex");
+    const derived = await deployThroughCodePipeline([commit, other]);
+    for (const d of derived) expect(d.changes).toEqual([{ sha: expect.any(String), authoredAt: null, committedAt: null }]);
+    const source = uniqueSlug("ci");
+
+    // Without a time, there is nothing to fill in.
+    await post(deployment("staging-1", source, { environment: "staging", commits: [{ sha: commit }] }));
+    expect(await changeOf(commit)).toEqual({ authoredAt: null, committedAt: null });
+
+    const committedAt = "2026-11-01T08:15:00Z";
+    const response = await post(deployment("staging-2", source, { environment: "staging", commits: [{ sha: commit.toUpperCase(), committedAt }] }));
+    expect(response.status).toBe(201);
+    expect(await changeOf(commit)).toEqual({ authoredAt: null, committedAt: new Date(committedAt) });
+    const target = derived.find((d) => d.changes[0]!.sha === commit)!;
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "deployments.ingest", actorTokenId: tokenId }, orderBy: { id: "desc" } });
+    expect(audit.after).toMatchObject({ commitTimesFilledIn: [target.id] });
+
+    // A known time stays; the one still unknown is taken.
+    const authoredAt = "2026-10-31T17:00:00Z";
+    await post(deployment("staging-3", source, { environment: "staging", commits: [{ sha: commit, committedAt: "2026-11-01T09:00:00Z", authoredAt }] }));
+    expect(await changeOf(commit)).toEqual({ authoredAt: new Date(authoredAt), committedAt: new Date(committedAt) });
+
+    // Only the same commit.
+    expect(await changeOf(other)).toEqual({ authoredAt: null, committedAt: null });
   });
 });

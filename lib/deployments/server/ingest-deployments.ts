@@ -3,6 +3,7 @@ import { TOUCH_TOKEN_SQL, badTokenError, liveTokenSql, missingScopeError } from 
 import { preparedQuery } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TDeploymentInput } from "@/lib/deployments/schemas";
+import { DEPLOYMENT_SOURCE } from "@/lib/pipelines/server/deployment-rows";
 
 export type TIngestResult = "created" | "updated" | "unchanged";
 
@@ -111,6 +112,29 @@ const INGEST_SQL = /* sql */ `
              COALESCE(EXCLUDED.message, c.message), COALESCE(EXCLUDED.url, c.url))
       RETURNING c."deploymentId"
     ),
+    -- CodePipeline gives no commit times: its deployments' changes take the times this request knows for the same sha,
+    -- where theirs are unknown (never overwriting a known time). The reverse of upsertDeployments in apply-execution-deployments.ts.
+    timed AS (
+      SELECT DISTINCT ON (sha) sha, "authoredAt", "committedAt" FROM commits
+      WHERE "authoredAt" IS NOT NULL OR "committedAt" IS NOT NULL
+      ORDER BY sha, idx
+    ),
+    backfilled AS (
+      UPDATE "Change" c SET "authoredAt" = COALESCE(c."authoredAt", t."authoredAt"), "committedAt" = COALESCE(c."committedAt", t."committedAt")
+      FROM timed t CROSS JOIN LATERAL (
+        -- By sha first, whatever the statistics say: OFFSET 0 keeps the lookup from being flattened into a join,
+        -- and the source is read per change found, not used to drive the search.
+        SELECT u.id FROM "Change" u
+        WHERE u.sha = t.sha
+          AND ((u."authoredAt" IS NULL AND t."authoredAt" IS NOT NULL) OR (u."committedAt" IS NULL AND t."committedAt" IS NOT NULL))
+          AND (SELECT d.source FROM "Deployment" d WHERE d.id = u."deploymentId") = '${DEPLOYMENT_SOURCE}'
+          -- Changes this statement writes itself are changed_commits' (a row is modified once per statement).
+          AND u."deploymentId" <> ALL (ARRAY(SELECT id FROM ids WHERE id IS NOT NULL))
+        OFFSET 0
+      ) unknown_time
+      WHERE c.id = unknown_time.id
+      RETURNING c."deploymentId"
+    ),
     outcome AS (
       SELECT idx, id, source, "externalId", "serviceId", "finishedAt",
              CASE WHEN inserted THEN 'created'
@@ -123,10 +147,13 @@ const INGEST_SQL = /* sql */ `
       SELECT $2::"ActorType", (SELECT "tokenId" FROM actor), $4::int, 'deployments.ingest', 'Deployment',
              $5::text, jsonb_build_object(
                'created', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'created'),
-               'updated', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'updated')),
+               'updated', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'updated'))
+             || CASE WHEN EXISTS (SELECT 1 FROM backfilled)
+                     THEN jsonb_build_object('commitTimesFilledIn', (SELECT jsonb_agg(DISTINCT "deploymentId") FROM backfilled))
+                     ELSE '{}' END,
              $6::text, $5::text
       FROM outcome
-      HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0
+      HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0 OR EXISTS (SELECT 1 FROM backfilled)
     )
     SELECT 'actor' AS kind, -1 AS index, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
            NULL::boolean AS "mayAffectIncidents"
@@ -150,6 +177,8 @@ const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_
  * source + externalId, in one SQL statement: it is atomic (all or nothing)
  * without a transaction round trip, and costs one round trip per batch.
  * An unknown service refuses the whole request inside the same statement.
+ * Commit times it carries fill in those CodePipeline deployments' changes of
+ * the same sha lack (in the same statement).
  */
 export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestDeploymentsResult> {
   const payload = JSON.stringify(
