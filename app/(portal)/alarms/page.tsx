@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { AlarmBoard } from "@/components/alarms/alarm-board";
 import { inputClass, labelClass } from "@/components/ui/button";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { ZAlarmFiltersSchema, type TAlarmFilters } from "@/lib/alarms/alarm-board";
 import { alarmFilterOptions, findAlarms } from "@/lib/alarms/server/find-alarms";
@@ -23,21 +24,6 @@ const SEVERITY_OPTIONS: [string, string][] = [
   ["none", "No severity"],
 ];
 
-function FilterSelect({ name, label, value, all, options }: { name: string; label: string; value: string | undefined; all: string; options: [string, string][] }) {
-  return (
-    <label>
-      <span className={labelClass}>{label}</span>
-      <select name={name} defaultValue={value ?? ""} className={inputClass}>
-        <option value="">{all}</option>
-        {options.map(([optionValue, text]) => (
-          <option key={optionValue} value={optionValue}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 export default async function AlarmsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();

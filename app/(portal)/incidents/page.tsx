@@ -4,9 +4,9 @@ import { connection } from "next/server";
 import { causeText, IncidentStatusBadge, SeverityBadge } from "@/components/incidents/incident-badges";
 import { DeclareIncidentForm } from "@/components/incidents/declare-incident-form";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
-import { inputClass, labelClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requireViewer } from "@/lib/auth/server/viewer";
@@ -33,21 +33,6 @@ function query(filters: TIncidentFilters, page: number): string {
   return params.toString();
 }
 
-function Select({ name, label, value, all, options }: { name: string; label: string; value: string | undefined; all: string; options: [string, string][] }) {
-  return (
-    <label>
-      <span className={labelClass}>{label}</span>
-      <select name={name} defaultValue={value ?? ""} className={inputClass}>
-        <option value="">{all}</option>
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
@@ -70,9 +55,9 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
       />
       <form action="/incidents" className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_auto] lg:items-end" aria-label="Filter incidents">
         {filters.service ? <input type="hidden" name="service" value={filters.service} /> : null}
-        <Select name="team" label="Team" value={filters.team} all="All teams" options={teams.map((t) => [t.slug, t.name])} />
-        <Select name="status" label="Status" value={filters.status} all="Any status" options={STATUS_OPTIONS} />
-        <Select name="severity" label="Severity" value={filters.severity} all="Any severity" options={SEVERITIES.map((s) => [s, s])} />
+        <FilterSelect name="team" label="Team" value={filters.team} all="All teams" options={teams.map((t) => [t.slug, t.name])} />
+        <FilterSelect name="status" label="Status" value={filters.status} all="Any status" options={STATUS_OPTIONS} />
+        <FilterSelect name="severity" label="Severity" value={filters.severity} all="Any severity" options={SEVERITIES.map((s) => [s, s])} />
         <button type="submit" className="rounded-md bg-zinc-900 px-4 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300">
           Filter
         </button>

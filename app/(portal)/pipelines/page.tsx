@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { PipelineBoard } from "@/components/pipelines/pipeline-board";
 import { inputClass, labelClass } from "@/components/ui/button";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { holdsEverywhere, teamsHolding } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
@@ -19,21 +20,6 @@ const STATUS_OPTIONS: [string, string][] = [
   ["other", "Other"],
 ];
 
-function FilterSelect({ name, label, value, all, options }: { name: string; label: string; value: string | undefined; all: string; options: [string, string][] }) {
-  return (
-    <label>
-      <span className={labelClass}>{label}</span>
-      <select name={name} defaultValue={value ?? ""} className={inputClass}>
-        <option value="">{all}</option>
-        {options.map(([optionValue, text]) => (
-          <option key={optionValue} value={optionValue}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 export default async function PipelinesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
