@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dayToIso, dyadicBlocks, fullWeeks, isoToDay, lastDays, previousWindow, trendBuckets } from "@/lib/dora/windows";
+import { MAX_LEVEL, dayToIso, dyadicBlocks, fullWeeks, isoToDay, lastDays, previousWindow, trendBuckets } from "@/lib/dora/windows";
 
 describe("windows", () => {
   const now = Date.parse("2026-11-26T15:00:00Z");
@@ -44,7 +44,8 @@ describe("windows", () => {
         expect(day).toBe(w.toDay);
         const perLevel = new Map<number, number>();
         for (const b of blocks) perLevel.set(b.level, (perLevel.get(b.level) ?? 0) + 1);
-        for (const [level, n] of perLevel) if (level < 10) expect(n).toBeLessThanOrEqual(2);
+        for (const [level, n] of perLevel) if (level < MAX_LEVEL) expect(n).toBeLessThanOrEqual(2);
+        expect(Math.max(...blocks.map((b) => b.level))).toBeLessThanOrEqual(MAX_LEVEL);
       }),
     );
   });

@@ -56,9 +56,10 @@ export function trendBuckets(bucket: "week" | "month", count: number, now: numbe
 /**
  * The window as aligned blocks of 2^level days (block b of level L covers
  * [b·2^L, (b+1)·2^L)), largest first where they fit: at most two blocks per
- * level. The histogram rollup keeps one row per team and block.
+ * level below the largest. The histogram rollup keeps one row per team and block.
  */
-export const MAX_LEVEL = 10;
+/** The largest block is 2^6 = 64 days (the dora_histogram_levels_to_64_days migration). */
+export const MAX_LEVEL = 6;
 
 export function dyadicBlocks(w: TDayWindow, maxLevel = MAX_LEVEL): { level: number; block: number }[] {
   const blocks: { level: number; block: number }[] = [];

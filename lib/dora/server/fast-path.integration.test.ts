@@ -11,6 +11,7 @@ import { computeMetrics, deriveFacts, type TRawChange, type TRawDeployment, type
 import type { TDoraMetrics } from "@/lib/dora/schemas";
 import { getDoraSummary } from "@/lib/dora/server/get-dora-summary";
 import { getDoraTrend } from "@/lib/dora/server/get-dora-trend";
+import { refreshDoraFacts } from "@/lib/dora/server/refresh-dora-facts";
 import { lastDays, previousWindow, trendBuckets } from "@/lib/dora/windows";
 import { Random } from "@/lib/seed/random";
 import { uniqueSlug } from "@/lib/testing/fixtures";
@@ -234,5 +235,37 @@ describe("the DORA fast path", () => {
       const windows = trendBuckets(bucket, 7, now);
       trend.points.forEach((point, i) => expectSameFigures(point, computeMetrics(only(services.map((s) => s.id)), windows[i]!, options), `${bucket} ${i}`));
     }
+  });
+});
+
+describe("a writer that defers the DORA refresh", () => {
+  it("gets the same facts from refreshDoraFacts after its commit", async () => {
+    const { services } = await makeTree();
+    const now = Date.now();
+    const client = await getPool().connect();
+    let ids: number[];
+    try {
+      await client.query("BEGIN");
+      await client.query("SET LOCAL portside.dora_defer = 'on'");
+      const { rows } = await client.query<{ id: number }>(
+        `INSERT INTO "Deployment" ("serviceId", environment, status, "startedAt", "finishedAt", source, "externalId", "updatedAt")
+         SELECT $1, 'production', s::"DeploymentStatus", $2::timestamptz AT TIME ZONE 'UTC' + i * interval '1 hour', $2::timestamptz AT TIME ZONE 'UTC' + i * interval '1 hour' + interval '5 minutes', 'deferred', 'deferred-' || i || '-' || $3, now()
+         FROM unnest(ARRAY['FAILED', 'SUCCEEDED', 'SUCCEEDED']) WITH ORDINALITY AS x(s, i) RETURNING id`,
+        [services[0]!.id, new Date(now - 5 * 3_600_000).toISOString(), uniqueSlug("x")],
+      );
+      ids = rows.map((r) => r.id);
+      await client.query(`INSERT INTO "Change" ("deploymentId", sha, "committedAt") SELECT unnest($1::int[]), 'abcdef1', now() - interval '1 day'`, [ids]);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    const facts = () => getPool().query(`SELECT "deploymentId", "isFailure", "recoverySeconds", cardinality("leadSeconds") AS leads FROM "DoraDeploymentFact" WHERE "deploymentId" = ANY ($1::int[]) ORDER BY 1`, [ids]);
+    expect((await facts()).rows).toEqual([]);
+    await refreshDoraFacts({ deploymentIds: ids });
+    expect((await facts()).rows).toEqual([
+      { deploymentId: ids[0], isFailure: true, recoverySeconds: 3600, leads: 0 },
+      { deploymentId: ids[1], isFailure: false, recoverySeconds: null, leads: 1 },
+      { deploymentId: ids[2], isFailure: false, recoverySeconds: null, leads: 0 },
+    ]);
   });
 });

@@ -1,0 +1,48 @@
+-- The histogram rollup keeps blocks of up to 64 days (levels 0–6) instead of 1,024: every write merged
+-- into the four largest blocks of its team, whose histograms are the longest, and that was most of what
+-- a batch of 1,000 ingested deployments cost. Windows longer than 128 days read a few more 64-day blocks.
+DELETE FROM "DoraHistogram" WHERE level > 6;
+
+CREATE OR REPLACE FUNCTION dora_apply(p_old "DoraDeploymentFact"[], p_new "DoraDeploymentFact"[]) RETURNS void
+  LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "DoraDay" AS t (environment, day, "teamId", deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered)
+  SELECT environment, day, "teamId", sum(sign)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isFailure"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isRework"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isSucceeded"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isSucceeded" AND cardinality("leadSeconds") > 0), 0)::integer,
+         coalesce(sum(sign * "leadUnknown") FILTER (WHERE "isSucceeded"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isUnrecovered"), 0)::integer
+  FROM (SELECT -1 AS sign, o.* FROM unnest(p_old) o UNION ALL SELECT 1, n.* FROM unnest(p_new) n) delta
+  GROUP BY environment, day, "teamId"
+  ORDER BY environment, day, "teamId"
+  ON CONFLICT (environment, day, "teamId") DO UPDATE SET
+    deployments = t.deployments + EXCLUDED.deployments, failures = t.failures + EXCLUDED.failures, rework = t.rework + EXCLUDED.rework,
+    succeeded = t.succeeded + EXCLUDED.succeeded, "leadKnownDeployments" = t."leadKnownDeployments" + EXCLUDED."leadKnownDeployments",
+    "leadUnknownCommits" = t."leadUnknownCommits" + EXCLUDED."leadUnknownCommits", unrecovered = t.unrecovered + EXCLUDED.unrecovered;
+  IF cardinality(p_old) > 0 THEN
+    DELETE FROM "DoraDay" t USING (SELECT DISTINCT environment, day, "teamId" FROM unnest(p_old)) k
+    WHERE t.environment = k.environment AND t.day = k.day AND t."teamId" = k."teamId" AND t.deployments = 0;
+  END IF;
+
+  WITH vals AS (
+    SELECT -1 AS sign, 1 AS kind, o.environment, o."teamId", o.day, dora_bucket(v) AS bucket FROM unnest(p_old) o, unnest(o."leadSeconds") v
+    UNION ALL SELECT -1, 2, o.environment, o."teamId", o.day, dora_bucket(o."recoverySeconds") FROM unnest(p_old) o WHERE o."recoverySeconds" IS NOT NULL
+    UNION ALL SELECT 1, 1, n.environment, n."teamId", n.day, dora_bucket(v) FROM unnest(p_new) n, unnest(n."leadSeconds") v
+    UNION ALL SELECT 1, 2, n.environment, n."teamId", n.day, dora_bucket(n."recoverySeconds") FROM unnest(p_new) n WHERE n."recoverySeconds" IS NOT NULL),
+  by_block AS (
+    SELECT kind, environment, lv AS level, day >> lv AS block, "teamId", bucket, sum(sign)::integer AS n
+    FROM vals CROSS JOIN generate_series(0, 6) lv
+    GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(sign) <> 0),
+  merged AS (
+    SELECT kind, environment, level, block, "teamId", array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
+    FROM by_block GROUP BY 1, 2, 3, 4, 5)
+  INSERT INTO "DoraHistogram" AS h (kind, environment, level, block, "teamId", buckets, counts)
+  SELECT kind, environment, level, block, "teamId", buckets, counts FROM merged ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (kind, environment, level, block, "teamId") DO UPDATE SET (buckets, counts) = (
+    SELECT array_agg(x.b ORDER BY x.b), array_agg(x.n ORDER BY x.b)
+    FROM (SELECT u.b, sum(u.n)::integer AS n
+          FROM (SELECT * FROM unnest(h.buckets, h.counts) UNION ALL SELECT * FROM unnest(EXCLUDED.buckets, EXCLUDED.counts)) u(b, n)
+          GROUP BY u.b HAVING sum(u.n) <> 0) x);
+END $$;
