@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { ExternalLink } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState } from "react";
 import { AlarmStateBadge, SeverityBadge } from "@/components/alarms/alarm-state-badge";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { BoardFreshness, BoardRefreshError, Pager, useNow } from "@/components/ui/live-board";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { alarmBoardQuery, STATE_LABEL, type TAlarmBoardPage, type TAlarmFilters, type TBoardAlarm, type TBoardState } from "@/lib/alarms/alarm-board";
 import { apiFetch } from "@/lib/api-client";
@@ -21,20 +21,6 @@ export const alarmKeys = {
   list: (query: string) => ["alarms", "list", query] as const,
   metrics: (id: number, window: string) => ["alarms", "metrics", id, window] as const,
 };
-
-/** The time, ticking every `everyMs`; the first render uses the server's time so that hydration matches what the server rendered. */
-function useNow(everyMs: number, serverNow: string): Date {
-  const [now, setNow] = useState(() => new Date(serverNow));
-  useEffect(() => {
-    const first = setTimeout(() => setNow(new Date()), 0);
-    const timer = setInterval(() => setNow(new Date()), everyMs);
-    return () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    };
-  }, [everyMs]);
-  return now;
-}
 
 function AlarmRow({ alarm, now }: { alarm: TBoardAlarm; now: Date }) {
   return (
@@ -120,7 +106,6 @@ export function AlarmBoard({ initial, filters }: { initial: TAlarmBoardPage; fil
     refetchIntervalInBackground: false,
   });
   const data = board.data;
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
 
   return (
     <>
@@ -130,23 +115,9 @@ export function AlarmBoard({ initial, filters }: { initial: TAlarmBoardPage; fil
           <Badge tone="warn">{data.counts.insufficient_data} insufficient data</Badge>
           <Badge tone="good">{data.counts.ok} OK</Badge>
         </p>
-        <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
-          {data.dataAsOf ? (
-            <>
-              AWS data as of <RelativeTime date={new Date(data.dataAsOf)} now={now} />
-            </>
-          ) : (
-            "Not synced from AWS yet"
-          )}{" "}
-          · checked <RelativeTime date={new Date(board.dataUpdatedAt || data.generatedAt)} now={now} />
-          {board.isFetching ? " · refreshing…" : ""}
-        </p>
+        <BoardFreshness dataAsOf={data.dataAsOf} checkedAt={new Date(board.dataUpdatedAt || data.generatedAt)} isFetching={board.isFetching} now={now} />
       </div>
-      {board.isError ? (
-        <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-          Could not refresh the board ({board.error.message}); showing what was loaded last. It retries every {ALARM_BOARD_REFRESH_MS / 1000} s.
-        </p>
-      ) : null}
+      <BoardRefreshError error={board.isError ? board.error : null} everyMs={ALARM_BOARD_REFRESH_MS} />
       {data.alarms.length === 0 ? (
         <EmptyState title="No alarms match">
           {data.total === 0 && !query ? "Add an AWS account under Settings; its CloudWatch alarms appear after the first sync." : "Try fewer filters."}
@@ -213,15 +184,7 @@ export function AlarmBoard({ initial, filters }: { initial: TAlarmBoardPage; fil
           ))}
         </div>
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pages" className="mt-6 flex items-center justify-between text-sm">
-          {data.page > 1 ? <Link href={`/alarms?${alarmBoardQuery({ ...filters, page: data.page - 1 })}`} className="text-sky-700 hover:underline dark:text-sky-400">← Previous</Link> : <span />}
-          <span className="text-zinc-600 dark:text-zinc-400">
-            Page {data.page} of {pages} ({data.total} alarms)
-          </span>
-          {data.page < pages ? <Link href={`/alarms?${alarmBoardQuery({ ...filters, page: data.page + 1 })}`} className="text-sky-700 hover:underline dark:text-sky-400">Next →</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pager page={data.page} total={data.total} pageSize={data.pageSize} noun="alarms" hrefFor={(page) => `/alarms?${alarmBoardQuery({ ...filters, page })}`} />
     </>
   );
 }

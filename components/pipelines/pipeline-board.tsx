@@ -3,28 +3,19 @@
 import { useQuery } from "@tanstack/react-query";
 import { ExternalLink } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState } from "react";
 import { ApprovalAnswers } from "@/components/pipelines/approval-answers";
 import { ApprovalControls } from "@/components/pipelines/approval-controls";
 import { StageStrip } from "@/components/pipelines/stage-strip";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { BoardFreshness, BoardRefreshError, Pager, useNow } from "@/components/ui/live-board";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { apiFetch } from "@/lib/api-client";
 import { boardQuery, formatDuration, type TBoardFilters, type TBoardPage, type TBoardPipeline } from "@/lib/pipelines/board";
 
 /** How often the open board asks for news. Events from EventBridge land within seconds, so this is the delay users see. */
 export const BOARD_REFRESH_MS = 10_000;
-
-function useNow(everyMs: number): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
 
 const STATUS_BADGE = {
   failed: { tone: "bad", label: "Failed" },
@@ -111,7 +102,7 @@ function PipelineRow({ p, now, canApprove }: { p: TBoardPipeline; now: Date; can
  */
 export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBoardPage; filters: TBoardFilters; approveTeams: string[] | "all" }) {
   const query = boardQuery(filters);
-  const now = useNow(5_000);
+  const now = useNow(5_000, initial.generatedAt);
   const board = useQuery({
     queryKey: ["pipelines", query],
     queryFn: () => apiFetch<TBoardPage>(`/api/pipelines${query ? `?${query}` : ""}`, { method: "GET" }),
@@ -127,7 +118,6 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
     group.pipelines.push(p);
     groups.set(key, group);
   }
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
 
   return (
     <ApprovalAnswers>
@@ -138,23 +128,9 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
           <Badge tone="good">{data.counts.succeeded} succeeded</Badge>
           {data.counts.other ? <Badge>{data.counts.other} other</Badge> : null}
         </p>
-        <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
-          {data.dataAsOf ? (
-            <>
-              AWS data as of <RelativeTime date={new Date(data.dataAsOf)} now={now} />
-            </>
-          ) : (
-            "Not synced from AWS yet"
-          )}{" "}
-          · checked <RelativeTime date={new Date(board.dataUpdatedAt || data.generatedAt)} now={now} />
-          {board.isFetching ? " · refreshing…" : ""}
-        </p>
+        <BoardFreshness dataAsOf={data.dataAsOf} checkedAt={new Date(board.dataUpdatedAt || data.generatedAt)} isFetching={board.isFetching} now={now} />
       </div>
-      {board.isError ? (
-        <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-          Could not refresh the board ({board.error.message}); showing what was loaded last. It retries every {BOARD_REFRESH_MS / 1000} s.
-        </p>
-      ) : null}
+      <BoardRefreshError error={board.isError ? board.error : null} everyMs={BOARD_REFRESH_MS} />
       {data.pipelines.length === 0 ? (
         <EmptyState title="No pipelines match">
           {data.total === 0 && !query ? "Add an AWS account under Settings; its pipelines appear after the first sync." : "Try fewer filters."}
@@ -197,15 +173,7 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
           ))}
         </div>
       )}
-      {pages > 1 ? (
-        <nav aria-label="Pages" className="mt-6 flex items-center justify-between text-sm">
-          {data.page > 1 ? <Link href={`/pipelines?${boardQuery({ ...filters, page: data.page - 1 })}`} className="text-sky-700 hover:underline dark:text-sky-400">← Previous</Link> : <span />}
-          <span className="text-zinc-600 dark:text-zinc-400">
-            Page {data.page} of {pages} ({data.total} pipelines)
-          </span>
-          {data.page < pages ? <Link href={`/pipelines?${boardQuery({ ...filters, page: data.page + 1 })}`} className="text-sky-700 hover:underline dark:text-sky-400">Next →</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pager page={data.page} total={data.total} pageSize={data.pageSize} noun="pipelines" hrefFor={(page) => `/pipelines?${boardQuery({ ...filters, page })}`} />
     </ApprovalAnswers>
   );
 }
