@@ -20,6 +20,9 @@ import { getDoraSummary } from "../lib/dora/server/get-dora-summary";
 import { getDoraRollup } from "../lib/dora/server/get-dora-rollup";
 import { getDoraTrend } from "../lib/dora/server/get-dora-trend";
 import { findDoraRows } from "../lib/dora/server/find-dora-rows";
+import { ingestDeployments } from "../lib/deployments/server/ingest-deployments";
+import { ZDeploymentInputSchema } from "../lib/deployments/schemas";
+import { getPool } from "../lib/db";
 
 const { values } = parseArgs({ options: { deployments: { type: "string", default: "1000000" }, runs: { type: "string", default: "30" }, teams: { type: "string", default: "200" }, services: { type: "string", default: "2000" } } });
 const DEPLOYMENTS = Number(values.deployments.replace(/_/g, ""));
@@ -35,9 +38,9 @@ const client = new pg.Client({ connectionString: url });
 await client.connect();
 // The rollups were written by triggers while seeding: settle their visibility map and statistics as autovacuum would.
 await client.query(`VACUUM ANALYZE "DoraDeploymentFact", "DoraDay", "DoraHistogram"`);
-const { rows: sizes } = await client.query<{ d: number; c: number; i: number; f: number; day: number; h: number; size: string }>(
+const { rows: sizes } = await client.query<{ d: number; c: number; i: number; f: number; days: number; h: number; size: string }>(
   `SELECT (SELECT count(*)::int FROM "Deployment") d, (SELECT count(*)::int FROM "Change") c, (SELECT count(*)::int FROM "Incident") i,
-          (SELECT count(*)::int FROM "DoraDeploymentFact") f, (SELECT count(*)::int FROM "DoraDay") day, (SELECT count(*)::int FROM "DoraHistogram") h,
+          (SELECT count(*)::int FROM "DoraDeploymentFact") f, (SELECT count(*)::int FROM "DoraDay") AS days, (SELECT count(*)::int FROM "DoraHistogram") h,
           pg_size_pretty(pg_total_relation_size('"DoraDeploymentFact"') + pg_total_relation_size('"DoraDay"') + pg_total_relation_size('"DoraHistogram"')) size`,
 );
 const { rows: picks } = await client.query<{ team: string; service: string }>(
@@ -67,7 +70,7 @@ const cases: [string, () => Promise<unknown>][] = [
 
 console.log(
   `DORA benchmark: ${sizes[0]!.d.toLocaleString("en")} deployments, ${sizes[0]!.c.toLocaleString("en")} commits, ${sizes[0]!.i.toLocaleString("en")} incidents ` +
-    `seeded with rollups in ${seedSeconds.toFixed(0)} s; rollups: ${sizes[0]!.f.toLocaleString("en")} facts, ${sizes[0]!.day.toLocaleString("en")} team-days, ` +
+    `seeded with rollups in ${seedSeconds.toFixed(0)} s; rollups: ${sizes[0]!.f.toLocaleString("en")} facts, ${sizes[0]!.days.toLocaleString("en")} team-days, ` +
     `${sizes[0]!.h.toLocaleString("en")} histogram blocks, ${sizes[0]!.size}. ${RUNS} runs each, one at a time, after 3 warm-ups.`,
 );
 try {
@@ -81,6 +84,35 @@ try {
     }
     console.log(`  ${label.padEnd(62)} ${stats(samples)}`);
   }
+
+  // What keeping the rollups current costs a write: batches of 1,000 new deployments (4 commits each) through the
+  // ingest API's function, triggers included; then the refresh alone, recomputing the same 1,000 facts.
+  const { rows: slugs } = await getPool().query<{ slug: string }>(`SELECT slug FROM "Service" ORDER BY id`);
+  const ingestSamples: number[] = [];
+  const refreshSamples: number[] = [];
+  for (let batch = 0; batch < 5; batch++) {
+    const deployments = Array.from({ length: 1000 }, (_, i) => {
+      const finished = now - (batch * 1000 + i) * 60_000;
+      return ZDeploymentInputSchema.parse({
+        service: slugs[(batch * 1000 + i) % slugs.length]!.slug,
+        environment: "production",
+        status: i % 10 === 0 ? "failed" : "succeeded",
+        startedAt: new Date(finished - 600_000).toISOString(),
+        finishedAt: new Date(finished).toISOString(),
+        source: "bench",
+        externalId: `bench-${batch}-${i}`,
+        commits: Array.from({ length: 4 }, (_, c) => ({ sha: `${(batch * 4000 + i * 4 + c).toString(16).padStart(8, "0")}beef`, committedAt: new Date(finished - (c + 1) * 3_600_000).toISOString() })),
+      });
+    });
+    let started = performance.now();
+    const outcome = await ingestDeployments({ deployments, actor: { userId: 1 }, requestId: `bench-${batch}`, ip: null });
+    ingestSamples.push(performance.now() - started);
+    started = performance.now();
+    await getPool().query("SELECT dora_refresh($1::int[])", [outcome.deployments.map((d) => d.id)]);
+    refreshSamples.push(performance.now() - started);
+  }
+  console.log(`  ${"ingest 1,000 deployments × 4 commits, rollups included".padEnd(62)} ${stats(ingestSamples)}`);
+  console.log(`  ${"  of which recomputing the 1,000 facts (dora_refresh)".padEnd(62)} ${stats(refreshSamples)}`);
 } finally {
   await closeDb();
 }
