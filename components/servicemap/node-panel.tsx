@@ -118,9 +118,9 @@ export function NodePanel({ node, query, onClose }: { node: TMapNode; query: TSe
             <ul className="space-y-1 text-sm">
               {data.deployments.map((d) => (
                 <li key={d.id} className="flex items-center justify-between gap-2">
-                  <span className="truncate">
+                  <Link href={`/service-map/compare?deployment=${d.id}`} className="truncate text-sky-700 underline dark:text-sky-400" title="Compare the map before and after it">
                     {d.version ?? `#${d.id}`} <span className="text-zinc-600 dark:text-zinc-400">to {d.environment}</span>
-                  </span>
+                  </Link>
                   <span className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
                     <Badge tone={d.status === "SUCCEEDED" ? "good" : d.status === "FAILED" ? "bad" : "neutral"}>{d.status.toLowerCase().replace("_", " ")}</Badge>
                     <RelativeTime date={new Date(d.startedAt)} />
