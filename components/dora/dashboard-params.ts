@@ -71,3 +71,6 @@ export function trendWeeks(windowDays: number): number {
 
 export const WINDOW_OPTIONS: [string, string][] = WINDOW_PRESETS.map((d) => [String(d), `Last ${d} days`]);
 export const BAND_OPTIONS: [string, string][] = BAND_YEARS.map((y) => [String(y), `DORA ${y}`]);
+
+/** Values the filter forms leave out of the URL (they are what an absent parameter means). */
+export const FILTER_DEFAULTS: Record<string, string> = { window: String(DEFAULT_WINDOW_DAYS), bands: String(DEFAULT_BAND_YEAR), sort: "team", dir: "asc" };

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Download, ExternalLink, X } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
 import { downloadText } from "@/components/dora/download";
 import { formatDuration, METRIC_META, toCsv } from "@/components/dora/metric-format";
@@ -59,6 +59,9 @@ function rowsPath(query: string, metric: TMetricKey, page: number, pageSize: num
  */
 export function FigureRows({ query, metric, closeHref, filenameStem }: { query: string; metric: TMetricKey; closeHref: string; filenameStem: string }) {
   const [page, setPage] = useState(1);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Opened from a tile's link: keyboard and screen-reader users land on the rows, not back at the top.
+  useEffect(() => headingRef.current?.focus(), []);
   const [exportState, setExportState] = useState<{ busy: boolean; message: string | null }>({ busy: false, message: null });
   const rows = useQuery({
     queryKey: doraKeys.rows(query, metric, page),
@@ -91,7 +94,7 @@ export function FigureRows({ query, metric, closeHref, filenameStem }: { query: 
     <section aria-labelledby="figure-rows-title" className="rounded-xl border border-sky-200 bg-white shadow-sm dark:border-sky-900 dark:bg-zinc-900">
       <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
         <div>
-          <h2 id="figure-rows-title" className="font-semibold">
+          <h2 id="figure-rows-title" ref={headingRef} tabIndex={-1} className="font-semibold outline-none">
             Rows behind {label.toLowerCase()}
           </h2>
           <p className="text-xs text-zinc-600 dark:text-zinc-400">

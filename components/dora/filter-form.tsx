@@ -1,19 +1,32 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 
 /**
  * A GET form for dashboard filters: the filters live in the URL (shareable,
- * back button works). With JavaScript a changed select applies at once;
- * without it, the Apply button does.
+ * back button works). With JavaScript a changed select applies at once, and
+ * the URL leaves out empty fields and defaults; without it, the Apply button
+ * submits the form as it is.
  */
-export function FilterForm({ action, label, children }: { action: string; label: string; children: ReactNode }) {
+export function FilterForm({ action, label, defaults = {}, children }: { action: string; label: string; defaults?: Record<string, string>; children: ReactNode }) {
+  const router = useRouter();
   return (
     <form
       action={action}
       aria-label={label}
       onChange={(e) => {
         if (e.target instanceof HTMLSelectElement) e.currentTarget.requestSubmit();
+      }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const search = new URLSearchParams();
+        for (const [name, value] of new FormData(e.currentTarget)) {
+          if (typeof value !== "string" || value === "" || defaults[name] === value) continue;
+          search.set(name, value);
+        }
+        const qs = search.toString();
+        router.push(qs ? `${action}?${qs}` : action, { scroll: false });
       }}
       className="flex flex-wrap items-end gap-3"
     >

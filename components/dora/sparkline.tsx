@@ -14,7 +14,7 @@ export function Sparkline({ values }: { values: (number | null)[] }) {
   return (
     <div aria-hidden className="h-10 w-full text-sky-600 dark:text-sky-400">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }}>
+        <LineChart data={data} margin={{ top: 4, right: 2, bottom: 4, left: 2 }} accessibilityLayer={false}>
           <YAxis hide domain={["dataMin", "dataMax"]} />
           <Line type="monotone" dataKey="v" stroke="currentColor" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
         </LineChart>

@@ -32,7 +32,7 @@ export function TrendCharts({ trend, caption }: { trend: TTrendShape; caption: s
                 <p className="grid h-full place-items-center text-sm">No data</p>
               ) : (
                 <ResponsiveContainer width="100%" height="100%">
-                  <LineChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -18 }}>
+                  <LineChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -18 }} accessibilityLayer={false}>
                     <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />
                     <XAxis dataKey="label" tick={{ fontSize: 10, fill: "currentColor" }} minTickGap={18} tickLine={false} />
                     <YAxis tick={{ fontSize: 10, fill: "currentColor" }} width={48} tickLine={false} axisLine={false} />

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { BAND_OPTIONS, dashboardHref, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
+import { BAND_OPTIONS, FILTER_DEFAULTS, dashboardHref, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
 import { DoraDashboard } from "@/components/dora/dora-dashboard";
 import { FilterForm } from "@/components/dora/filter-form";
-import { FilterSelect } from "@/components/dora/filter-select";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { findServiceOptions } from "@/lib/catalog/server/find-service-options";
@@ -46,7 +46,7 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
         }
       />
       <div className="mb-6">
-        <FilterForm action="/dora" label="Filter DORA metrics">
+        <FilterForm key={dashboardHref("/dora", params, { rows: undefined })} action="/dora" label="Filter DORA metrics" defaults={FILTER_DEFAULTS}>
           <FilterSelect name="team" label="Team" value={params.team} all="All teams" options={teams.map((t) => [t.slug, t.name])} />
           <FilterSelect
             name="service"

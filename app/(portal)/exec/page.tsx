@@ -3,12 +3,12 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { BandDistribution } from "@/components/dora/band-distribution";
 import { CsvButton } from "@/components/dora/csv-button";
-import { BAND_OPTIONS, parseDashboardParams, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
+import { BAND_OPTIONS, FILTER_DEFAULTS, parseDashboardParams, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
 import { parseExecSort, sortTeams, type TSortKey } from "@/components/dora/exec-sort";
 import { ExecTable } from "@/components/dora/exec-table";
 import { rollupCsv } from "@/components/dora/rollup-csv";
 import { FilterForm } from "@/components/dora/filter-form";
-import { FilterSelect } from "@/components/dora/filter-select";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { Movers } from "@/components/dora/movers";
 import { TrendCharts } from "@/components/dora/trend-charts";
 import { shapeTrend } from "@/components/dora/trend-series";
@@ -74,7 +74,7 @@ export default async function ExecPage({ searchParams }: { searchParams: Promise
         }
       />
       <div className="mb-6">
-        <FilterForm action="/exec" label="Filter the executive dashboard">
+        <FilterForm key={sortHref(sort.key, sort.dir)} action="/exec" label="Filter the executive dashboard" defaults={FILTER_DEFAULTS}>
           {sort.key !== "team" || sort.dir !== "asc" ? (
             <>
               <input type="hidden" name="sort" value={sort.key} />

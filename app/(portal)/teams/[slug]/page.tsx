@@ -17,10 +17,10 @@ import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { AddMemberForm, RemoveMemberButton } from "@/components/teams/member-controls";
 import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
-import { BAND_OPTIONS, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
+import { BAND_OPTIONS, dashboardHref, FILTER_DEFAULTS, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
 import { DoraDashboard } from "@/components/dora/dora-dashboard";
 import { FilterForm } from "@/components/dora/filter-form";
-import { FilterSelect } from "@/components/dora/filter-select";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { findServiceOptions } from "@/lib/catalog/server/find-service-options";
 import { ZDoraQuerySchema, ZDoraTrendQuerySchema } from "@/lib/dora/schemas";
 import { getDoraSummary } from "@/lib/dora/server/get-dora-summary";
@@ -79,7 +79,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
             <h2 id="dora-title" className="text-lg font-semibold tracking-tight">Delivery performance</h2>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">The five DORA metrics for {dora.service ? "one of the team's services" : `${team.name}${team.children.length > 0 ? " and the teams in it" : ""}`}, production only.</p>
           </div>
-          <FilterForm action={teamPath} label="Filter delivery performance">
+          <FilterForm key={dashboardHref(teamPath, { ...dora, team: undefined, rows: undefined })} action={teamPath} label="Filter delivery performance" defaults={FILTER_DEFAULTS}>
             <FilterSelect name="service" label="Service" value={dora.service} all="All services" options={services.map((s) => [s.slug, s.name])} />
             <FilterSelect name="window" label="Window" value={String(dora.window)} options={WINDOW_OPTIONS} />
             <FilterSelect name="bands" label="Band table" value={String(dora.bands)} options={BAND_OPTIONS} />
