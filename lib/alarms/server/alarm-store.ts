@@ -73,6 +73,7 @@ export interface TIncidentRules {
 
 interface TIncidentRow extends TExistingIncident {
   alarmId: number;
+  source: string;
   title: string;
   severity: TSeverity;
   description: string | null;
@@ -113,7 +114,9 @@ function episodeTimes(episode: TEpisode, acknowledgedAt: Date | null) {
  * (lib/alarms/alarm-incidents.ts). Idempotent: running it twice changes
  * nothing the second time. Each incident is keyed source "cloudwatch" +
  * the alarm's ARN and the time of the transition that opened it, linked to
- * the alarm, attributed by the DORA rule and given a timeline.
+ * the alarm, attributed by the DORA rule and given a timeline. An episode
+ * that an incident from another source (linked to the alarm) already
+ * covers opens none.
  */
 export async function reconcileAlarmIncidents(sql: TSql, alarmIds: readonly number[], rules: TIncidentRules): Promise<{ created: number; updated: number }> {
   const outcome = { created: 0, updated: 0 };
@@ -133,11 +136,11 @@ export async function reconcileAlarmIncidents(sql: TSql, alarmIds: readonly numb
   );
   const { rows: incidents } = await sql.query<TIncidentRow>(
     `SELECT i.id, ia."alarmId", i.title, i.severity::text AS severity, i.description, i."serviceId", i."causedByChange", i."deploymentId",
-            i."attributionSource"::text AS "attributionSource", i."openedAt" AT TIME ZONE 'UTC' AS "openedAt",
+            i."attributionSource"::text AS "attributionSource", i.source, i."openedAt" AT TIME ZONE 'UTC' AS "openedAt",
             i."acknowledgedAt" AT TIME ZONE 'UTC' AS "acknowledgedAt", i."resolvedAt" AT TIME ZONE 'UTC' AS "resolvedAt"
      FROM "Incident" i JOIN "IncidentAlarm" ia ON ia."incidentId" = i.id
-     WHERE ia."alarmId" = ANY($1::int[]) AND i.source = $2 ORDER BY i.id FOR UPDATE OF i`,
-    [ids, ALARM_INCIDENT_SOURCE],
+     WHERE ia."alarmId" = ANY($1::int[]) ORDER BY i.id FOR UPDATE OF i`,
+    [ids],
   );
   const quietMs = rules.quietMinutes * 60_000;
 
@@ -147,6 +150,8 @@ export async function reconcileAlarmIncidents(sql: TSql, alarmIds: readonly numb
     for (const plan of planAlarmIncidents(episodes, existing)) {
       if (plan.kind === "update") {
         const row = existing.find((i) => i.id === plan.incidentId)!;
+        // An incident another tool reported and linked to this alarm covers the episode; its times are that tool's to say.
+        if (row.source !== ALARM_INCIDENT_SOURCE) continue;
         const before: TIncidentState = {
           serviceId: row.serviceId,
           title: row.title,

@@ -153,6 +153,20 @@ describe("CloudWatch alarm state change events", () => {
     }
   });
 
+  it("open no second incident for an episode that an incident from another tool, linked to the alarm, already covers", async () => {
+    const name = uniqueSlug("web-latency");
+    const { service } = await incidentWorthyAlarm(name);
+    const alarm = await db.alarm.findFirstOrThrow({ where: { name }, select: { id: true } });
+    const paged = await db.incident.create({
+      data: { serviceId: service.serviceId, title: "Paged: latency", severity: "SEV1", openedAt: new Date(T0 + 1 * MIN), source: "pagerduty", externalId: uniqueSlug("pd"), alarms: { create: { alarmId: alarm.id } } },
+    });
+    const run = uniqueSlug("run");
+    await post([stateChange(run, name, 1, "OK", "ALARM", 0), stateChange(run, name, 2, "ALARM", "OK", 10)]);
+    const incidents = await db.incident.findMany({ where: { alarms: { some: { alarmId: alarm.id } } }, select: { id: true, openedAt: true, resolvedAt: true } });
+    // The tool's incident keeps its own times: it is the tool's to resolve.
+    expect(incidents).toEqual([{ id: paged.id, openedAt: new Date(T0 + 1 * MIN), resolvedAt: null }]);
+  });
+
   it("create an alarm first heard of through an event, and open no incident for an alarm that is not incident-worthy", async () => {
     const name = uniqueSlug("unknown-alarm");
     const response = await post([stateChange(uniqueSlug("run"), name, 1, "OK", "ALARM", 5)]);
