@@ -25,6 +25,8 @@ export const XRAY_READ_ACTIONS = [
   'xray:GetServiceGraph',
   'xray:GetTimeSeriesServiceStatistics',
   'xray:GetTraceGraph',
+  // Whether spans go to CloudWatch Logs (Transaction Search), where BatchGetTraces cannot read them.
+  'xray:GetTraceSegmentDestination',
   'xray:GetTraceSummaries',
 ];
 export const CLOUDWATCH_READ_ACTIONS = [
