@@ -64,7 +64,8 @@ const MapNode = memo(function MapNode({ data }: NodeProps<Node<TNodeData>>) {
         HEALTH_STYLES[v.health].ring,
         v.kind === "team" && "border-dashed",
         data.isSelected && "ring-4 ring-sky-400/60",
-        (data.isDimmed || v.isContext) && "opacity-45",
+        // Context (a neighbour of the filtered team) and search misses recede without fading their text: contrast stays readable.
+        (data.isDimmed || v.isContext) && "border-dashed !border-zinc-300 bg-zinc-50 shadow-none dark:!border-zinc-700 dark:bg-zinc-950",
       )}
       data-testid={`map-node-${v.label}`}
     >
