@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PortsideConfig } from '../config';
 
@@ -36,6 +36,8 @@ export const CLOUDWATCH_READ_ACTIONS = [
   'cloudwatch:GetMetricStatistics',
   'cloudwatch:ListMetrics',
 ];
+/** The alarm collector reads an alarm's tags (portside:service, portside:severity): scoped to the account's alarms. */
+export const CLOUDWATCH_ALARM_TAG_ACTIONS = ['cloudwatch:ListTagsForResource'];
 export const TAG_READ_ACTIONS = ['tag:GetResources', 'tag:GetTagKeys', 'tag:GetTagValues'];
 /** Sending the portal's own traces (App Runner X-Ray tracing). */
 export const XRAY_WRITE_TRACE_ACTIONS = [
@@ -56,6 +58,11 @@ export function observabilityReadStatements(stack: Stack, account: string): iam.
     new iam.PolicyStatement({ sid: 'CodePipelineApprovals', actions: CODEPIPELINE_APPROVAL_ACTIONS, resources: [approvalArn] }),
     new iam.PolicyStatement({ sid: 'XRayRead', actions: XRAY_READ_ACTIONS, resources: ['*'] }),
     new iam.PolicyStatement({ sid: 'CloudWatchRead', actions: CLOUDWATCH_READ_ACTIONS, resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmTags',
+      actions: CLOUDWATCH_ALARM_TAG_ACTIONS,
+      resources: [stack.formatArn({ service: 'cloudwatch', account, region: '*', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }),
   ];
 }
 
