@@ -106,8 +106,14 @@ export function MetricTile({ metric, current, previous, trend, rowsHref, isOpen 
         )}
       </p>
       <p className="mt-1 text-xs leading-5">
-        <ChangeIndicator change={change} />
-        <span className="block text-zinc-500 dark:text-zinc-400">vs previous {current.window.days} days</span>
+        {change ? (
+          <>
+            <ChangeIndicator change={change} />
+            <span className="block text-zinc-500 dark:text-zinc-400">vs previous {current.window.days} days</span>
+          </>
+        ) : (
+          <span className="text-zinc-500 dark:text-zinc-400">No figure for the previous {current.window.days} days to compare</span>
+        )}
       </p>
       <div className="mt-2">
         <Sparkline values={trend} />
