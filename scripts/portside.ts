@@ -6,6 +6,7 @@
  *   catalog import <file>                                             imports a catalog-info.yaml
  *   user grant <email> <admin|executive|viewer>                       sets someone's organisation role
  *   sync pipelines [--account <id>] [--region <region>]              syncs CodePipeline once, now
+ *   sync alarms [--account <id>] [--region <region>]                 syncs CloudWatch alarms once, now
  *
  * Runs against DATABASE_URL, or the embedded database of `npm run dev`
  * (started for the command when it is not already running).
@@ -22,6 +23,7 @@ import { closeDb, db } from "@/lib/db";
 import { setOrgRole } from "@/lib/users/server/set-org-role";
 import { isAppError } from "@/lib/errors";
 import { syncPipelines } from "@/lib/pipelines/server/sync-pipelines";
+import { syncAlarms } from "@/lib/alarms/server/sync-alarms";
 
 class UsageError extends Error {}
 
@@ -31,7 +33,8 @@ const USAGE = `usage:
   npm run portside -- token revoke <id | prefix>
   npm run portside -- catalog import <catalog-info.yaml>
   npm run portside -- user grant <email> <admin|executive|viewer>
-  npm run portside -- sync pipelines [--account <12-digit id>] [--region <region>]`;
+  npm run portside -- sync pipelines [--account <12-digit id>] [--region <region>]
+  npm run portside -- sync alarms [--account <12-digit id>] [--region <region>]`;
 
 async function tokenCreate(args: string[]) {
   const { values } = parseArgs({ args, options: { name: { type: "string" }, scopes: { type: "string" }, team: { type: "string" } }, strict: true });
@@ -127,6 +130,31 @@ async function syncPipelinesCommand(args: string[]) {
   }
 }
 
+async function syncAlarmsCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: { account: { type: "string" }, region: { type: "string" } }, strict: true });
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) throw new UsageError(`--account takes a 12-digit AWS account id, not "${values.account}"`);
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) throw new UsageError(`--region takes an AWS region such as eu-west-1, not "${values.region}"`);
+  const outcomes = await syncAlarms({ accountId: values.account, region: values.region });
+  if (outcomes.length === 0) {
+    console.log("No AWS accounts to sync: register one under Settings → AWS accounts.");
+    return;
+  }
+  for (const o of outcomes) {
+    const stored = o.stored
+      ? `${o.stored.alarms} alarms (${o.stored.createdAlarms} new, ${o.stored.removedAlarms} removed), ${o.stored.transitions} state changes, ` +
+        `${o.stored.incidents.created} incidents opened, ${o.stored.incidents.updated} updated`
+      : "nothing stored";
+    const traffic = `${o.stats.calls} calls, ${o.stats.throttles} throttled, ${o.stats.errors} errors, ${(o.durationMs / 1000).toFixed(1)} s`;
+    console.log(`${o.accountId}  ${o.region.padEnd(14)} ${o.status.padEnd(9)} ${stored}; ${traffic}`);
+    if (o.error) console.log(`    ${o.error}`);
+  }
+  const failed = outcomes.filter((o) => o.status !== "SUCCEEDED").length;
+  if (failed > 0) {
+    console.error(`portside: ${failed} of ${outcomes.length} account × region alarm syncs did not fully succeed.`);
+    process.exitCode = 1;
+  }
+}
+
 const [group, command, ...rest] = process.argv.slice(2);
 try {
   if (group === "token" && command === "create") await tokenCreate(rest);
@@ -135,6 +163,7 @@ try {
   else if (group === "catalog" && command === "import") await catalogImport(rest);
   else if (group === "user" && command === "grant") await userGrant(rest);
   else if (group === "sync" && command === "pipelines") await syncPipelinesCommand(rest);
+  else if (group === "sync" && command === "alarms") await syncAlarmsCommand(rest);
   else throw new UsageError(group ? `unknown command: ${[group, command].filter(Boolean).join(" ")}` : "no command given");
   process.exitCode ??= 0;
 } catch (error) {
