@@ -104,6 +104,84 @@ async function writeTimeline(sql: TSql, incidentId: number, before: TIncidentSta
   );
 }
 
+interface TCreate {
+  alarm: { id: number; arn: string; name: string; serviceId: number; severity: TSeverity };
+  episode: TEpisode;
+}
+
+const CREATE_BATCH = 1000;
+
+/**
+ * New incidents in batches: the DORA rule's deployment for each in one
+ * query, the incidents, their alarm links and their timelines in one
+ * statement each (a first sync may open thousands from 30 days of history).
+ */
+async function createIncidents(sql: TSql, creates: readonly TCreate[], rules: TIncidentRules, outcome: { created: number }): Promise<void> {
+  for (const batch of batches(creates, CREATE_BATCH)) {
+    const keys = batch.map((c, i) => ({ ord: i + 1, serviceId: c.alarm.serviceId, openedAt: c.episode.openedAt.toISOString(), from: attributionWindowStart(c.episode.openedAt, rules.windowHours).toISOString() }));
+    const { rows: ruled } = await sql.query<{ ord: number; id: number | null }>(
+      `SELECT x.ord, d.id FROM jsonb_to_recordset($1::jsonb) AS x(ord int, "serviceId" int, "openedAt" timestamptz, "from" timestamptz)
+       LEFT JOIN LATERAL (SELECT id FROM "Deployment" WHERE "serviceId" = x."serviceId" AND environment = $2
+                            AND "finishedAt" BETWEEN (x."from" AT TIME ZONE 'UTC') AND (x."openedAt" AT TIME ZONE 'UTC')
+                          ORDER BY "finishedAt" DESC, id DESC LIMIT 1) d ON true`,
+      [JSON.stringify(keys), PRODUCTION],
+    );
+    const deploymentOf = new Map(ruled.map((r) => [r.ord, r.id]));
+    const states = batch.map((c, i): TIncidentState => {
+      const deploymentId = deploymentOf.get(i + 1) ?? null;
+      return {
+        serviceId: c.alarm.serviceId,
+        title: `${c.alarm.name} in ALARM`,
+        severity: c.alarm.severity,
+        description: c.episode.reason?.slice(0, 2000) ?? null,
+        ...episodeTimes(c.episode, null),
+        causedByChange: null,
+        deploymentId,
+        attributionSource: deploymentId === null ? null : "RULE",
+      };
+    });
+    const rows = batch.map((c, i) => ({
+      ...states[i]!,
+      status: statusOf(states[i]!),
+      openedAt: states[i]!.openedAt.toISOString(),
+      resolvedAt: states[i]!.resolvedAt?.toISOString() ?? null,
+      externalId: `${c.alarm.arn}@${c.episode.openedAt.toISOString()}`,
+    }));
+    // ON CONFLICT DO NOTHING: one already opened (by a concurrent event) stands; the next reconcile updates it.
+    const { rows: created } = await sql.query<{ id: number; externalId: string }>(
+      `INSERT INTO "Incident" ("serviceId", title, severity, status, "openedAt", "resolvedAt", source, "externalId", "deploymentId", "attributionSource", description, "updatedAt")
+       SELECT x."serviceId", x.title, x.severity::"Severity", x.status::"IncidentStatus", x."openedAt" AT TIME ZONE 'UTC', x."resolvedAt" AT TIME ZONE 'UTC', $2,
+              x."externalId", x."deploymentId", x."attributionSource"::"AttributionSource", x.description, now() AT TIME ZONE 'UTC'
+       FROM jsonb_to_recordset($1::jsonb) AS x("serviceId" int, title text, severity text, status text, "openedAt" timestamptz, "resolvedAt" timestamptz,
+                                              "externalId" text, "deploymentId" int, "attributionSource" text, description text)
+       ON CONFLICT (source, "externalId") DO NOTHING RETURNING id, "externalId"`,
+      [JSON.stringify(rows), ALARM_INCIDENT_SOURCE],
+    );
+    const idOf = new Map(created.map((r) => [r.externalId, r.id]));
+    const links: { incidentId: number; alarmId: number }[] = [];
+    const timeline: { incidentId: number; at: string; kind: string; message: string; data: unknown }[] = [];
+    batch.forEach((c, i) => {
+      const id = idOf.get(rows[i]!.externalId);
+      if (id === undefined) return;
+      links.push({ incidentId: id, alarmId: c.alarm.id });
+      for (const e of timelineEntries(null, states[i]!, { now: rules.now, windowHours: rules.windowHours })) {
+        timeline.push({ incidentId: id, at: e.at.toISOString(), kind: e.kind, message: e.message, data: e.data ?? null });
+      }
+    });
+    if (links.length === 0) continue;
+    await sql.query(
+      `INSERT INTO "IncidentAlarm" ("incidentId", "alarmId") SELECT x."incidentId", x."alarmId" FROM jsonb_to_recordset($1::jsonb) AS x("incidentId" int, "alarmId" int) ON CONFLICT DO NOTHING`,
+      [JSON.stringify(links)],
+    );
+    await sql.query(
+      `INSERT INTO "IncidentEvent" ("incidentId", at, kind, message, actor, data)
+       SELECT x."incidentId", x.at AT TIME ZONE 'UTC', x.kind, x.message, $2, x.data FROM jsonb_to_recordset($1::jsonb) AS x("incidentId" int, at timestamptz, kind text, message text, data jsonb)`,
+      [JSON.stringify(timeline), `alarm (${ALARM_INCIDENT_SOURCE})`],
+    );
+    outcome.created += links.length;
+  }
+}
+
 function episodeTimes(episode: TEpisode, acknowledgedAt: Date | null) {
   return { openedAt: episode.openedAt, resolvedAt: episode.resolvedAt, acknowledgedAt };
 }
@@ -143,6 +221,7 @@ export async function reconcileAlarmIncidents(sql: TSql, alarmIds: readonly numb
     [ids],
   );
   const quietMs = rules.quietMinutes * 60_000;
+  const creates: TCreate[] = [];
 
   for (const alarm of alarms) {
     const episodes = alarmEpisodes(transitions.filter((t) => t.alarmId === alarm.id), quietMs);
@@ -182,33 +261,9 @@ export async function reconcileAlarmIncidents(sql: TSql, alarmIds: readonly numb
         outcome.updated += 1;
         continue;
       }
-      const { episode } = plan;
-      const deploymentId = await ruleDeployment(sql, alarm.serviceId, episode.openedAt, rules.windowHours);
-      const state: TIncidentState = {
-        serviceId: alarm.serviceId,
-        title: `${alarm.name} in ALARM`,
-        severity: alarm.severity,
-        description: episode.reason,
-        ...episodeTimes(episode, null),
-        causedByChange: null,
-        deploymentId,
-        attributionSource: deploymentId === null ? null : "RULE",
-      };
-      const externalId = `${alarm.arn}@${episode.openedAt.toISOString()}`;
-      const { rows: created } = await sql.query<{ id: number }>(
-        `INSERT INTO "Incident" ("serviceId", title, severity, status, "openedAt", "resolvedAt", source, "externalId", "deploymentId", "attributionSource",
-                                 description, "updatedAt")
-         VALUES ($1, $2, $3::"Severity", $4::"IncidentStatus", $5::timestamptz AT TIME ZONE 'UTC', $6::timestamptz AT TIME ZONE 'UTC', $7, $8, $9,
-                 $10::"AttributionSource", $11, now() AT TIME ZONE 'UTC')
-         ON CONFLICT (source, "externalId") DO NOTHING RETURNING id`,
-        [state.serviceId, state.title, state.severity, statusOf(state), state.openedAt.toISOString(), state.resolvedAt?.toISOString() ?? null, ALARM_INCIDENT_SOURCE, externalId, deploymentId, state.attributionSource, state.description?.slice(0, 2000) ?? null],
-      );
-      const id = created[0]?.id;
-      if (id === undefined) continue;
-      await sql.query(`INSERT INTO "IncidentAlarm" ("incidentId", "alarmId") VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, alarm.id]);
-      await writeTimeline(sql, id, null, state, rules);
-      outcome.created += 1;
+      creates.push({ alarm, episode: plan.episode });
     }
   }
+  await createIncidents(sql, creates, rules, outcome);
   return outcome;
 }
