@@ -74,7 +74,8 @@ export default defineConfig({
       // A production build, as users run it; started through node so that stopping it stops the server.
       command: `node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
       url: `${baseURL}/api/ready`,
-      timeout: 300_000,
+      // The build is most of it: about 3 min on 2 idle cores, far more on a busy machine.
+      timeout: 900_000,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
@@ -94,7 +95,7 @@ export default defineConfig({
       // Development mode with the dev sign-in (after the build above: it writes .next/dev).
       command: `node node_modules/next/dist/bin/next dev -p ${devPort} -H 127.0.0.1`,
       url: `${devBaseURL}/api/health`,
-      timeout: 180_000,
+      timeout: 600_000,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
