@@ -149,8 +149,11 @@ if (values.browser) {
   const portal = await startPortal();
   const browser = await chromium.launch({ executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    await context.addCookies([{ name: "__Secure-portside.session_token", value: encodeURIComponent(`${token}.${signature}`), url: portal.baseUrl }]);
+    // A production server names the cookie __Secure-…, which a browser will not store for http://127.0.0.1: send it as a header instead.
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 1000 },
+      extraHTTPHeaders: { cookie: `__Secure-portside.session_token=${encodeURIComponent(`${token}.${signature}`)}` },
+    });
     const page = await context.newPage();
     for (const [label, path] of [
       ["collapsed by team (as it opens)", "/service-map?window=24h"],

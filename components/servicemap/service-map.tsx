@@ -228,7 +228,8 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
         id: e.key,
         source: e.source,
         target: e.target,
-        label: `${formatMs(e.meanMs)} · ${formatPercent(e.errorRate + e.faultRate)} err`,
+        // Labels only where they can be read.
+        label: view.edges.length <= 60 ? `${formatMs(e.meanMs)} · ${formatPercent(e.errorRate + e.faultRate)} err` : undefined,
         labelStyle: { fontSize: 10 },
         labelBgStyle: { fillOpacity: 0.85 },
         style: { stroke: HEALTH_STYLES[e.health].stroke, strokeWidth: edgeWidth(e.perMinute, maxRate) },
@@ -309,6 +310,11 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
                 </button>
               )}
             </div>
+          ) : null}
+          {view.hiddenEdges > 0 ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Showing the {view.edges.length} busiest and failing connections; {view.hiddenEdges} more are not drawn.
+            </p>
           ) : null}
           {matches !== null ? (
             <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">

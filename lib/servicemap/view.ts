@@ -13,6 +13,9 @@ import type { THealth, TMapEdge, TMapNode, TServiceMap } from "@/lib/servicemap/
  */
 export const COLLAPSE_ABOVE = 24;
 
+/** The busiest connections laid out at most; the rest are counted, not drawn (a layered layout of thousands is neither fast nor readable). */
+export const MAX_EDGES = 150;
+
 export type TColumn = 0 | 1 | 2;
 
 const STORE_TYPES = /DynamoDB|RDS|S3|SQS|SNS|ElastiCache|Kinesis|Database|SQL|Redis|Aurora|OpenSearch/i;
@@ -96,7 +99,10 @@ function single(n: TMapNode): TViewNode {
  * @param expanded group keys shown node by node; "all" expands everything.
  * Clients stay single nodes: there are few, and they anchor the left edge.
  */
-export function buildView(map: Pick<TServiceMap, "nodes" | "edges" | "window">, { isCollapsed, expanded }: { isCollapsed: boolean; expanded: ReadonlySet<string> | "all" }): { nodes: TViewNode[]; edges: TViewEdge[] } {
+export function buildView(
+  map: Pick<TServiceMap, "nodes" | "edges" | "window">,
+  { isCollapsed, expanded }: { isCollapsed: boolean; expanded: ReadonlySet<string> | "all" },
+): { nodes: TViewNode[]; edges: TViewEdge[]; hiddenEdges: number } {
   const minutes = map.window.minutes;
   const keyOf = new Map<number, string>();
   const groups = new Map<string, { group: ReturnType<typeof groupOf>; members: TMapNode[] }>();
@@ -150,12 +156,13 @@ export function buildView(map: Pick<TServiceMap, "nodes" | "edges" | "window">, 
     entry.list.push(e);
     edges.set(key, entry);
   }
-  return {
-    nodes,
-    edges: [...edges.entries()].map(([key, { source, target, list }]) => {
+  const all = [...edges.entries()].map(([key, { source, target, list }]) => {
       const sum = (f: (e: TMapEdge) => number) => list.reduce((a, e) => a + f(e), 0);
       const stats = mapStats({ requests: sum((e) => e.requests), errors: sum((e) => e.errors), faults: sum((e) => e.faults), throttles: sum((e) => e.throttles), totalResponseTime: sum((e) => ((e.meanMs ?? 0) * e.requests) / 1000) }, minutes);
       return { key, source, target, perMinute: stats.perMinute, errorRate: stats.errorRate + stats.throttleRate, faultRate: stats.faultRate, meanMs: stats.meanMs, health: healthOf(stats) };
-    }),
-  };
+  });
+  // Failing connections first, then the busiest.
+  const rank = (e: TViewEdge) => (e.health === "ok" || e.health === "idle" ? 0 : 1);
+  const kept = all.length <= MAX_EDGES ? all : [...all].sort((a, b) => rank(b) - rank(a) || b.perMinute - a.perMinute).slice(0, MAX_EDGES);
+  return { nodes, edges: kept, hiddenEdges: all.length - kept.length };
 }
