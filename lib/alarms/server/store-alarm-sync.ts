@@ -67,7 +67,7 @@ async function recordServiceTags(sql: TSql, awsAccountId: number, alarms: readon
 }
 
 /** The service of each alarm, by the pipelines' rule (lib/pipelines/pipeline-mapping.ts): its tag, a person, the catalog's ARN, then a catalog tag selector. */
-async function resolveAlarmServices(sql: TSql, alarms: readonly { arn: string; tags: Readonly<Record<string, string>>; serviceId: number | null }[]): Promise<(number | null)[]> {
+export async function resolveAlarmServices(sql: TSql, alarms: readonly { arn: string; tags: Readonly<Record<string, string>>; serviceId: number | null }[]): Promise<(number | null)[]> {
   const { rows: mappings } = await sql.query<TPipelineMapping>(
     `SELECT id, arn, source::text AS source, "serviceId" FROM "ResourceMapping"
      WHERE arn = ANY($1::text[]) OR (arn LIKE $2 AND "resourceType" = $3)`,

@@ -4,6 +4,7 @@ import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { remapPipelines } from "@/lib/pipelines/server/remap-pipelines";
+import { remapAlarms } from "@/lib/alarms/server/remap-alarms";
 import {
   parseCatalogInfo,
   type TCatalogProblem,
@@ -206,6 +207,12 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
       result.pipelines.remapped = (await remapPipelines(remap)).pipelines;
     } catch (error) {
       log.error({ err: error, source }, "catalog imported, but its pipeline mappings could not be applied yet; the next sync applies them");
+    }
+    // Alarms likewise (their ARN mappings were applied above; tag selectors and removed mappings here).
+    try {
+      await remapAlarms(remap);
+    } catch (error) {
+      log.error({ err: error, source }, "catalog imported, but its alarm mappings could not be applied yet; the next sync applies them");
     }
   }
   return result;

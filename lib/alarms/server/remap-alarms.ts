@@ -1,0 +1,36 @@
+import "server-only";
+import { resolveAlarmServices } from "@/lib/alarms/server/store-alarm-sync";
+import { parseTagSelector } from "@/lib/pipelines/pipeline-mapping";
+import { inTransaction } from "@/lib/pipelines/server/transaction";
+
+/**
+ * Applies the catalog as it stands now to the stored alarms, without waiting
+ * for the next sync: each alarm's service from its ARN mappings and the
+ * catalog's aws.amazon.com/cloudwatch-alarm-tags selectors (the pipelines'
+ * rule). Only alarms the change can concern are read, locked in id order as
+ * the sync locks them. Returns how many changed service.
+ */
+export async function remapAlarms({ serviceIds, arns }: { serviceIds: readonly number[]; arns: readonly string[] }): Promise<number> {
+  const selectors = arns.flatMap((arn) => {
+    const pairs = parseTagSelector(arn);
+    return pairs ? [JSON.stringify(Object.fromEntries(pairs))] : [];
+  });
+  return inTransaction(async (sql) => {
+    const { rows } = await sql.query<{ id: number; arn: string; tags: Record<string, string>; serviceId: number | null }>(
+      `SELECT id, arn, tags, "serviceId" FROM "Alarm"
+       WHERE "deletedAt" IS NULL AND ("serviceId" = ANY($1::int[]) OR arn = ANY($2::text[]) OR tags @> ANY($3::jsonb[]))
+       ORDER BY id FOR UPDATE`,
+      [serviceIds, arns, selectors],
+    );
+    if (rows.length === 0) return 0;
+    const serviceIdsNow = await resolveAlarmServices(sql, rows);
+    const changed = rows.flatMap((r, i) => (serviceIdsNow[i] === r.serviceId ? [] : [{ id: r.id, serviceId: serviceIdsNow[i] ?? null }]));
+    if (changed.length === 0) return 0;
+    await sql.query(
+      `UPDATE "Alarm" a SET "serviceId" = x."serviceId", "updatedAt" = now() AT TIME ZONE 'UTC'
+       FROM jsonb_to_recordset($1::jsonb) AS x(id int, "serviceId" int) WHERE a.id = x.id`,
+      [JSON.stringify(changed)],
+    );
+    return changed.length;
+  });
+}
