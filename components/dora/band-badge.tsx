@@ -7,11 +7,13 @@ const TONE: Record<TBand, TBadgeTone> = { elite: "good", high: "info", medium: "
 const BARS: Record<TBand, number> = { elite: 4, high: 3, medium: 2, low: 1 };
 
 /** A DORA band said in words (and bars), never by colour alone; why there is none when there is none. */
-export function BandBadge({ band, isLowSample = false, hasBands = true }: { band: TBand | null; isLowSample?: boolean; hasBands?: boolean }) {
+export function BandBadge({ band, isLowSample = false, hasBands = true, isCompact = false }: { band: TBand | null; isLowSample?: boolean; hasBands?: boolean; isCompact?: boolean }) {
   if (!band) {
     if (!hasBands) return <Badge>No published bands</Badge>;
-    return isLowSample ? <Badge tone="warn">Too few for a band</Badge> : <Badge>No band</Badge>;
+    return isLowSample ? <Badge tone="warn">{isCompact ? "Too few" : "Too few for a band"}</Badge> : <Badge>No band</Badge>;
   }
+  // Compact (the executive table's hundreds of cells): the word alone, which already says the band without colour.
+  if (isCompact) return <Badge tone={TONE[band]}>{BAND_LABEL[band]}</Badge>;
   return (
     <Badge tone={TONE[band]}>
       <span aria-hidden className="inline-flex items-end gap-px">

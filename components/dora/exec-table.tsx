@@ -21,7 +21,7 @@ function FigureCell({ metric, current, previous }: { metric: TMetricKey; current
       )}
       <span className="mt-1 flex flex-wrap items-center gap-1.5">
         {/* Rework has no published bands: the table says so once, under it, not in every row. */}
-        {metric === "reworkRate" ? null : <BandBadge band={figure.band} isLowSample={figure.isLowSample} />}
+        {metric === "reworkRate" ? null : <BandBadge band={figure.band} isLowSample={figure.isLowSample} isCompact />}
         <ChangeIndicator change={figureChange(metric, figure, previous[metric])} isCompact />
       </span>
       <span className={cn("block text-xs", figure.isLowSample ? "font-medium text-amber-800 dark:text-amber-300" : "text-zinc-500 dark:text-zinc-400")}>
