@@ -17,13 +17,18 @@ import { isAppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "DORA metrics" };
 
+const ORG_SERVICE_OPTIONS = 300;
+
 export default async function DoraPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   await requireViewer();
   const asked = parseDashboardParams(await searchParams);
-  const [teams, services] = await Promise.all([findTeamOptions(), findServiceOptions({ team: asked.team })]);
+  const [teams, listed] = await Promise.all([findTeamOptions(), findServiceOptions({ team: asked.team, limit: asked.team ? undefined : ORG_SERVICE_OPTIONS + 1 })]);
+  // Thousands of services make a select nobody can use: past a few hundred, a team is chosen first.
+  const isServiceListCut = !asked.team && listed.length > ORG_SERVICE_OPTIONS;
+  const services = isServiceListCut ? [] : listed;
   // Choosing another team drops a service that is not one of its own.
-  const params = asked.service && asked.team && !services.some((s) => s.slug === asked.service) ? { ...asked, service: undefined } : asked;
+  const params = asked.service && asked.team && !listed.some((s) => s.slug === asked.service) ? { ...asked, service: undefined } : asked;
   const scope = params.service ? { service: params.service } : { team: params.team };
   const data = await Promise.all([
     getDoraSummary({ query: ZDoraQuerySchema.parse({ ...scope, window: params.window, bands: params.bands }) }),
@@ -48,13 +53,20 @@ export default async function DoraPage({ searchParams }: { searchParams: Promise
       <div className="mb-6">
         <FilterForm key={dashboardHref("/dora", params, { rows: undefined })} action="/dora" label="Filter DORA metrics" defaults={FILTER_DEFAULTS}>
           <FilterSelect name="team" label="Team" value={params.team} all="All teams" options={teams.map((t) => [t.slug, t.name])} />
-          <FilterSelect
-            name="service"
-            label="Service"
-            value={params.service}
-            all={params.team && !params.service ? "All the team's services" : "All services"}
-            options={services.map((s) => [s.slug, params.team ? s.name : `${s.name} (${s.team.name})`])}
-          />
+          {isServiceListCut ? (
+            <>
+              {params.service ? <input type="hidden" name="service" value={params.service} /> : null}
+              <p className="self-center text-xs text-zinc-600 dark:text-zinc-400">Choose a team to pick one of its services.</p>
+            </>
+          ) : (
+            <FilterSelect
+              name="service"
+              label="Service"
+              value={params.service}
+              all={params.team && !params.service ? "All the team's services" : "All services"}
+              options={services.map((s) => [s.slug, params.team ? s.name : `${s.name} (${s.team.name})`])}
+            />
+          )}
           <FilterSelect name="window" label="Window" value={String(params.window)} options={WINDOW_OPTIONS} />
           <FilterSelect name="bands" label="Band table" value={String(params.bands)} options={BAND_OPTIONS} />
         </FilterForm>
