@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { ServiceMap, mapQueryString } from "@/components/servicemap/service-map";
+import { ServiceMap } from "@/components/servicemap/service-map";
 import { Card, CardTitle } from "@/components/ui/card";
-import type { TServiceMap, TServiceMapQuery } from "@/lib/servicemap/schemas";
+import { mapQueryString, type TServiceMap, type TServiceMapQuery } from "@/lib/servicemap/schemas";
 
 /** The map of one team or service over the last hour, on its page; the full map is a click away. */
 export function ServiceMapCard({ map, query }: { map: TServiceMap; query: TServiceMapQuery }) {

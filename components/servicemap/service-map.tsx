@@ -14,7 +14,7 @@ import { NodePanel } from "@/components/servicemap/node-panel";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/api-client";
-import type { TServiceMap, TServiceMapQuery } from "@/lib/servicemap/schemas";
+import { mapQueryString, type TServiceMap, type TServiceMapQuery } from "@/lib/servicemap/schemas";
 import { buildView, COLLAPSE_ABOVE, groupOf, typeLabel, type TViewEdge, type TViewNode } from "@/lib/servicemap/view";
 
 const NODE_WIDTH = 220;
@@ -22,16 +22,6 @@ const NODE_HEIGHT = 92;
 const REFRESH_MS = 60_000;
 const elk = new ELK();
 
-export function mapQueryString(q: TServiceMapQuery): string {
-  const p = new URLSearchParams({ window: q.window, group: q.group });
-  if (q.window === "custom" && q.from && q.to) {
-    p.set("from", q.from);
-    p.set("to", q.to);
-  }
-  if (q.team) p.set("team", q.team);
-  if (q.service) p.set("service", q.service);
-  return p.toString();
-}
 
 function TypeIcon({ type, className }: { type: string; className?: string }) {
   const Icon =

@@ -75,3 +75,15 @@ export interface TServiceMap {
   nodes: TMapNode[];
   edges: TMapEdge[];
 }
+
+/** The query string of a map view (window, group, team, service), as the page URL and the API take it. */
+export function mapQueryString(q: TServiceMapQuery): string {
+  const p = new URLSearchParams({ window: q.window, group: q.group });
+  if (q.window === "custom" && q.from && q.to) {
+    p.set("from", q.from);
+    p.set("to", q.to);
+  }
+  if (q.team) p.set("team", q.team);
+  if (q.service) p.set("service", q.service);
+  return p.toString();
+}
