@@ -2,7 +2,6 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./helpers";
 
 const AREAS = [
-  ["Incidents", "Incidents"],
   ["Environments", "Environments"],
   ["Postmortems", "Postmortems"],
 ] as const;
