@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getTeam } from "@/lib/catalog/server/get-team";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
 import { AlarmsCard } from "@/components/alarms/alarms-card";
+import { IncidentsCard } from "@/components/incidents/incidents-card";
 import { ServiceMapCard } from "@/components/servicemap/service-map-card";
 import { getServiceMap } from "@/lib/servicemap/server/get-service-map";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
@@ -125,6 +126,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
           <PipelinesCard board={pipelines} filter={{ team: team.slug }} />
           <ServiceMapCard map={map} query={mapQuery} />
           <AlarmsCard filter={{ team: team.slug }} />
+          <IncidentsCard filter={{ team: team.slug }} />
         </div>
         <div className="space-y-6">
           <Card>
