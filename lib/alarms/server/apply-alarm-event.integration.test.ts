@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/events/aws/route";
 import { closeDb, db } from "@/lib/db";
+import { ZDoraQuerySchema } from "@/lib/dora/schemas";
+import { getDoraSummary } from "@/lib/dora/server/get-dora-summary";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 
 const REGION = "eu-west-1";
@@ -151,6 +153,30 @@ describe("CloudWatch alarm state change events", () => {
       const withoutTimeline = (r: typeof other) => ({ ...r, order: "", incidents: r.incidents.map((i) => ({ ...i, kinds: [] })) });
       expect(withoutTimeline(other)).toEqual(withoutTimeline(first!));
     }
+  });
+
+  it("give DORA the right recovery time: one incident from a flapping alarm, attributed to the deployment before it, delivered out of order and twice", async () => {
+    const name = uniqueSlug("checkout-5xx");
+    const { service, deployment } = await incidentWorthyAlarm(name);
+    const run = uniqueSlug("run");
+    // Fires at 0, recovers at 10, flaps back at 18 (within the quiet period), recovers for good at 30.
+    const events = [
+      stateChange(run, name, 1, "OK", "ALARM", 0),
+      stateChange(run, name, 2, "ALARM", "OK", 10),
+      stateChange(run, name, 3, "OK", "ALARM", 18),
+      stateChange(run, name, 4, "ALARM", "OK", 30),
+    ];
+    for (const event of [events[2], events[3], events[0], events[3], events[1], events[0]]) expect((await post([event])).status).toBe(200);
+
+    const summary = await getDoraSummary({ query: ZDoraQuerySchema.parse({ service: service.slug, from: "2026-11-01", to: "2026-11-03" }) });
+    const m = summary.current;
+    expect(m.deploymentFrequency.deployments).toBe(1);
+    // The deployment 20 minutes before the alarm fired is a change failure through the incident the alarm opened…
+    expect(m.changeFailRate).toMatchObject({ numerator: 1, deployments: 1, value: 1 });
+    // …recovered 30 minutes after the incident began (the flap at 18 is the same incident), to the second.
+    expect(m.recoveryTime).toMatchObject({ median: 30 * 60, sampleSize: 1, unrecovered: 0 });
+    const incidents = await db.incident.findMany({ where: { alarms: { some: { alarm: { name } } } }, select: { deploymentId: true } });
+    expect(incidents).toEqual([{ deploymentId: deployment.id }]);
   });
 
   it("open no second incident for an episode that an incident from another tool, linked to the alarm, already covers", async () => {
