@@ -6,7 +6,8 @@ import { inputClass, labelClass } from "@/components/ui/button";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { ZAlarmFiltersSchema, type TAlarmFilters } from "@/lib/alarms/alarm-board";
-import { alarmFilterOptions, findAlarms } from "@/lib/alarms/server/find-alarms";
+import { findAlarms } from "@/lib/alarms/server/find-alarms";
+import { awsFilterOptions } from "@/lib/aws/server/aws-filter-options";
 import { requireViewer } from "@/lib/auth/server/viewer";
 
 export const metadata: Metadata = { title: "Alarms" };
@@ -32,7 +33,7 @@ export default async function AlarmsPage({ searchParams }: { searchParams: Promi
   const parsed = ZAlarmFiltersSchema.safeParse(raw);
   // A bad filter in a hand-edited URL falls back to no filters rather than an error page.
   const filters: TAlarmFilters = parsed.success ? parsed.data : ZAlarmFiltersSchema.parse({});
-  const [initial, options] = await Promise.all([findAlarms(filters), alarmFilterOptions()]);
+  const [initial, options] = await Promise.all([findAlarms(filters), awsFilterOptions("alarms")]);
   return (
     <>
       <PageHeader

@@ -9,7 +9,8 @@ import { holdsEverywhere, teamsHolding } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { db } from "@/lib/db";
 import { ZBoardFiltersSchema, type TBoardFilters } from "@/lib/pipelines/board";
-import { boardFilterOptions, findPipelines } from "@/lib/pipelines/server/find-pipelines";
+import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
+import { awsFilterOptions } from "@/lib/aws/server/aws-filter-options";
 
 export const metadata: Metadata = { title: "Pipelines" };
 
@@ -30,7 +31,7 @@ export default async function PipelinesPage({ searchParams }: { searchParams: Pr
   const filters: TBoardFilters = parsed.success ? parsed.data : ZBoardFiltersSchema.parse({});
   const [initial, options, approvable] = await Promise.all([
     findPipelines(filters),
-    boardFilterOptions(),
+    awsFilterOptions("pipelines"),
     holdsEverywhere(viewer, "pipeline.approve") ? null : db.team.findMany({ where: { id: { in: teamsHolding(viewer, "pipeline.approve") } }, select: { slug: true } }),
   ]);
   return (

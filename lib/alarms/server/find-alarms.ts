@@ -112,13 +112,3 @@ export async function findAlarms(filters: TAlarmFilters, pageSize = ALARM_PAGE_S
     generatedAt: new Date().toISOString(),
   };
 }
-
-/** What the board's filters offer: teams owning alarms, accounts and regions. */
-export async function alarmFilterOptions() {
-  const [teams, accounts, regions] = await Promise.all([
-    db.team.findMany({ where: { services: { some: { alarms: { some: { deletedAt: null } } } } }, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
-    db.awsAccount.findMany({ orderBy: { name: "asc" }, select: { accountId: true, name: true } }),
-    db.alarm.findMany({ where: { deletedAt: null }, distinct: ["region"], orderBy: { region: "asc" }, select: { region: true } }),
-  ]);
-  return { teams, accounts, regions: regions.map((r) => r.region) };
-}

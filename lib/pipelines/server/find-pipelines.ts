@@ -156,13 +156,3 @@ export async function findPipelines(filters: TBoardFilters, pageSize = BOARD_PAG
     generatedAt: new Date().toISOString(),
   };
 }
-
-/** What the board's filters offer: teams owning pipelines, accounts and regions. */
-export async function boardFilterOptions() {
-  const [teams, accounts, regions] = await Promise.all([
-    db.team.findMany({ where: { services: { some: { pipelines: { some: { deletedAt: null } } } } }, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
-    db.awsAccount.findMany({ orderBy: { name: "asc" }, select: { accountId: true, name: true } }),
-    db.pipeline.findMany({ where: { deletedAt: null }, distinct: ["region"], orderBy: { region: "asc" }, select: { region: true } }),
-  ]);
-  return { teams, accounts, regions: regions.map((r) => r.region) };
-}
