@@ -87,7 +87,7 @@ export async function getTrace({ traceId, createClient = defaultClient }: { trac
     else status = (await isTransactionSearchOn(client)) ? "transaction-search" : "expired";
   } catch (error) {
     log.warn({ err: error, traceId, accountId: row.accountId, region: row.region }, "BatchGetTraces failed");
-    throw new AppError("UPSTREAM", `X-Ray could not return trace ${traceId}: ${describeAwsError(error)}`, { cause: error });
+    throw new AppError("UPSTREAM", `X-Ray could not return trace ${traceId}: ${describeAwsError(error)}.`, { cause: error });
   }
   const value: TTraceDetail = {
     traceId,
