@@ -1,5 +1,6 @@
 import "server-only";
 import { preparedQuery } from "@/lib/db";
+import { drainDoraQueue } from "@/lib/dora/server/refresh-dora-facts";
 import type { TDoraScope } from "@/lib/dora/schemas";
 import { AppError } from "@/lib/errors";
 
@@ -8,8 +9,16 @@ export type TResolvedScope =
   | { kind: "team"; scope: TDoraScope; teamIds: number[] }
   | { kind: "service"; scope: TDoraScope; serviceId: number };
 
-/** A team slug (with every team nested under it), a service slug, or neither (the organisation). 404 for unknown slugs. */
-export async function resolveScope({ team, service }: { team?: string; service?: string }): Promise<TResolvedScope> {
+/**
+ * A team slug (with every team nested under it), a service slug, or neither (the organisation). 404 for unknown slugs.
+ * Every DORA read starts here, so it also waits for the refresh of writes queued before it (usually none).
+ */
+export async function resolveScope(query: { team?: string; service?: string }): Promise<TResolvedScope> {
+  const [scope] = await Promise.all([findScope(query), drainDoraQueue()]);
+  return scope;
+}
+
+async function findScope({ team, service }: { team?: string; service?: string }): Promise<TResolvedScope> {
   if (service) {
     const [row] = await preparedQuery<{ id: number; slug: string; name: string }>("dora-scope-service", `SELECT id, slug, name FROM "Service" WHERE slug = $1`, [service]);
     if (!row) throw new AppError("NOT_FOUND", `No service "${service}".`);
