@@ -2,6 +2,7 @@ import { authenticateToken, guardTokenAttempts, missingTokenError, noteBadToken 
 import { bearerToken, hashToken } from "@/lib/auth/tokens";
 import { ZDeploymentIngestSchema } from "@/lib/deployments/schemas";
 import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
+import { scheduleDoraDrain } from "@/lib/dora/server/refresh-dora-facts";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { jsonResponse, parseJsonBody, withApi } from "@/lib/http";
@@ -27,6 +28,9 @@ export const POST = withApi(async (request, { requestId, ip, log }) => {
       throw error;
     },
   );
+  // The statement queued the DORA refresh of what it wrote (commit times filled in elsewhere included):
+  // one drain soon serves a burst of posts.
+  scheduleDoraDrain();
   // A deployment that arrives after an incident it may have caused: the rule is applied again to that incident.
   // The ingest statement names the deployments that can matter, so that the common case costs no query here.
   if (incidentCandidateIds.length > 0) {

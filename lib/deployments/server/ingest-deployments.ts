@@ -1,6 +1,7 @@
 import "server-only";
 import { TOUCH_TOKEN_SQL, badTokenError, liveTokenSql, missingScopeError } from "@/lib/auth/server/authenticate-token";
 import { preparedQuery } from "@/lib/db";
+import { QUEUE_DORA_REFRESH_SQL } from "@/lib/dora/server/refresh-dora-facts";
 import { AppError } from "@/lib/errors";
 import type { TDeploymentInput } from "@/lib/deployments/schemas";
 import { DEPLOYMENT_SOURCE } from "@/lib/pipelines/server/deployment-rows";
@@ -48,7 +49,9 @@ const INGEST_SQL = /* sql */ `
                   WHEN NOT EXISTS (SELECT 1 FROM token) THEN 'unauthorized'
                   WHEN NOT EXISTS (SELECT 1 FROM token WHERE 'ingest' = ANY (scopes)) THEN 'forbidden'
                   ELSE 'ok' END AS status,
-             (SELECT id FROM token) AS "tokenId"
+             (SELECT id FROM token) AS "tokenId",
+             -- DORA facts of what this statement writes are queued for the refresher, not recomputed in this request.
+             ${QUEUE_DORA_REFRESH_SQL} AS "doraRefresh"
     ),
     -- SKIP LOCKED: when the minute is up, one of the concurrent requests writes the time and the others do not queue behind its commit.
     -- NO KEY UPDATE, as the UPDATE itself takes: a FOR UPDATE lock would also block the audit row's foreign-key check.

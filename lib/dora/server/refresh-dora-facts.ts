@@ -1,17 +1,18 @@
 import "server-only";
 import { preparedQuery } from "@/lib/db";
+import { log } from "@/lib/log";
 
 export interface TRefreshDoraFactsOptions {
   deploymentIds: number[];
 }
 
 /**
- * For a writer that takes the DORA refresh off its own statement: it sets
- * `SET LOCAL portside.dora_defer = 'on'` in its transaction (the triggers on
- * Deployment, Change and Incident then skip it) and calls this right after
- * committing — inline or from a queued job — with the deployments it wrote.
- * Recomputes their facts and those of every deployment they affect (failures
- * they end, commits they share), which updates the rollups. Idempotent.
+ * For a bulk writer that takes the DORA refresh off its own statements: it
+ * sets `SET LOCAL portside.dora_defer = 'on'` in its transaction (the triggers
+ * on Deployment, Change and Incident then skip it) and calls this right after
+ * committing with the deployments it wrote. Recomputes their facts and those
+ * of every deployment they affect (failures they end, commits they share),
+ * which updates the rollups. Idempotent.
  */
 export async function refreshDoraFacts({ deploymentIds }: TRefreshDoraFactsOptions): Promise<void> {
   if (deploymentIds.length === 0) return;
@@ -20,4 +21,98 @@ export async function refreshDoraFacts({ deploymentIds }: TRefreshDoraFactsOptio
     `SELECT dora_refresh(dora_deployment_dependents(ARRAY(SELECT d FROM "Deployment" d WHERE d.id = ANY ($1::int[]))))`,
     [deploymentIds],
   );
+}
+
+/*
+ * The refresh queue. Writers on a hot path (the ingest API, the CodePipeline
+ * sync) write with `portside.dora_defer = 'queue'`: the triggers only add the
+ * deployments concerned to "DoraPending", in the writer's own transaction, so
+ * a crash between the write and the refresh loses nothing. dora_drain (SQL,
+ * see the dora_refresh_queue migration) recomputes many writes' facts in one
+ * call, one drain at a time across every process.
+ *
+ * Three things drain it: the writer asks for a drain right after its commit
+ * (debounced, so a burst of posts costs one refresh); every DORA read drains
+ * first, so figures read right after a write include it; and a sweep every
+ * few seconds picks up what another process left behind.
+ */
+
+/** `SET LOCAL`, as an expression a single statement can evaluate (no transaction round trips). */
+export const QUEUE_DORA_REFRESH_SQL = `set_config('portside.dora_defer', 'queue', true)`;
+
+/** Entries one dora_drain call takes: a bound on one transaction's work (each may fan out to several deployments). */
+const DRAIN_CHUNK = 2_000;
+/** How long a drain waits for more writes to gather after the first one asked. */
+const DEBOUNCE_MS = 100;
+const SWEEP_MS = 5_000;
+
+/** Recomputes everything queued (committed before the call) and returns how many entries it took. */
+export async function drainDoraQueue(): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = await preparedQuery<{ taken: number }>("dora-drain", "SELECT dora_drain($1) AS taken", [DRAIN_CHUNK]);
+    const taken = row?.taken ?? 0;
+    total += taken;
+    if (taken < DRAIN_CHUNK) return total;
+  }
+}
+
+const state = globalThis as unknown as { portsideDoraDrain?: { timer: NodeJS.Timeout | null; running: Promise<void> | null; again: boolean; sweep: NodeJS.Timeout | null } };
+function drainState() {
+  state.portsideDoraDrain ??= { timer: null, running: null, again: false, sweep: null };
+  return state.portsideDoraDrain;
+}
+
+async function runDrain(): Promise<void> {
+  const s = drainState();
+  try {
+    await drainDoraQueue();
+  } catch (error) {
+    // Nothing is lost: the entries stay queued for the next drain, read or sweep.
+    log.error({ err: error }, "could not refresh the DORA figures of recent deployments; they stay queued and are retried");
+  } finally {
+    s.running = null;
+    if (s.again) {
+      s.again = false;
+      scheduleDoraDrain();
+    }
+  }
+}
+
+/**
+ * Asks for a drain soon (after DEBOUNCE_MS), after a writer committed queued
+ * work. Many calls in a burst give one drain; a call during a drain gives one
+ * more after it.
+ */
+export function scheduleDoraDrain(): void {
+  const s = drainState();
+  if (s.running) {
+    s.again = true;
+    return;
+  }
+  if (s.timer) return;
+  s.timer = setTimeout(() => {
+    s.timer = null;
+    s.running = runDrain();
+  }, DEBOUNCE_MS);
+  s.timer.unref();
+}
+
+/** Starts the periodic sweep in a server process (idempotent). */
+export function startDoraRefresher(): void {
+  const s = drainState();
+  if (s.sweep) return;
+  scheduleDoraDrain();
+  s.sweep = setInterval(scheduleDoraDrain, SWEEP_MS);
+  s.sweep.unref();
+}
+
+/** Stops the sweep and waits for a drain in progress (tests, shutdown). */
+export async function stopDoraRefresher(): Promise<void> {
+  const s = drainState();
+  if (s.sweep) clearInterval(s.sweep);
+  if (s.timer) clearTimeout(s.timer);
+  s.sweep = null;
+  s.timer = null;
+  await s.running;
 }

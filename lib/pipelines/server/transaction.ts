@@ -1,13 +1,15 @@
 import "server-only";
 import type pg from "pg";
 import { getPool } from "@/lib/db";
+import { QUEUE_DORA_REFRESH_SQL, scheduleDoraDrain } from "@/lib/dora/server/refresh-dora-facts";
 import { log } from "@/lib/log";
 
 /** What the pipeline writers need of a connection: they run inside one transaction. */
 export type TSql = Pick<pg.PoolClient, "query">;
 
 /**
- * Runs `fn` in one transaction on a connection of the shared pool. Bulk
+ * Runs `fn` in one transaction on a connection of the shared pool, with the
+ * DORA refresh of what it writes queued (lib/dora/server/refresh-dora-facts.ts). Bulk
  * pipeline writes use plain SQL with JSON parameters (one statement per
  * batch of rows); see lib/db.ts for why hot paths bypass Prisma.
  *
@@ -20,9 +22,12 @@ export async function inTransaction<T>(fn: (sql: TSql) => Promise<T>): Promise<T
   const client = await getPool().connect();
   let isBroken = false;
   try {
-    await client.query("BEGIN");
+    // Deployments, commits and incidents written here have their DORA facts queued, not recomputed in this
+    // transaction (a first sync writes 100,000 deployments); the drain after the commit does it in bulk.
+    await client.query(`BEGIN; SELECT ${QUEUE_DORA_REFRESH_SQL}`);
     const result = await fn(client);
     await client.query("COMMIT");
+    scheduleDoraDrain();
     return result;
   } catch (error) {
     try {

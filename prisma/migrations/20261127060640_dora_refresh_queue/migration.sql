@@ -51,10 +51,14 @@ BEGIN
   IF v_mode = 'queue' THEN
     -- Deployments that still carry a sha are found again when the queue is drained; a removed commit's
     -- other deployments are not, so they are noted now.
-    INSERT INTO "DoraPending" ("deploymentId")
-    SELECT r."deploymentId" FROM unnest(v_rows) r
-    UNION
-    SELECT c2."deploymentId" FROM "Change" c2 WHERE TG_OP <> 'INSERT' AND c2.sha IN (SELECT o.sha FROM old_rows o);
+    IF TG_OP = 'INSERT' THEN
+      INSERT INTO "DoraPending" ("deploymentId") SELECT DISTINCT r."deploymentId" FROM unnest(v_rows) r;
+    ELSE
+      INSERT INTO "DoraPending" ("deploymentId")
+      SELECT r."deploymentId" FROM unnest(v_rows) r
+      UNION
+      SELECT c2."deploymentId" FROM "Change" c2 WHERE c2.sha IN (SELECT r.sha FROM unnest(v_rows) r);
+    END IF;
     RETURN NULL;
   END IF;
   PERFORM dora_refresh(ARRAY(
@@ -98,6 +102,8 @@ DECLARE
   v_taken integer;
   v_ids integer[];
 BEGIN
+  -- Every DORA read calls this first: with nothing queued it must not wait for a drain in progress.
+  IF NOT EXISTS (SELECT 1 FROM "DoraPending") THEN RETURN 0; END IF;
   PERFORM pg_advisory_xact_lock(hashtext('portside.dora_drain'));
   WITH taken AS (
     DELETE FROM "DoraPending" p WHERE p.id IN (SELECT q.id FROM "DoraPending" q ORDER BY q.id LIMIT p_limit)
