@@ -235,8 +235,38 @@ describe("the DORA fast path", () => {
       const windows = trendBuckets(bucket, 7, now);
       trend.points.forEach((point, i) => expectSameFigures(point, computeMetrics(only(services.map((s) => s.id)), windows[i]!, options), `${bucket} ${i}`));
     }
+
+    // The bulk loader's path: dora_rebuild() builds, from the raw rows at once, exactly the facts and rollups the
+    // triggers built write by write (rolled back: it rebuilds every team's, other tests' included).
+    const teamIds = [parent.id, a.id, b.id];
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const before = await readRollups(client, teamIds);
+      expect(before.facts.length).toBe(reference.length);
+      expect(before.histograms.length).toBeGreaterThan(50);
+      await client.query("SELECT dora_rebuild()");
+      const after = await readRollups(client, teamIds);
+      expect(after.facts).toEqual(before.facts);
+      expect(after.days).toEqual(before.days);
+      expect(after.histograms).toEqual(before.histograms);
+    } finally {
+      await client.query("ROLLBACK");
+      client.release();
+    }
   });
 });
+
+/** Every fact and rollup row of these teams, in key order (a histogram whose counts all cancelled out holds no rows). */
+async function readRollups(client: { query: ReturnType<typeof getPool>["query"] }, teamIds: number[]) {
+  const { rows: facts } = await client.query(`SELECT * FROM "DoraDeploymentFact" WHERE "teamId" = ANY ($1::int[]) ORDER BY "deploymentId"`, [teamIds]);
+  const { rows: days } = await client.query(`SELECT * FROM "DoraDay" WHERE "teamId" = ANY ($1::int[]) ORDER BY environment, day, "teamId"`, [teamIds]);
+  const { rows: histograms } = await client.query(
+    `SELECT * FROM "DoraHistogram" WHERE "teamId" = ANY ($1::int[]) AND buckets IS NOT NULL ORDER BY kind, environment, level, block, "teamId"`,
+    [teamIds],
+  );
+  return { facts, days, histograms };
+}
 
 describe("a writer that defers the DORA refresh", () => {
   it("gets the same facts from refreshDoraFacts after its commit", async () => {
