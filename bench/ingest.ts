@@ -67,16 +67,22 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const target = new URL(`${portal.baseUrl}/api/deployments`);
 
 function post(body: unknown, expected: number[]): Promise<void> {
-  const payload = JSON.stringify(body);
+  return send("POST", target.pathname, JSON.stringify(body), expected);
+}
+
+function send(method: "GET" | "POST", path: string, payload: string | null, expected: number[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
         agent,
         host: target.hostname,
         port: target.port,
-        path: target.pathname,
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), authorization: `Bearer ${token.token}` },
+        path,
+        method,
+        headers:
+          payload === null
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(payload), authorization: `Bearer ${token.token}` },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -89,7 +95,7 @@ function post(body: unknown, expected: number[]): Promise<void> {
       },
     );
     request.on("error", reject);
-    request.end(payload);
+    request.end(payload ?? undefined);
   });
 }
 
@@ -153,11 +159,18 @@ try {
   const batched = await phase(BATCHES, () => pool(BATCHES, 4, (b) => post(batch(b), [201])));
   const replayed = await phase(BATCHES, () => pool(BATCHES, 4, (b) => post(batch(b), [200])));
 
+  // The framework's own floor on this machine: a route that does nothing (no body, no database), same client and concurrency.
+  const floor = await phase(SINGLE, () => pool(SINGLE, CONCURRENCY, () => send("GET", "/api/health", null, [200])));
+
   const stored = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Deployment" WHERE source = 'bench' AND "externalId" LIKE $1`, [`${run}-%`]);
   console.log(`ingest benchmark (production build, HTTP, fsync on, ${CONCURRENCY} concurrent clients for single posts):`);
   console.log(line("single posts:", SINGLE, SINGLE, single));
   console.log(line("batches of 1,000:", BATCHES * 1000, BATCHES, batched));
   console.log(line("same batches again:", BATCHES * 1000, BATCHES, replayed, " (idempotent replay, nothing stored)"));
+  console.log(
+    `  ${"floor: GET /api/health".padEnd(20)} ${SINGLE} requests in ${floor.seconds.toFixed(2)} s = ${Math.round(SINGLE / floor.seconds)} requests/s ` +
+      `(CPU ms per request: server ${floor.cpu.server?.toFixed(2) ?? "?"}, client ${floor.cpu.client.toFixed(2)}) — the most any route can do here`,
+  );
   const facts = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM "DoraDeploymentFact" f JOIN "Deployment" d ON d.id = f."deploymentId" WHERE d.source = 'bench' AND d."externalId" LIKE $1`,
     [`${run}-%`],
