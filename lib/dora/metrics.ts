@@ -16,7 +16,7 @@
  */
 import { bandFor, frequencyBandFor, type TBandYear } from "@/lib/dora/bands";
 import type { TDoraMetrics, TFigure } from "@/lib/dora/schemas";
-import { histogramCount, quantile, quantileFromHistogram, type THistogram } from "@/lib/dora/stats";
+import { denseHistogram, quantile, quantileFromDense, type TDenseHistogram } from "@/lib/dora/stats";
 import { dayOf, dayToIso, fullWeeks, windowDays, type TDayWindow } from "@/lib/dora/windows";
 
 export type TDeploymentStatus = "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "IN_PROGRESS";
@@ -159,8 +159,8 @@ export function deriveFacts(input: { deployments: readonly TRawDeployment[]; cha
   });
 }
 
-/** Durations: exact values (raw path) or a histogram of 2% log buckets (fast path). */
-export type TDistribution = { kind: "exact"; values: number[] } | { kind: "histogram"; histogram: THistogram };
+/** Durations: exact values (raw path) or a histogram of 2% log buckets (fast path), held densely. */
+export type TDistribution = { kind: "exact"; values: number[] } | { kind: "histogram"; histogram: TDenseHistogram };
 
 /** Everything the figures of one window need; counts are exact on both paths. */
 export interface TDoraAggregate {
@@ -180,7 +180,7 @@ export interface TDoraAggregate {
 }
 
 export function emptyAggregate(kind: TDistribution["kind"]): TDoraAggregate {
-  const dist = (): TDistribution => (kind === "exact" ? { kind, values: [] } : { kind, histogram: new Map() });
+  const dist = (): TDistribution => (kind === "exact" ? { kind, values: [] } : { kind, histogram: denseHistogram() });
   return { deployments: 0, failures: 0, rework: 0, succeeded: 0, leadKnownDeployments: 0, leadUnknownCommits: 0, unrecovered: 0, deploymentDays: 0, weeklyDeploymentDays: [], lead: dist(), recovery: dist() };
 }
 
@@ -222,11 +222,11 @@ export function aggregateFacts(facts: readonly TDeploymentFact[], window: TDayWi
 }
 
 function distCount(d: TDistribution): number {
-  return d.kind === "exact" ? d.values.length : histogramCount(d.histogram);
+  return d.kind === "exact" ? d.values.length : d.histogram.total;
 }
 
 function distQuantile(d: TDistribution, p: number): number | null {
-  return d.kind === "exact" ? quantile(d.values, p) : quantileFromHistogram(d.histogram, p);
+  return d.kind === "exact" ? quantile(d.values, p) : quantileFromDense(d.histogram, p);
 }
 
 export interface TFigureOptions {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BUCKET_RATIO, bucketOf, bucketValue, histogramOf, quantile, quantileFromHistogram } from "@/lib/dora/stats";
+import { BUCKET_RATIO, bucketOf, bucketValue, denseHistogram, denseOf, histogramOf, mergeDense, quantile, quantileFromDense, quantileFromHistogram } from "@/lib/dora/stats";
 
 describe("quantile", () => {
   it("gives the middle value, or the mean of the two middle values", () => {
@@ -71,6 +71,17 @@ describe("log buckets", () => {
           const approx = quantileFromHistogram(h, p)!;
           expect(Math.abs(approx - exact)).toBeLessThanOrEqual(0.01 * exact + 1e-9);
         }
+      }),
+    );
+  });
+
+  it("read the same percentiles held densely, merged from parts in any order", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 2_000_000_000 }), { maxLength: 80 }), { minLength: 1, maxLength: 6 }), fc.double({ min: 0, max: 1, noNaN: true }), (parts, p) => {
+        const merged = parts.reduceRight((acc, values) => mergeDense(acc, denseOf(histogramOf(values))), denseHistogram());
+        const whole = histogramOf(parts.flat());
+        expect(merged.total).toBe(parts.flat().length);
+        for (const q of [p, 0.5, 0.9]) expect(quantileFromDense(merged, q)).toBe(quantileFromHistogram(whole, q));
       }),
     );
   });

@@ -89,3 +89,73 @@ export function quantileFromHistogram(h: THistogram, p: number): number | null {
   const b = at(Math.min(lo + 1, n - 1));
   return a + (h7 - lo) * (b - a);
 }
+
+/**
+ * The same histogram held densely: `counts[b]` is the count of bucket b. Every
+ * bucket of a duration below 2^31 s is under 1,090, so the array stays small,
+ * and merging hundreds of them (the executive roll-up: every team's blocks,
+ * windows and subtrees) is a loop over numbers, not hashing.
+ */
+export interface TDenseHistogram {
+  counts: Float64Array;
+  total: number;
+}
+
+export function denseHistogram(): TDenseHistogram {
+  return { counts: new Float64Array(0), total: 0 };
+}
+
+function ensureBuckets(h: TDenseHistogram, size: number): void {
+  if (size <= h.counts.length) return;
+  const grown = new Float64Array(Math.max(size, 2 * h.counts.length, 256));
+  grown.set(h.counts);
+  h.counts = grown;
+}
+
+export function addToDense(h: TDenseHistogram, bucket: number, n: number): void {
+  ensureBuckets(h, bucket + 1);
+  h.counts[bucket]! += n;
+  h.total += n;
+}
+
+export function mergeDense(into: TDenseHistogram, from: TDenseHistogram): TDenseHistogram {
+  if (from.total === 0) return into;
+  ensureBuckets(into, from.counts.length);
+  const a = into.counts;
+  const b = from.counts;
+  for (let i = 0; i < b.length; i++) a[i]! += b[i]!;
+  into.total += from.total;
+  return into;
+}
+
+/** quantileFromHistogram, on a dense histogram (one pass over the buckets instead of a sort). */
+export function quantileFromDense(h: TDenseHistogram, p: number): number | null {
+  const n = h.total;
+  if (n <= 0) return null;
+  const h7 = (n - 1) * p;
+  const lo = Math.floor(h7);
+  const hi = Math.min(lo + 1, n - 1);
+  let a: number | null = null;
+  let last = 0;
+  let seen = 0;
+  const counts = h.counts;
+  for (let b = 0; b < counts.length; b++) {
+    const c = counts[b]!;
+    if (c <= 0) continue;
+    last = b;
+    seen += c;
+    if (a === null && lo < seen) a = bucketValue(b);
+    if (hi < seen) {
+      const value = bucketValue(b);
+      return a! + (h7 - lo) * (value - a!);
+    }
+  }
+  const top = bucketValue(last);
+  return (a ?? top) + (h7 - lo) * (top - (a ?? top));
+}
+
+export function denseOf(h: THistogram): TDenseHistogram {
+  const d = denseHistogram();
+  for (const [b, n] of h) addToDense(d, b, n);
+  return d;
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import { preparedQuery } from "@/lib/db";
 import { aggregateFacts, emptyAggregate, type TDeploymentFact, type TDoraAggregate } from "@/lib/dora/metrics";
-import { mergeHistograms, type THistogram } from "@/lib/dora/stats";
+import { addToDense, denseHistogram, mergeDense, type TDenseHistogram } from "@/lib/dora/stats";
 import { dyadicBlocks, fullWeeks, type TDayWindow } from "@/lib/dora/windows";
 
 /**
@@ -28,13 +28,13 @@ interface TTeamPart {
   unrecovered: number;
   /** week index (counted back from the window's end) → days with a deployment, as bits. */
   weekMasks: Map<number, number>;
-  lead: THistogram;
-  recovery: THistogram;
+  lead: TDenseHistogram;
+  recovery: TDenseHistogram;
 }
 
 const emptyPart = (): TTeamPart => ({
   deployments: 0, failures: 0, rework: 0, succeeded: 0, leadKnownDeployments: 0, leadUnknownCommits: 0, unrecovered: 0,
-  weekMasks: new Map(), lead: new Map(), recovery: new Map(),
+  weekMasks: new Map(), lead: denseHistogram(), recovery: denseHistogram(),
 });
 
 const COUNTS_SQL = (teamFilter: string) => /* sql */ `
@@ -47,10 +47,22 @@ const COUNTS_SQL = (teamFilter: string) => /* sql */ `
   JOIN "DoraDay" d ON d.environment = $1 AND d.day >= w.f AND d.day < w.t ${teamFilter}
   GROUP BY 1, 2, 3`;
 
-const HISTOGRAM_SQL = (teamFilter: string) => /* sql */ `
-  SELECT h."teamId" AS team, h.kind, h.level, h.block, array_to_string(h.buckets, ',') AS buckets, array_to_string(h.counts, ',') AS counts
+const HISTOGRAM_COLUMNS = /* sql */ `h."teamId" AS team, h.kind, h.level, h.block, array_to_string(h.buckets, ',') AS buckets, array_to_string(h.counts, ',') AS counts`;
+/** Every team's rows of these blocks: one primary-key range (kind, environment, level, block) per block. */
+const HISTOGRAM_ALL_SQL = /* sql */ `
+  SELECT ${HISTOGRAM_COLUMNS}
   FROM unnest($2::int[], $3::int[]) AS k(level, block)
-  JOIN "DoraHistogram" h ON h.kind IN (1, 2) AND h.environment = $1 AND h.level = k.level AND h.block = k.block ${teamFilter}
+  JOIN "DoraHistogram" h ON h.kind IN (1, 2) AND h.environment = $1 AND h.level = k.level AND h.block = k.block
+  WHERE h.buckets IS NOT NULL`;
+/**
+ * Some teams' rows: one key per team and block, so that every column of the primary key is an index condition.
+ * (With "teamId" = ANY (…) beside the blocks, the team was a filter: each block visited every team's row, 200
+ * times the work for one team's page or trend.)
+ */
+const HISTOGRAM_TEAMS_SQL = /* sql */ `
+  SELECT ${HISTOGRAM_COLUMNS}
+  FROM unnest($2::int[], $3::int[], $4::int[]) AS k(level, block, team)
+  JOIN "DoraHistogram" h ON h.kind IN (1, 2) AND h.environment = $1 AND h.level = k.level AND h.block = k.block AND h."teamId" = k.team
   WHERE h.buckets IS NOT NULL`;
 
 interface TCountsRow { team: number; win: number; week: number; mask: number; deployments: number; failures: number; rework: number; succeeded: number; leadKnown: number; leadUnknown: number; unrecovered: number }
@@ -83,11 +95,14 @@ export async function loadTeamParts({ environment, windows, teamIds }: { environ
       COUNTS_SQL(filtered ? `AND d."teamId" = ANY ($4::int[])` : ""),
       [environment, windows.map((w) => w.fromDay), windows.map((w) => w.toDay), ...(filtered ? [teamIds] : [])],
     ),
-    preparedQuery<THistogramRow>(
-      filtered ? "dora-histograms-teams" : "dora-histograms-all",
-      HISTOGRAM_SQL(filtered ? `AND h."teamId" = ANY ($4::int[])` : ""),
-      [environment, levels, blocks, ...(filtered ? [teamIds] : [])],
-    ),
+    teamIds === null
+      ? preparedQuery<THistogramRow>("dora-histograms-all", HISTOGRAM_ALL_SQL, [environment, levels, blocks])
+      : preparedQuery<THistogramRow>("dora-histograms-team-blocks", HISTOGRAM_TEAMS_SQL, [
+          environment,
+          teamIds.flatMap(() => levels),
+          teamIds.flatMap(() => blocks),
+          teamIds.flatMap((team) => levels.map(() => team)),
+        ]),
   ]);
 
   const parts = new Map<number, TTeamPart[]>();
@@ -109,18 +124,32 @@ export async function loadTeamParts({ environment, windows, teamIds }: { environ
   }
   for (const r of histograms) {
     if (r.buckets === "") continue;
-    const buckets = r.buckets.split(",");
-    const counts = r.counts.split(",");
     for (const win of blockWindows.get(`${r.level}:${r.block}`) ?? []) {
       const p = partsOf(r.team)[win]!;
-      const into = r.kind === 1 ? p.lead : p.recovery;
-      for (let i = 0; i < buckets.length; i++) {
-        const b = Number(buckets[i]);
-        into.set(b, (into.get(b) ?? 0) + Number(counts[i]));
-      }
+      addListed(r.kind === 1 ? p.lead : p.recovery, r.buckets, r.counts);
     }
   }
   return parts;
+}
+
+/** Adds a histogram given as two comma-separated lists of integers (buckets, counts) without splitting them into strings. */
+function addListed(into: TDenseHistogram, buckets: string, counts: string): void {
+  let i = 0;
+  let j = 0;
+  while (i < buckets.length) {
+    let b = 0;
+    for (let ch = buckets.charCodeAt(i); i < buckets.length && ch !== 44; ch = buckets.charCodeAt(++i)) b = b * 10 + ch - 48;
+    i++;
+    let sign = 1;
+    if (counts.charCodeAt(j) === 45) {
+      sign = -1;
+      j++;
+    }
+    let n = 0;
+    for (let ch = counts.charCodeAt(j); j < counts.length && ch !== 44; ch = counts.charCodeAt(++j)) n = n * 10 + ch - 48;
+    j++;
+    addToDense(into, b, sign * n);
+  }
 }
 
 /** Adds `from` into `into` (teams nested under a team, or every team of the organisation). */
@@ -133,8 +162,8 @@ export function mergeParts(into: TTeamPart, from: TTeamPart): TTeamPart {
   into.leadUnknownCommits += from.leadUnknownCommits;
   into.unrecovered += from.unrecovered;
   for (const [week, mask] of from.weekMasks) into.weekMasks.set(week, (into.weekMasks.get(week) ?? 0) | mask);
-  mergeHistograms(into.lead, from.lead);
-  mergeHistograms(into.recovery, from.recovery);
+  mergeDense(into.lead, from.lead);
+  mergeDense(into.recovery, from.recovery);
   return into;
 }
 
