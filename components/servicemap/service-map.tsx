@@ -2,125 +2,20 @@
 
 import "@xyflow/react/dist/style.css";
 import { useQuery } from "@tanstack/react-query";
-import { Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
-import ELK from "elkjs/lib/elk.bundled.js";
-import { Archive, Box, Database, Globe, Inbox, Layers, Server, Users, Zap } from "lucide-react";
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Node } from "@xyflow/react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTheme } from "next-themes";
-import { memo, useCallback, useEffect, useMemo, useState } from "react";
-import { formatMs, formatPercent, formatRate } from "@/components/servicemap/format";
-import { HEALTH_STYLES, HealthBadge, HealthLegend } from "@/components/servicemap/health";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { HealthBadge, HealthLegend } from "@/components/servicemap/health";
+import { afterPaint, flowEdges, flowNode, layOutView, legibleViewport, NODE_HEIGHT, nodeTypes, useIsClient, type TNodeData } from "@/components/servicemap/map-flow";
 import { NodePanel } from "@/components/servicemap/node-panel";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/api-client";
 import { mapQueryString, type TServiceMap, type TServiceMapQuery } from "@/lib/servicemap/schemas";
-import { buildView, COLLAPSE_ABOVE, groupOf, typeLabel, type TViewEdge, type TViewNode } from "@/lib/servicemap/view";
+import { buildView, COLLAPSE_ABOVE, groupOf } from "@/lib/servicemap/view";
 
-const NODE_WIDTH = 220;
-const NODE_HEIGHT = 92;
 const REFRESH_MS = 60_000;
-const elk = new ELK();
-
-
-function TypeIcon({ type, className }: { type: string; className?: string }) {
-  const Icon =
-    type === "team" ? Layers
-    : type === "client" ? Users
-    : /Lambda/.test(type) ? Zap
-    : /DynamoDB|RDS|Database|SQL|ElastiCache|Aurora/.test(type) ? Database
-    : /SQS|SNS|Kinesis/.test(type) ? Inbox
-    : /S3/.test(type) ? Archive
-    : /remote|http/i.test(type) ? Globe
-    : /ECS|EC2|EKS|Beanstalk|Container|Instance/.test(type) ? Server
-    : Box;
-  return <Icon aria-hidden className={className} />;
-}
-
-interface TNodeData extends Record<string, unknown> {
-  view: TViewNode;
-  isSelected: boolean;
-  isDimmed: boolean;
-  onExpand: (key: string) => void;
-}
-
-const MapNode = memo(function MapNode({ data }: NodeProps<Node<TNodeData>>) {
-  const v = data.view;
-  const name = v.kind === "team" ? `${v.label}, ${v.count} nodes` : v.label;
-  return (
-    <div
-      className={cn(
-        "h-[92px] w-[220px] rounded-lg border-2 bg-white px-3 py-2 text-left shadow-sm dark:bg-zinc-900",
-        HEALTH_STYLES[v.health].ring,
-        v.kind === "team" && "border-dashed",
-        data.isSelected && "ring-4 ring-sky-400/60",
-        // Context (a neighbour of the filtered team) and search misses recede without fading their text: contrast stays readable.
-        (data.isDimmed || v.isContext) && "border-dashed !border-zinc-300 bg-zinc-50 shadow-none dark:!border-zinc-700 dark:bg-zinc-950",
-      )}
-      data-testid={`map-node-${v.label}`}
-    >
-      <Handle type="target" position={Position.Left} className="!size-1.5 !border-0 !bg-zinc-400" />
-      <div className="flex items-center gap-1.5">
-        <TypeIcon type={v.type} className="size-4 shrink-0 text-zinc-500 dark:text-zinc-400" />
-        <span className="truncate text-sm font-semibold" title={name}>
-          {v.label}
-        </span>
-        {v.kind === "team" ? <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">{v.count}</span> : null}
-      </div>
-      <div className="mt-0.5 truncate text-[11px] text-zinc-500 dark:text-zinc-400">{v.kind === "team" ? "Team, collapsed" : typeLabel(v.type)}</div>
-      <div className="mt-1 flex items-center gap-2 text-[11px] text-zinc-700 dark:text-zinc-300">
-        <span>{formatRate(v.perMinute)}</span>
-        {v.kind === "node" && v.type !== "client" ? (
-          <span>
-            p50 {formatMs(v.p50Ms)} · p95 {formatMs(v.p95Ms)}
-          </span>
-        ) : null}
-      </div>
-      <div className="mt-1 flex items-center justify-between">
-        <HealthBadge health={v.health} />
-        {v.kind === "team" ? (
-          <button
-            type="button"
-            className="nodrag rounded px-1.5 text-[11px] font-medium text-sky-700 hover:underline dark:text-sky-400"
-            onClick={(event) => {
-              event.stopPropagation();
-              data.onExpand(v.key);
-            }}
-          >
-            Expand
-          </button>
-        ) : null}
-      </div>
-      <Handle type="source" position={Position.Right} className="!size-1.5 !border-0 !bg-zinc-400" />
-    </div>
-  );
-});
-
-const nodeTypes = { map: MapNode };
-
-async function layOut(view: { nodes: TViewNode[]; edges: TViewEdge[] }): Promise<Map<string, { x: number; y: number }>> {
-  const result = await elk.layout({
-    id: "root",
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": "RIGHT",
-      // Clients in the first column, data stores in the last, whatever the calls say.
-      "elk.partitioning.activate": "true",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "90",
-      "elk.spacing.nodeNode": "28",
-      "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
-      "elk.layered.cycleBreaking.strategy": "GREEDY",
-    },
-    children: view.nodes.map((n) => ({ id: n.key, width: NODE_WIDTH, height: NODE_HEIGHT, layoutOptions: { "elk.partitioning.partition": String(n.column) } })),
-    edges: view.edges.map((e) => ({ id: e.key, sources: [e.source], targets: [e.target] })),
-  });
-  return new Map((result.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
-}
-
-function edgeWidth(perMinute: number, max: number): number {
-  if (max <= 0 || perMinute <= 0) return 1;
-  return 1 + 5 * (Math.log10(1 + perMinute) / Math.log10(1 + max));
-}
 
 function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap; query: TServiceMapQuery; isCompact?: boolean }) {
   const router = useRouter();
@@ -178,77 +73,62 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
     return new Set(view.nodes.filter((n) => n.label.toLowerCase().includes(q) || n.node?.service?.name.toLowerCase().includes(q)).map((n) => n.key));
   }, [search, view.nodes]);
 
-  // The layout belongs to the view it was computed for; a newer view waits for its own.
-  const [layout, setLayout] = useState<{ view: typeof view; positions: Map<string, { x: number; y: number }> } | null>(null);
-  const positions = layout?.view === view ? layout.positions : null;
-  const [readyFor, setReadyFor] = useState<typeof view | null>(null);
-  const isReady = readyFor === view;
-  useEffect(() => {
-    let isCurrent = true;
-    layOut(view).then(
-      (p) => {
-        if (isCurrent) setLayout({ view, positions: p });
-      },
-      (error: unknown) => console.error("service map layout failed", error),
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [view]);
+  // The layout is synchronous and depends only on which nodes and edges are drawn: a refresh with the same structure keeps every position.
+  const positions = useMemo(() => layOutView(view), [view]);
+  const structure = useMemo(() => `${view.nodes.map((n) => n.key).join(",")}|${view.edges.map((e) => e.key).join(",")}`, [view]);
+  const isClient = useIsClient();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const [fitted, setFitted] = useState<{ key: string; isWhole: boolean } | null>(null);
 
-  const maxRate = Math.max(0, ...view.edges.map((e) => e.perMinute));
   const nodes: Node<TNodeData>[] = useMemo(
     () =>
-      positions
-        ? view.nodes.map((v) => ({
-            id: v.key,
-            type: "map",
-            position: positions.get(v.key) ?? { x: 0, y: 0 },
-            data: { view: v, isSelected: v.node !== null && String(v.node.id) === selectedId, isDimmed: matches !== null && !matches.has(v.key), onExpand },
-            ariaLabel: `${v.label}: ${v.kind === "team" ? `team of ${v.count} nodes, ` : ""}${formatRate(v.perMinute)}, ${v.health}`,
-            draggable: false,
-            connectable: false,
-          }))
-        : [],
+      view.nodes.map((v) =>
+        flowNode(v, positions.get(v.key) ?? { x: 0, y: 0 }, {
+          isSelected: v.node !== null && String(v.node.id) === selectedId,
+          isDimmed: matches !== null && !matches.has(v.key),
+          change: null,
+          onExpand,
+        }),
+      ),
     [positions, view.nodes, selectedId, matches, onExpand],
   );
-  const edges: Edge[] = useMemo(
-    () =>
-      view.edges.map((e) => ({
-        id: e.key,
-        source: e.source,
-        target: e.target,
-        // Labels only where they can be read.
-        label: view.edges.length <= 60 ? `${formatMs(e.meanMs)} · ${formatPercent(e.errorRate + e.faultRate)} err` : undefined,
-        labelStyle: { fontSize: 10 },
-        labelBgStyle: { fillOpacity: 0.85 },
-        style: { stroke: HEALTH_STYLES[e.health].stroke, strokeWidth: edgeWidth(e.perMinute, maxRate) },
-        focusable: false,
-      })),
-    [view.edges, maxRate],
-  );
+  const edges = useMemo(() => flowEdges(view.edges), [view.edges]);
 
-  // Once laid out: fit the view (to the searched nodes and their neighbours, or everything) and say the map is ready.
+  // Once the flow knows its size: open on the searched nodes, else the selected one, with their neighbours, else the whole map at a legible zoom; then say the map is ready, once painted.
+  const focusKey = `${structure}|${search}|${selectedId ?? ""}`;
   useEffect(() => {
-    if (!positions || nodes.length === 0) return;
-    const frame = requestAnimationFrame(() => {
-      // Zoom to the searched nodes, else to the selected one, with their neighbours.
-      const focus = matches && matches.size > 0 ? matches : selectedId && view.nodes.some((n) => n.key === `n:${selectedId}`) ? new Set([`n:${selectedId}`]) : null;
-      if (focus) {
-        const around = new Set(focus);
-        for (const e of view.edges) {
-          if (focus.has(e.source)) around.add(e.target);
-          if (focus.has(e.target)) around.add(e.source);
-        }
-        void flow.fitView({ nodes: [...around].map((id) => ({ id })), padding: 0.25, maxZoom: 1.2 });
-      } else {
-        void flow.fitView({ padding: 0.1 });
+    if (!isClient || width === 0 || height === 0 || view.nodes.length === 0 || fitted?.key === focusKey) return;
+    let isCurrent = true;
+    let cancelPaint = () => {};
+    const focus = matches && matches.size > 0 ? matches : selectedId && view.nodes.some((n) => n.key === `n:${selectedId}`) ? new Set([`n:${selectedId}`]) : null;
+    let moved: Promise<unknown>;
+    let isWhole = true;
+    if (focus) {
+      const around = new Set(focus);
+      for (const e of view.edges) {
+        if (focus.has(e.source)) around.add(e.target);
+        if (focus.has(e.target)) around.add(e.source);
       }
-      setReadyFor(view);
-      performance.mark("servicemap:interactive");
+      moved = flow.fitView({ nodes: [...around].map((id) => ({ id })), padding: 0.25, maxZoom: 1.2 });
+    } else {
+      const first = legibleViewport(positions, NODE_HEIGHT, width, height);
+      isWhole = first.isWhole;
+      moved = flow.setViewport(first.viewport);
+    }
+    void moved.then(() => {
+      if (!isCurrent) return;
+      cancelPaint = afterPaint(() => {
+        setFitted({ key: focusKey, isWhole });
+        performance.mark("servicemap:interactive");
+      });
     });
-    return () => cancelAnimationFrame(frame);
-  }, [positions, nodes.length, matches, selectedId, view, flow]);
+    return () => {
+      isCurrent = false;
+      cancelPaint();
+    };
+  }, [isClient, width, height, focusKey, fitted, matches, selectedId, view, positions, flow]);
+  const isReady = fitted?.key === focusKey;
 
   const selected = selectedId ? map.nodes.find((n) => String(n.id) === selectedId) ?? null : null;
   const groupsShown = view.nodes.filter((n) => n.kind === "team").length;
@@ -306,6 +186,11 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
               Showing the {view.edges.length} busiest and failing connections; {view.hiddenEdges} more are not drawn.
             </p>
           ) : null}
+          {fitted && !fitted.isWhole && isReady ? (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              Too many nodes to read at once: the map opens on its left at a readable size. Drag to pan, zoom out for the whole of it, or find a node.
+            </p>
+          ) : null}
           {matches !== null ? (
             <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
               {matches.size === 0 ? `Nothing on the map matches “${search}”.` : `${matches.size} match${matches.size === 1 ? "" : "es"} for “${search}”, shown with their neighbours.`}
@@ -322,30 +207,30 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
             aria-label={`Service map: ${view.nodes.length} nodes, ${view.edges.length} connections`}
             role="region"
           >
-            {/* Rendered once laid out, in the browser only: positions come from the layout, and the theme from the browser. */}
-            {positions ? (
-            <ReactFlow
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              onNodeClick={(_event, node) => {
-                const v = (node.data as TNodeData).view;
-                if (v.kind === "team") onExpand(v.key);
-                // On a team or service page, a node opens the full map with its panel.
-                else if (v.node && isCompact) router.push(`/service-map?${mapQueryString(query)}&node=${v.node.id}`);
-                else if (v.node) setParams({ node: String(v.node.id) });
-              }}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              minZoom={0.05}
-              onlyRenderVisibleElements
-              colorMode={resolvedTheme === "dark" ? "dark" : "light"}
-            >
-              <Background gap={24} />
-              <Controls showInteractive={false} />
-            </ReactFlow>
+            {/* Drawn in the browser only: its theme and its size come from there. */}
+            {isClient ? (
+              <ReactFlow
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                onNodeClick={(_event, node) => {
+                  const v = (node.data as TNodeData).view;
+                  if (v.kind === "team") onExpand(v.key);
+                  // On a team or service page, a node opens the full map with its panel.
+                  else if (v.node && isCompact) router.push(`/service-map?${mapQueryString(query)}&node=${v.node.id}`);
+                  else if (v.node) setParams({ node: String(v.node.id) });
+                }}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                minZoom={0.05}
+                onlyRenderVisibleElements
+                colorMode={resolvedTheme === "dark" ? "dark" : "light"}
+              >
+                <Background gap={24} />
+                <Controls showInteractive={false} />
+              </ReactFlow>
             ) : (
-              <p className="p-4 text-sm text-zinc-600 dark:text-zinc-400">Laying out {view.nodes.length} nodes…</p>
+              <p className="p-4 text-sm text-zinc-600 dark:text-zinc-400">Drawing {view.nodes.length} nodes…</p>
             )}
           </div>
         )}
