@@ -238,10 +238,14 @@ describe("the DORA fast path", () => {
 
     // The bulk loader's path: dora_rebuild() builds, from the raw rows at once, exactly the facts and rollups the
     // triggers built write by write (rolled back: it rebuilds every team's, other tests' included).
+    // The organisation's rows (team 0) are the sum of every team's, as the triggers keep them and as rebuilt; the
+    // tables are locked so that other tests' writes wait instead of landing between the two sides.
     const teamIds = [parent.id, a.id, b.id];
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
+      await client.query(`LOCK TABLE "DoraDeploymentFact", "DoraDay", "DoraHistogram" IN EXCLUSIVE MODE`);
+      expect(await orgRowsOffTheTeams(client)).toEqual({ days: 0, buckets: 0 });
       const before = await readRollups(client, teamIds);
       expect(before.facts.length).toBe(reference.length);
       expect(before.histograms.length).toBeGreaterThan(50);
@@ -250,12 +254,29 @@ describe("the DORA fast path", () => {
       expect(after.facts).toEqual(before.facts);
       expect(after.days).toEqual(before.days);
       expect(after.histograms).toEqual(before.histograms);
+      expect(await orgRowsOffTheTeams(client)).toEqual({ days: 0, buckets: 0 });
     } finally {
       await client.query("ROLLBACK");
       client.release();
     }
   });
 });
+
+/** How many organisation day rows and histogram buckets (team 0) differ from the sum of every team's. */
+async function orgRowsOffTheTeams(client: { query: ReturnType<typeof getPool>["query"] }) {
+  const counts = `deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered`;
+  const sums = `sum(deployments)::int, sum(failures)::int, sum(rework)::int, sum(succeeded)::int, sum("leadKnownDeployments")::int, sum("leadUnknownCommits")::int, sum(unrecovered)::int`;
+  const { rows } = await client.query<{ days: number; buckets: number }>(
+    `WITH org_days AS (SELECT environment, day, ${counts} FROM "DoraDay" WHERE "teamId" = 0),
+          team_days AS (SELECT environment, day, ${sums} FROM "DoraDay" WHERE "teamId" <> 0 GROUP BY 1, 2),
+          org_buckets AS (SELECT h.kind, h.environment, h.level, h.block, u.b, u.n FROM "DoraHistogram" h, unnest(h.buckets, h.counts) u(b, n) WHERE h."teamId" = 0),
+          team_buckets AS (SELECT h.kind, h.environment, h.level, h.block, u.b, sum(u.n)::int FROM "DoraHistogram" h, unnest(h.buckets, h.counts) u(b, n)
+                           WHERE h."teamId" <> 0 GROUP BY 1, 2, 3, 4, 5 HAVING sum(u.n) <> 0)
+     SELECT (SELECT count(*)::int FROM ((TABLE org_days EXCEPT ALL TABLE team_days) UNION ALL (TABLE team_days EXCEPT ALL TABLE org_days)) x) AS days,
+            (SELECT count(*)::int FROM ((TABLE org_buckets EXCEPT ALL TABLE team_buckets) UNION ALL (TABLE team_buckets EXCEPT ALL TABLE org_buckets)) x) AS buckets`,
+  );
+  return rows[0];
+}
 
 /** Every fact and rollup row of these teams, in key order (a histogram whose counts all cancelled out holds no rows). */
 async function readRollups(client: { query: ReturnType<typeof getPool>["query"] }, teamIds: number[]) {

@@ -3,7 +3,7 @@ import { DEFAULT_BAND_YEAR, type TBandYear } from "@/lib/dora/bands";
 import { metricsFromAggregate } from "@/lib/dora/metrics";
 import { DEFAULT_ENVIRONMENT, DEFAULT_MIN_SAMPLES, type TDoraRollup } from "@/lib/dora/schemas";
 import { queryWindow } from "@/lib/dora/server/get-dora-summary";
-import { aggregateOfParts, loadTeamParts } from "@/lib/dora/server/load-aggregates";
+import { aggregateOfParts, loadTeamParts, ORG_TEAM_ID } from "@/lib/dora/server/load-aggregates";
 import { HISTOGRAM_METHOD } from "@/lib/dora/server/load-scope-aggregates";
 import { preparedQuery } from "@/lib/db";
 import { drainDoraQueue } from "@/lib/dora/server/refresh-dora-facts";
@@ -23,7 +23,8 @@ export interface TGetDoraRollupOptions {
 /**
  * The executive roll-up: every team (each with the teams nested under it)
  * and the whole organisation, the five figures for the window and the one
- * before it. Two statements over the rollups, whatever the number of teams.
+ * before it. Two statements over the rollups, whatever the number of teams
+ * (the organisation's figures from its own rows, read by the same two).
  * Per DORA's advice the organisation's figures come with every team's beside
  * them, never alone.
  */
@@ -44,12 +45,12 @@ export async function getDoraRollup({ environment = DEFAULT_ENVIRONMENT, bands =
     return [id, ...(children.get(id) ?? []).flatMap((c) => subtree(c, seen))];
   };
   const options = { bandYear: bands, minSamples };
-  const figures = (teamIds: number[] | null) =>
+  const figures = (teamIds: number[]) =>
     windows.map((w, i) => {
-      const list = (teamIds ?? [...parts.keys()]).flatMap((id) => (parts.has(id) ? [parts.get(id)![i]!] : []));
+      const list = teamIds.flatMap((id) => (parts.has(id) ? [parts.get(id)![i]!] : []));
       return metricsFromAggregate(aggregateOfParts(list, w), w, options);
     });
-  const [orgCurrent, orgPrevious] = figures(null);
+  const [orgCurrent, orgPrevious] = figures([ORG_TEAM_ID]);
   return {
     environment,
     bandYear: bands,

@@ -18,6 +18,9 @@ import { dyadicBlocks, fullWeeks, type TDayWindow } from "@/lib/dora/windows";
  * computed exactly from its facts instead (a few hundred rows).
  */
 
+/** The organisation's own rows in "DoraDay" and "DoraHistogram" (the dora_org_rollups migration): the sum of every team's. */
+export const ORG_TEAM_ID = 0;
+
 interface TTeamPart {
   deployments: number;
   failures: number;
@@ -71,7 +74,7 @@ interface THistogramRow { team: number; kind: number; level: number; block: numb
 
 /**
  * Per team (the team's own services), per window: the parts the figures are
- * built from. `teamIds` null: every team.
+ * built from. `teamIds` null: every team, and the organisation under ORG_TEAM_ID.
  */
 export async function loadTeamParts({ environment, windows, teamIds }: { environment: string; windows: TDayWindow[]; teamIds: number[] | null }): Promise<Map<number, TTeamPart[]>> {
   const blockWindows = new Map<string, number[]>();

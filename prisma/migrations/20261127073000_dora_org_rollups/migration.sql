@@ -1,0 +1,195 @@
+-- ───────────── DORA: the organisation's own rollup rows ─────────────
+-- Written by hand. "DoraDay" and "DoraHistogram" also keep the whole organisation
+-- as team 0 (no team has id 0): the sum of every team's rows, kept by the same
+-- deltas. Organisation-wide reads (the /dora page's organisation, the 12-month
+-- organisation trend on /exec) then read one row per day or block instead of 200,
+-- which at 200 teams was 200 times the histogram data of a team's read.
+-- lib/dora/server/fast-path.integration.test.ts holds them to the sum of the teams'
+-- rows, both as the triggers keep them and as dora_rebuild builds them.
+
+CREATE OR REPLACE FUNCTION dora_apply(p_old "DoraDeploymentFact"[], p_new "DoraDeploymentFact"[]) RETURNS void
+  LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "DoraDay" AS t (environment, day, "teamId", deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered)
+  SELECT environment, day, coalesce("teamId", 0), sum(sign)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isFailure"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isRework"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isSucceeded"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isSucceeded" AND cardinality("leadSeconds") > 0), 0)::integer,
+         coalesce(sum(sign * "leadUnknown") FILTER (WHERE "isSucceeded"), 0)::integer,
+         coalesce(sum(sign) FILTER (WHERE "isUnrecovered"), 0)::integer
+  FROM (SELECT -1 AS sign, o.* FROM unnest(p_old) o UNION ALL SELECT 1, n.* FROM unnest(p_new) n) delta
+  GROUP BY GROUPING SETS ((environment, day, "teamId"), (environment, day))
+  ORDER BY environment, day, coalesce("teamId", 0)
+  ON CONFLICT (environment, day, "teamId") DO UPDATE SET
+    deployments = t.deployments + EXCLUDED.deployments, failures = t.failures + EXCLUDED.failures, rework = t.rework + EXCLUDED.rework,
+    succeeded = t.succeeded + EXCLUDED.succeeded, "leadKnownDeployments" = t."leadKnownDeployments" + EXCLUDED."leadKnownDeployments",
+    "leadUnknownCommits" = t."leadUnknownCommits" + EXCLUDED."leadUnknownCommits", unrecovered = t.unrecovered + EXCLUDED.unrecovered;
+  IF cardinality(p_old) > 0 THEN
+    DELETE FROM "DoraDay" t USING (SELECT DISTINCT o.environment, o.day, x.team AS "teamId" FROM unnest(p_old) o CROSS JOIN LATERAL (VALUES (o."teamId"), (0)) x(team)) k
+    WHERE t.environment = k.environment AND t.day = k.day AND t."teamId" = k."teamId" AND t.deployments = 0;
+  END IF;
+
+  WITH vals AS (
+    SELECT -1 AS sign, 1 AS kind, o.environment, o."teamId", o.day, dora_bucket(v) AS bucket FROM unnest(p_old) o, unnest(o."leadSeconds") v
+    UNION ALL SELECT -1, 2, o.environment, o."teamId", o.day, dora_bucket(o."recoverySeconds") FROM unnest(p_old) o WHERE o."recoverySeconds" IS NOT NULL
+    UNION ALL SELECT 1, 1, n.environment, n."teamId", n.day, dora_bucket(v) FROM unnest(p_new) n, unnest(n."leadSeconds") v
+    UNION ALL SELECT 1, 2, n.environment, n."teamId", n.day, dora_bucket(n."recoverySeconds") FROM unnest(p_new) n WHERE n."recoverySeconds" IS NOT NULL),
+  by_block AS (
+    SELECT kind, environment, lv AS level, day >> lv AS block, t.team AS "teamId", bucket, sum(sign)::integer AS n
+    FROM vals CROSS JOIN LATERAL (VALUES (vals."teamId"), (0)) t(team) CROSS JOIN generate_series(0, 6) lv
+    GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(sign) <> 0),
+  merged AS (
+    SELECT kind, environment, level, block, "teamId", array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
+    FROM by_block GROUP BY 1, 2, 3, 4, 5)
+  INSERT INTO "DoraHistogram" AS h (kind, environment, level, block, "teamId", buckets, counts)
+  SELECT kind, environment, level, block, "teamId", buckets, counts FROM merged ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (kind, environment, level, block, "teamId") DO UPDATE SET (buckets, counts) = (
+    SELECT array_agg(x.b ORDER BY x.b), array_agg(x.n ORDER BY x.b)
+    FROM (SELECT u.b, sum(u.n)::integer AS n
+          FROM (SELECT * FROM unnest(h.buckets, h.counts) UNION ALL SELECT * FROM unnest(EXCLUDED.buckets, EXCLUDED.counts)) u(b, n)
+          GROUP BY u.b HAVING sum(u.n) <> 0) x);
+END $$;
+
+CREATE OR REPLACE FUNCTION dora_rebuild() RETURNS void
+  LANGUAGE plpgsql
+  SET work_mem = '256MB'
+  AS $$
+DECLARE
+  lv integer;
+  v_index record;
+  v_indexes text[] := '{}';
+BEGIN
+  -- In the order the fact triggers take them, so a concurrent writer never deadlocks with a rebuild.
+  LOCK TABLE "DoraDeploymentFact", "DoraDay", "DoraHistogram" IN EXCLUSIVE MODE;
+  TRUNCATE "DoraDeploymentFact", "DoraDay", "DoraHistogram";
+  -- The rollups are built below from all the facts at once: the fact triggers' per-statement deltas would
+  -- only repeat that work through a transition table of every row.
+  ALTER TABLE "DoraDeploymentFact" DISABLE TRIGGER dora_fact_insert;
+  -- The facts' secondary indexes are built once, after the insert, from their own definitions.
+  FOR v_index IN
+    SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+    FROM pg_index i WHERE i.indrelid = '"DoraDeploymentFact"'::regclass AND NOT i.indisprimary
+  LOOP
+    EXECUTE 'DROP INDEX ' || v_index.name;
+    v_indexes := v_indexes || v_index.def;
+  END LOOP;
+
+  INSERT INTO "DoraDeploymentFact"
+  WITH inc AS (
+    SELECT i."deploymentId" AS id, count(*) AS n, count(*) FILTER (WHERE i."resolvedAt" IS NULL) AS open,
+           min(i."openedAt") AS first_opened, max(i."resolvedAt") AS last_resolved
+    FROM "Incident" i WHERE i."deploymentId" IS NOT NULL AND i."causedByChange" IS DISTINCT FROM false
+    GROUP BY i."deploymentId"),
+  lead AS (
+    SELECT x.id,
+           array_agg(dora_seconds(x.t, x."finishedAt") ORDER BY dora_seconds(x.t, x."finishedAt")) FILTER (WHERE x.t IS NOT NULL) AS seconds,
+           count(*) FILTER (WHERE x.t IS NULL) AS unknown
+    FROM (
+      SELECT d.id, d."finishedAt", coalesce(c."committedAt", c."authoredAt") AS t,
+             -- rank, not row_number: a deployment carrying the same sha twice brings both rows, as in dora_fact_rows.
+             -- Bytewise (a deterministic collation's equality is bytewise): the sort is several times faster.
+             rank() OVER (PARTITION BY d."serviceId", d.environment COLLATE "C", c.sha COLLATE "C" ORDER BY d."finishedAt", d.id) AS r
+      FROM "Change" c JOIN "Deployment" d ON d.id = c."deploymentId"
+      WHERE d.status = 'SUCCEEDED' AND d."finishedAt" IS NOT NULL) x
+    WHERE x.r = 1
+    GROUP BY x.id),
+  envs AS (
+    -- The environments deployed to, by skipping through the (environment, finishedAt) index.
+    WITH RECURSIVE e AS (
+      SELECT min(environment) AS environment FROM "Deployment"
+      UNION ALL
+      SELECT (SELECT min(d.environment) FROM "Deployment" d WHERE d.environment > e.environment) FROM e WHERE e.environment IS NOT NULL)
+    SELECT environment FROM e WHERE environment IS NOT NULL),
+  rework AS (
+    SELECT DISTINCT m.id
+    FROM "Incident" i CROSS JOIN envs
+    CROSS JOIN LATERAL (
+      SELECT d.id FROM "Deployment" d
+      WHERE d."serviceId" = i."serviceId" AND d.environment = envs.environment
+        AND d."finishedAt" >= least(i."openedAt", i."resolvedAt") AND d."finishedAt" <= greatest(i."openedAt", i."resolvedAt")
+        AND dora_span(i."serviceId", i."openedAt", i."resolvedAt") @> dora_span(d."serviceId", d."startedAt", d."finishedAt")
+      -- Kept a loop over the incidents: the planner would rather probe the incidents' GiST index once per deployment.
+      OFFSET 0) m
+    WHERE i."resolvedAt" IS NOT NULL)
+  SELECT d.id, d."serviceId", s."teamId", d.environment,
+         floor(extract(epoch FROM d."finishedAt") / 86400)::integer,
+         (d.status IN ('FAILED', 'ROLLED_BACK') OR coalesce(inc.n, 0) > 0),
+         (NOT d."isPlanned" OR d."fixesIncidentRef" IS NOT NULL OR rw.id IS NOT NULL),
+         d.status = 'SUCCEEDED',
+         CASE WHEN inc.n > 0 THEN CASE WHEN inc.open = 0 THEN dora_seconds(inc.first_opened, inc.last_resolved) END
+              WHEN d.status IN ('FAILED', 'ROLLED_BACK') AND nxt.id IS NOT NULL THEN dora_seconds(d."finishedAt", nxt."finishedAt") END,
+         coalesce(inc.open > 0, d.status IN ('FAILED', 'ROLLED_BACK') AND nxt.id IS NULL),
+         CASE WHEN inc.n IS NULL THEN nxt.id END,
+         coalesce(lead.seconds, '{}'),
+         coalesce(lead.unknown, 0)::integer
+  FROM "Deployment" d
+  JOIN "Service" s ON s.id = d."serviceId"
+  LEFT JOIN inc ON inc.id = d.id
+  LEFT JOIN lead ON lead.id = d.id
+  LEFT JOIN rework rw ON rw.id = d.id
+  LEFT JOIN LATERAL (
+    SELECT n.id, n."finishedAt" FROM "Deployment" n
+    WHERE d.status IN ('FAILED', 'ROLLED_BACK') AND inc.n IS NULL
+      AND n."serviceId" = d."serviceId" AND n.environment = d.environment
+      AND n."finishedAt" > d."finishedAt" AND n.status = 'SUCCEEDED'
+    ORDER BY n."finishedAt", n.id LIMIT 1) nxt ON true
+  WHERE d."finishedAt" IS NOT NULL;
+
+  ALTER TABLE "DoraDeploymentFact" ENABLE TRIGGER dora_fact_insert;
+  FOR lv IN 1..coalesce(cardinality(v_indexes), 0) LOOP EXECUTE v_indexes[lv]; END LOOP;
+
+  INSERT INTO "DoraDay" (environment, day, "teamId", deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered)
+  SELECT environment, day, coalesce("teamId", 0), count(*)::integer,
+         count(*) FILTER (WHERE "isFailure")::integer,
+         count(*) FILTER (WHERE "isRework")::integer,
+         count(*) FILTER (WHERE "isSucceeded")::integer,
+         count(*) FILTER (WHERE "isSucceeded" AND cardinality("leadSeconds") > 0)::integer,
+         coalesce(sum("leadUnknown") FILTER (WHERE "isSucceeded"), 0)::integer,
+         count(*) FILTER (WHERE "isUnrecovered")::integer
+  FROM "DoraDeploymentFact"
+  GROUP BY GROUPING SETS ((environment, day, "teamId"), (environment, day));
+
+  -- Level 0 (one day), then each level from the one below: block b of level L+1 is blocks 2b and 2b+1 of level L.
+  -- Keyed by a series number per kind, environment and team, so that the grouping sorts integers only.
+  CREATE TEMP TABLE dora_rebuild_series ON COMMIT DROP AS
+  SELECT (row_number() OVER ())::integer AS s, k.kind, t.environment, t."teamId"
+  FROM (SELECT DISTINCT environment, "teamId" FROM "DoraDay") t CROSS JOIN (VALUES (1), (2)) k(kind);
+  -- The organisation's rows (team 0) are a series of their own.
+  CREATE TEMP TABLE dora_rebuild_level ON COMMIT DROP AS
+  SELECT r.s, v.day AS block, v.bucket, count(*)::integer AS n
+  FROM (SELECT 1 AS kind, f.environment, f."teamId", f.day, dora_bucket(x) AS bucket FROM "DoraDeploymentFact" f, unnest(f."leadSeconds") x
+        UNION ALL
+        SELECT 2, f.environment, f."teamId", f.day, dora_bucket(f."recoverySeconds") FROM "DoraDeploymentFact" f WHERE f."recoverySeconds" IS NOT NULL) v
+  CROSS JOIN LATERAL (VALUES (v."teamId"), (0)) AS t(team)
+  JOIN dora_rebuild_series r ON r.kind = v.kind AND r.environment = v.environment AND r."teamId" = t.team
+  GROUP BY 1, 2, 3;
+  FOR lv IN 0..6 LOOP
+    IF lv > 0 THEN
+      CREATE TEMP TABLE dora_rebuild_next ON COMMIT DROP AS
+      SELECT s, block >> 1 AS block, bucket, sum(n)::integer AS n FROM dora_rebuild_level GROUP BY 1, 2, 3;
+      DROP TABLE dora_rebuild_level;
+      ALTER TABLE dora_rebuild_next RENAME TO dora_rebuild_level;
+    END IF;
+    INSERT INTO "DoraHistogram" (kind, environment, level, block, "teamId", buckets, counts)
+    SELECT r.kind, r.environment, lv, h.block, r."teamId", h.buckets, h.counts
+    FROM (SELECT s, block, array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
+          FROM dora_rebuild_level GROUP BY s, block) h
+    JOIN dora_rebuild_series r ON r.s = h.s;
+  END LOOP;
+  DROP TABLE dora_rebuild_level;
+  DROP TABLE dora_rebuild_series;
+END $$;
+
+-- The organisation's rows of the rollups stored before this migration.
+INSERT INTO "DoraDay" (environment, day, "teamId", deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered)
+SELECT environment, day, 0, sum(deployments)::integer, sum(failures)::integer, sum(rework)::integer, sum(succeeded)::integer,
+       sum("leadKnownDeployments")::integer, sum("leadUnknownCommits")::integer, sum(unrecovered)::integer
+FROM "DoraDay" GROUP BY environment, day;
+
+INSERT INTO "DoraHistogram" (kind, environment, level, block, "teamId", buckets, counts)
+SELECT kind, environment, level, block, 0, array_agg(b ORDER BY b), array_agg(n ORDER BY b)
+FROM (SELECT h.kind, h.environment, h.level, h.block, u.b, sum(u.n)::integer AS n
+      FROM "DoraHistogram" h CROSS JOIN LATERAL unnest(h.buckets, h.counts) AS u(b, n)
+      GROUP BY 1, 2, 3, 4, 5 HAVING sum(u.n) <> 0) x
+GROUP BY kind, environment, level, block;
