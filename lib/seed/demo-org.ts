@@ -223,7 +223,7 @@ export function serviceHistory(service: TServiceRow, count: number, options: TSe
     const startedAt = new Date(Math.round(times[i]!));
     const finishedAt = new Date(startedAt.getTime() + rng.int(3, 25) * 60_000);
     const deploymentId = ++ids.deployment;
-    const executionId = executionIdFrom(rng);
+    const executionId = executionIdFrom(rng, deploymentId);
     const isFailure = rng.chance(shape.failRate);
     const failureKind = isFailure ? rng.pick(["FAILED", "ROLLED_BACK", "INCIDENT"] as const) : null;
     const status = failureKind === "FAILED" ? "FAILED" : failureKind === "ROLLED_BACK" ? "ROLLED_BACK" : "SUCCEEDED";
@@ -291,7 +291,8 @@ export function serviceHistory(service: TServiceRow, count: number, options: TSe
   // A few pipelines are running right now, so that the board has something live.
   if (service.id % 7 === 3) {
     const startedAt = new Date(options.now.getTime() - rng.int(3, 12) * 60_000);
-    const executionId = executionIdFrom(rng);
+    // Numbered apart from the deployments (the high bit set), whose ids the others carry.
+    const executionId = executionIdFrom(rng, 0x8000_0000 + service.id);
     history.executions.push(executionRow(++ids.execution, service, executionId, startedAt, null, "IN_PROGRESS", `${rng.pick(COMMIT_VERBS)} ${rng.pick(COMMIT_THINGS)}`, rng, options.now));
   }
 
@@ -363,9 +364,14 @@ export function executionStages(startedAt: Date, finishedAt: Date | null, produc
   });
 }
 
-/** A CodePipeline execution id (a UUID v4), drawn from the seed's generator. */
-function executionIdFrom(rng: Random): string {
-  return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
+/**
+ * A CodePipeline execution id (a UUID v4), drawn from the seed's generator, its last 8 hex digits the row's
+ * own number (`unique`): each service's generator walks the same 2^32-state cycle from another point, and at
+ * 10,000,000 deployments some services' walks overlap, which drew the same id twice. The draws are the ones
+ * a fully random id takes, so that the rest of the history stays as it was.
+ */
+function executionIdFrom(rng: Random, unique: number): string {
+  return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12).slice(0, 4)}${(unique >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /**

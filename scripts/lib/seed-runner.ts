@@ -87,8 +87,11 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
       if (pendingCount >= CHUNK_DEPLOYMENTS) await flush();
     }
     await flush();
-    for (const statement of restoreHistoryKeys) await client.query(statement);
-    restoreHistoryKeys = [];
+    // One at a time off the list, so that a failure leaves only what is still missing to restore.
+    while (restoreHistoryKeys.length > 0) {
+      await client.query(restoreHistoryKeys[0]!);
+      restoreHistoryKeys.shift();
+    }
 
     // The DORA facts and rollups of the whole history, set-based (the dora_rebuild migration): chunk by chunk through
     // dora_refresh and the fact triggers, 1,000,000 deployments took 24 minutes. Statistics first, so that it is planned
