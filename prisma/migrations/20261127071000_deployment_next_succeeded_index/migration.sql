@@ -9,3 +9,8 @@
 -- lookups with one probe, already in (finishedAt, id) order.
 CREATE INDEX "Deployment_succeeded_service_environment_finishedAt_idx"
   ON "Deployment" ("serviceId", environment, "finishedAt", id) WHERE status = 'SUCCEEDED';
+
+-- And, for a succeeded deployment, the failures of its service since the previous succeeded one (which
+-- it may now end): without it the planner may scan ("environment", "finishedAt") across every service.
+CREATE INDEX "Deployment_failed_service_environment_finishedAt_idx"
+  ON "Deployment" ("serviceId", environment, "finishedAt") WHERE status IN ('FAILED', 'ROLLED_BACK');
