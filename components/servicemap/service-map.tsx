@@ -7,7 +7,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTheme } from "next-themes";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { HealthBadge, HealthLegend } from "@/components/servicemap/health";
-import { afterPaint, flowEdges, flowNode, layOutView, legibleViewport, NODE_HEIGHT, nodeTypes, useIsClient, type TNodeData } from "@/components/servicemap/map-flow";
+import { afterPaint, CANVAS, flowEdges, flowNode, layOutView, legibleViewport, NODE_HEIGHT, nodeTypes, useIsClient, type TNodeData } from "@/components/servicemap/map-flow";
 import { NodePanel } from "@/components/servicemap/node-panel";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -74,7 +74,7 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
   }, [search, view.nodes]);
 
   // The layout is synchronous and depends only on which nodes and edges are drawn: a refresh with the same structure keeps every position.
-  const positions = useMemo(() => layOutView(view), [view]);
+  const positions = useMemo(() => layOutView(view, { canvas: isCompact ? CANVAS.card : CANVAS.page }), [view, isCompact]);
   const structure = useMemo(() => `${view.nodes.map((n) => n.key).join(",")}|${view.edges.map((e) => e.key).join(",")}`, [view]);
   const isClient = useIsClient();
   const width = useStore((s) => s.width);
@@ -134,7 +134,8 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
   const groupsShown = view.nodes.filter((n) => n.kind === "team").length;
 
   return (
-    <div className={cn("grid gap-4", !isCompact && "lg:grid-cols-[1fr_360px]")}>
+    // The map has the page's width until a node is selected; then its panel takes the right-hand side.
+    <div className={cn("grid gap-4", !isCompact && selected && "lg:grid-cols-[1fr_360px]")}>
       <div className="min-w-0">
         <div className={cn("mb-3 flex flex-wrap items-end gap-3", isCompact && "hidden")}>
           <form
@@ -244,7 +245,7 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
         ) : (
           <div className="rounded-xl border border-dashed border-zinc-300 p-5 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
             Select a node to see its traffic over the window, its alarms and open incidents, its recent deployments and its slowest and failing traces.
-            <ul className="mt-4 space-y-1">
+            <ul aria-label="Failing nodes" className="mt-3 flex flex-wrap gap-x-6 gap-y-1">
               {[...map.nodes]
                 .filter((n) => n.health === "fault" || n.health === "error" || n.health === "throttle")
                 .sort((a, b) => b.faultRate - a.faultRate)

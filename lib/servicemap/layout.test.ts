@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { layOutMap, type TLayoutEdge, type TLayoutNode, type TPositions } from "@/lib/servicemap/layout";
 import type { TColumn } from "@/lib/servicemap/view";
 
-const OPTIONS = { nodeWidth: 220, nodeHeight: 92, rankGap: 90, columnGap: 40, rowGap: 28, aspect: 1.6 };
+const OPTIONS = { nodeWidth: 220, nodeHeight: 92, rankGap: 90, columnGap: 40, rowGap: 28, canvas: { width: 1100, height: 640 } };
 const n = (key: string, column: TColumn, sortKey = key): TLayoutNode => ({ key, column, sortKey });
 const e = (source: string, target: string): TLayoutEdge => ({ source, target });
 
@@ -30,6 +30,16 @@ describe("layOutMap", () => {
     expect(x("c")).toBeLessThan(x("store"));
   });
 
+  it("squeezes a chain of calls deeper than the canvas has room for into fewer ranks, callers never right of what they call", () => {
+    const chain = Array.from({ length: 30 }, (_, i) => n(`s${String(i).padStart(2, "0")}`, 1));
+    const p = layOutMap(chain, chain.slice(1).map((c, i) => e(chain[i]!.key, c.key)), OPTIONS);
+    const xs = chain.map((c) => p.get(c.key)!.x);
+    expect(new Set(xs).size).toBeLessThan(30);
+    expect(new Set(xs).size).toBeGreaterThan(1);
+    xs.slice(1).forEach((x, i) => expect(x).toBeGreaterThanOrEqual(xs[i]!));
+    expect(overlaps(p)).toEqual([]);
+  });
+
   it("lays out a cycle of calls without losing a node", () => {
     const p = layOutMap([n("a", 1), n("b", 1), n("c", 1)], [e("a", "b"), e("b", "c"), e("c", "a")], OPTIONS);
     expect([...p.keys()].sort()).toEqual(["a", "b", "c"]);
@@ -50,8 +60,9 @@ describe("layOutMap", () => {
     const ys = [...p.values()].map((v) => v.y);
     const width = Math.max(...xs) - Math.min(...xs) + OPTIONS.nodeWidth;
     const height = Math.max(...ys) - Math.min(...ys) + OPTIONS.nodeHeight;
-    expect(width / height).toBeGreaterThan(OPTIONS.aspect / 3);
-    expect(width / height).toBeLessThan(OPTIONS.aspect * 3);
+    const aspect = OPTIONS.canvas.width / OPTIONS.canvas.height;
+    expect(width / height).toBeGreaterThan(aspect / 2);
+    expect(width / height).toBeLessThan(aspect * 2);
     expect(overlaps(p)).toEqual([]);
   });
 

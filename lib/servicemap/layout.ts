@@ -11,7 +11,7 @@
  * The steps are the usual ones of a layered (Sugiyama) drawing, each kept simple:
  * 1. ranks: clients first, data stores last; services by the longest chain of
  *    calls reaching them (calls that close a cycle are ignored), squeezed into
- *    as many columns as a page-shaped drawing has room for;
+ *    fewer ranks when the chain is deeper than the canvas has room for;
  * 2. order within a rank: team and name, then barycentre sweeps that pull each
  *    node towards its neighbours in the other ranks, to cut crossings;
  * 3. coordinates: a rank taller than the drawing wraps into side-by-side
@@ -38,14 +38,19 @@ export interface TLayoutOptions {
   rankGap: number;
   columnGap: number;
   rowGap: number;
-  /** Width over height of the drawing to aim for (the canvas's). */
-  aspect: number;
+  /** The canvas the map opens in, in pixels: the drawing is shaped to be read there. */
+  canvas: { width: number; height: number };
 }
 
 export type TPositions = Map<string, { x: number; y: number }>;
 
 const SWEEPS = 4;
-const MIN_SERVICE_COLUMNS = 4;
+/** A zoom at which a node's figures are still comfortable to read: past it, ranks are traded for size no further. */
+const COMFORTABLE_ZOOM = 0.65;
+/** Ranks tried for the services (a deeper chain is always squeezed to at most this many). */
+const MAX_SERVICE_RANKS = 40;
+/** When no rank count reaches a comfortable zoom, the most ranks whose zoom is this close to the best: structure for a little size. */
+const NEAR_BEST = 0.85;
 
 /** Ranks of the services: longest chain of calls from a service no other service calls, cycles broken where the search closes them. */
 function serviceRanks(services: string[], edges: TLayoutEdge[]): Map<string, number> {
@@ -87,31 +92,61 @@ function serviceRanks(services: string[], edges: TLayoutEdge[]): Map<string, num
   return rank;
 }
 
+/** Width and height of a drawing whose ranks hold these many nodes, wrapped at `rows`. */
+function drawingSize(sizes: number[], rows: number, options: TLayoutOptions): { width: number; height: number } {
+  const cellW = options.nodeWidth + options.columnGap;
+  const cellH = options.nodeHeight + options.rowGap;
+  let width = (sizes.length - 1) * options.rankGap;
+  let tallest = 0;
+  for (const size of sizes) {
+    const columns = Math.ceil(size / rows);
+    width += columns * cellW - options.columnGap;
+    tallest = Math.max(tallest, Math.ceil(size / columns));
+  }
+  return { width, height: tallest * cellH - options.rowGap };
+}
+
+/** The zoom at which a drawing fits the canvas, at most 1. */
+function fitZoom({ width, height }: { width: number; height: number }, options: TLayoutOptions): number {
+  return Math.min(1, options.canvas.width / width, options.canvas.height / height);
+}
+
 export function layOutMap(nodes: TLayoutNode[], edges: TLayoutEdge[], options: TLayoutOptions): TPositions {
   const positions: TPositions = new Map();
   if (nodes.length === 0) return positions;
   const known = new Set(nodes.map((n) => n.key));
   const links = edges.filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target);
 
-  // About how many columns a drawing of this many nodes in the canvas's proportions has (columns × rows ≈ nodes).
-  const cellW = options.nodeWidth + options.columnGap;
-  const cellH = options.nodeHeight + options.rowGap;
-  const columnBudget = Math.max(1, Math.round(Math.sqrt((nodes.length * options.aspect * cellH) / cellW)));
-
-  // 1. Ranks.
+  // 1. Ranks. A chain of calls deeper than the canvas has room for is squeezed into fewer service ranks, keeping
+  //    its left-to-right order: as many ranks as keep the drawing readable (COMFORTABLE_ZOOM) or, when nothing
+  //    does, as many as fit it nearly as large as it can be. Each rank count is tried with its best row count.
   const byColumn = (c: TColumn) => nodes.filter((n) => n.column === c).sort((a, b) => a.sortKey.localeCompare(b.sortKey));
   const [clients, services, stores] = [byColumn(0), byColumn(1), byColumn(2)];
   const longest = serviceRanks(services.map((n) => n.key), links);
-  const depth = Math.max(0, ...longest.values()) + 1;
-  // A small map draws each call's step in its own column; only a deep one is squeezed.
-  const serviceColumns = Math.max(MIN_SERVICE_COLUMNS, columnBudget - (clients.length > 0 ? 1 : 0) - (stores.length > 0 ? 1 : 0));
-  // A deep chain of calls is squeezed, keeping its left-to-right order, rather than drawn one column per call.
-  const squeeze = (r: number) => (depth <= serviceColumns ? r : Math.floor((r * serviceColumns) / depth));
-  const serviceRankCount = services.length === 0 ? 0 : Math.min(depth, serviceColumns);
+  const depth = services.length === 0 ? 0 : Math.max(...longest.values()) + 1;
+  const squeezeTo = (count: number) => (r: number) => (depth <= count ? r : Math.floor((r * count) / depth));
+  const sizesWith = (count: number): number[] => {
+    const perRank = new Array<number>(Math.min(depth, count)).fill(0);
+    const squeeze = squeezeTo(count);
+    for (const r of longest.values()) perRank[squeeze(r)]!++;
+    return [clients.length, ...perRank, stores.length].filter((size) => size > 0);
+  };
+  const bestRows = (sizes: number[]) => {
+    let best = { rows: 1, zoom: fitZoom(drawingSize(sizes, 1, options), options) };
+    for (let rows = 2; rows <= Math.max(...sizes); rows++) {
+      const zoom = fitZoom(drawingSize(sizes, rows, options), options);
+      if (zoom > best.zoom) best = { rows, zoom };
+    }
+    return best;
+  };
+  const tries = Array.from({ length: Math.min(Math.max(depth, 1), MAX_SERVICE_RANKS) }, (_, i) => ({ count: i + 1, ...bestRows(sizesWith(i + 1)) }));
+  const top = Math.max(...tries.map((t) => t.zoom));
+  const chosen = [...tries].reverse().find((t) => t.zoom >= Math.min(COMFORTABLE_ZOOM, top * NEAR_BEST))!;
+  const squeeze = squeezeTo(chosen.count);
   const ranks: string[][] = [];
   if (clients.length > 0) ranks.push(clients.map((n) => n.key));
   const firstService = ranks.length;
-  for (let r = 0; r < serviceRankCount; r++) ranks.push([]);
+  for (let r = 0; r < Math.min(depth, chosen.count); r++) ranks.push([]);
   for (const n of services) ranks[firstService + squeeze(longest.get(n.key)!)]!.push(n.key);
   if (stores.length > 0) ranks.push(stores.map((n) => n.key));
   const layers = ranks.filter((r) => r.length > 0);
@@ -142,20 +177,13 @@ export function layOutMap(nodes: TLayoutNode[], edges: TLayoutEdge[], options: T
     for (let r = layers.length - 2; r >= 0; r--) sweep(r, (o) => o > r);
   }
 
-  // 3. Coordinates: a tall rank wraps row by row into sub-columns, at the row count whose drawing is closest to the canvas's proportions.
-  const shapeAt = (rows: number) => layers.map((layer) => {
-    const columns = Math.ceil(layer.length / rows);
+  // 3. Coordinates: a tall rank wraps row by row into sub-columns (at the chosen row count); each rank is centred on the tallest.
+  const cellW = options.nodeWidth + options.columnGap;
+  const cellH = options.nodeHeight + options.rowGap;
+  const shapes = layers.map((layer) => {
+    const columns = Math.ceil(layer.length / chosen.rows);
     return { columns, rows: Math.ceil(layer.length / columns) };
   });
-  const misfit = (rows: number) => {
-    const shape = shapeAt(rows);
-    const width = shape.reduce((sum, s) => sum + s.columns * cellW - options.columnGap, 0) + (shape.length - 1) * options.rankGap;
-    const height = Math.max(...shape.map((s) => s.rows)) * cellH;
-    return Math.abs(Math.log(width / height / options.aspect));
-  };
-  let bestRows = 1;
-  for (let rows = 2; rows <= Math.max(...layers.map((l) => l.length)); rows++) if (misfit(rows) < misfit(bestRows)) bestRows = rows;
-  const shapes = shapeAt(bestRows);
   const tallest = Math.max(...shapes.map((s) => s.rows));
   let x = 0;
   layers.forEach((layer, r) => {
