@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations, sql } from "./helpers";
 
@@ -62,5 +63,49 @@ test("a trace in an account with CloudWatch Transaction Search says where its se
   await page.goto(`/service-map/traces/${traceId}`);
   await expect(page.getByText("This account sends its traces to CloudWatch Transaction Search")).toBeVisible();
   await expect(page.getByTestId("trace-span")).toHaveCount(0);
+  await expectNoAxeViolations(page);
+});
+
+test("before and after a deployment, the maps mark the node whose failure rate rose and say by how much; the table keeps the detail", async ({ page }) => {
+  test.setTimeout(90_000);
+  // The demo organisation has a few services in trouble over its last three hours (5-minute buckets from
+  // 175 minutes before the newest one): a staging deployment of the one failing most, made up to finish just as
+  // that began, compares an hour of normal traffic with an hour of failures. Staging: DORA counts production only.
+  const externalId = `e2e-compare-${randomUUID().slice(0, 8)}`;
+  const [made] = await sql<{ id: number; node: string }>(
+    `WITH newest AS (SELECT max("bucketStart") AS t FROM "ServiceGraphNodeBucket" WHERE "bucketSeconds" = 300),
+     worst AS (
+       SELECT g."serviceId", g.name, (SELECT t FROM newest) - interval '175 minutes' AS began
+       FROM "ServiceGraphNodeBucket" b JOIN "ServiceGraphNode" g ON g.id = b."nodeId"
+       WHERE g."serviceId" IS NOT NULL AND b."bucketSeconds" = 300 AND b."bucketStart" >= (SELECT t FROM newest) - interval '175 minutes'
+       GROUP BY g."serviceId", g.name
+       ORDER BY sum(b.errors + b.faults + b.throttles)::float8 / greatest(sum(b.requests), 1) DESC LIMIT 1
+     ), inserted AS (
+       INSERT INTO "Deployment" ("serviceId", environment, status, "startedAt", "finishedAt", version, source, "externalId", "updatedAt")
+       SELECT "serviceId", 'staging', 'SUCCEEDED', began - interval '10 minutes', began, $1, 'e2e', $1, now() FROM worst
+       RETURNING id
+     )
+     SELECT (SELECT id FROM inserted) AS id, (SELECT name FROM worst) AS node`,
+    [externalId],
+  );
+  await page.goto(`/service-map/compare?deployment=${made!.id}&minutes=60`);
+  await expect(page.getByRole("heading", { level: 1, name: /before and after/ })).toBeVisible();
+  const after = page.getByTestId("compare-map-after");
+  const before = page.getByTestId("compare-map-before");
+  await expect(after).toHaveAttribute("data-ready", "true", { timeout: 30_000 });
+  await expect(before).toHaveAttribute("data-ready", "true", { timeout: 30_000 });
+
+  // On both maps, the service is marked, in words as well as colour, with the failure rate before and after.
+  const marked = after.getByTestId(`map-node-${made!.node}`);
+  await expect(marked).toHaveAttribute("data-change", "worse");
+  await expect(marked).toContainText(/Worse: failures <?\d+(\.\d)?% → \d+(\.\d)?%/);
+  await expect(before.getByTestId(`map-node-${made!.node}`)).toContainText(/Worse after: failures/);
+  await expect(after).toHaveAttribute("aria-label", /[1-9]\d* marked as changed/);
+  // Its neighbours are drawn too, and those that did not change carry no mark.
+  expect(await after.locator("[data-testid^='map-node-']").count()).toBeGreaterThan(1);
+  await expect(after.locator("[data-testid^='map-node-']:not([data-change])").first()).toBeVisible();
+
+  // The table says the same for a screen reader.
+  await expect(page.getByRole("row").filter({ hasText: made!.node }).first()).toContainText(/Worse: failure rate/);
   await expectNoAxeViolations(page);
 });

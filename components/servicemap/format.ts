@@ -17,3 +17,10 @@ export function formatPercent(share: number): string {
   if (share < 0.001) return "<0.1%";
   return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
 }
+
+/** A significant change as the map says it: "failures 0.2% → 4.1%", "p95 +340 ms", "mean −80 ms". */
+export function formatChange(change: { metric: "failure rate" | "p95 latency" | "mean latency"; before: number; after: number }): string {
+  if (change.metric === "failure rate") return `failures ${formatPercent(change.before)} → ${formatPercent(change.after)}`;
+  const delta = change.after - change.before;
+  return `${change.metric === "p95 latency" ? "p95" : "mean"} ${delta >= 0 ? "+" : "−"}${formatMs(Math.abs(delta))}`;
+}

@@ -17,7 +17,7 @@ import { typeLabel, type TViewEdge, type TViewNode } from "@/lib/servicemap/view
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 92;
 /** A before/after node has room for its change under its figures. */
-export const COMPARE_NODE_HEIGHT = 124;
+export const COMPARE_NODE_HEIGHT = 136;
 /**
  * The smallest zoom a map opens at: below it a node's name is too small to read.
  * A map too large to fit at this zoom opens at it, on its left (clients and the first services), and is panned or zoomed out from there.
@@ -29,7 +29,11 @@ const LAYOUT = { nodeWidth: NODE_WIDTH, rankGap: 90, columnGap: 40, rowGap: 28 }
 export interface TMarkedChange {
   tone: "worse" | "better" | "new" | "gone";
   text: string;
+  /** Instead of the tone's own word, e.g. "Worse after" on the map of the window before. */
+  label?: string;
 }
+
+export const changeLabel = (change: TMarkedChange) => change.label ?? CHANGE_TONES[change.tone].label;
 
 export const CHANGE_TONES: Record<TMarkedChange["tone"], { label: string; box: string; ring: string; stroke: string }> = {
   worse: { label: "Worse", box: "bg-red-50 text-red-900 ring-red-300 dark:bg-red-950 dark:text-red-100 dark:ring-red-800", ring: "outline outline-4 outline-offset-2 outline-red-500/70", stroke: "#dc2626" },
@@ -120,7 +124,7 @@ const MapNode = memo(function MapNode({ data }: NodeProps<Node<TNodeData>>) {
         <p className={cn("mt-1.5 line-clamp-2 flex items-start gap-1 rounded px-1.5 py-0.5 text-[11px] font-semibold leading-tight ring-1 ring-inset", change.box)}>
           {data.change.tone === "better" ? <ArrowDownRight aria-hidden className="size-3 shrink-0" /> : data.change.tone === "worse" ? <ArrowUpRight aria-hidden className="size-3 shrink-0" /> : null}
           <span>
-            {change.label}
+            {changeLabel(data.change)}
             {data.change.text ? `: ${data.change.text}` : ""}
           </span>
         </p>
@@ -132,12 +136,15 @@ const MapNode = memo(function MapNode({ data }: NodeProps<Node<TNodeData>>) {
 
 export const nodeTypes = { map: MapNode };
 
+/** The canvases a map opens in, less their padding, as the layout shapes a drawing for them (nominal: a resize does not move nodes). */
+export const CANVAS = { page: { width: 1100, height: 590 }, card: { width: 850, height: 330 }, compare: { width: 520, height: 350 } } as const;
+
 /** Positions of a view's nodes (the same structure always gives the same positions, so a refresh does not move anything). */
-export function layOutView(view: { nodes: TViewNode[]; edges: TViewEdge[] }, { nodeHeight = NODE_HEIGHT, aspect = 1.6 }: { nodeHeight?: number; aspect?: number } = {}): TPositions {
+export function layOutView(view: { nodes: TViewNode[]; edges: TViewEdge[] }, { nodeHeight = NODE_HEIGHT, canvas }: { nodeHeight?: number; canvas: { width: number; height: number } }): TPositions {
   return layOutMap(
     view.nodes.map((n) => ({ key: n.key, column: n.column, sortKey: `${n.teamSlug ?? "~"}\u0000${n.label}` })),
     view.edges,
-    { ...LAYOUT, nodeHeight, aspect },
+    { ...LAYOUT, nodeHeight, canvas },
   );
 }
 
@@ -158,7 +165,7 @@ export function flowNode(v: TViewNode, position: { x: number; y: number }, data:
       { type: "source", position: Position.Right, x: NODE_WIDTH - 3, y: height / 2 - 3, width: 6, height: 6 },
     ],
     data: { ...data, view: v, height },
-    ariaLabel: `${v.label}: ${v.kind === "team" ? `team of ${v.count} nodes, ` : ""}${formatRate(v.perMinute)}, ${v.health}${data.change ? `; ${CHANGE_TONES[data.change.tone].label.toLowerCase()}${data.change.text ? `: ${data.change.text}` : ""}` : ""}`,
+    ariaLabel: `${v.label}: ${v.kind === "team" ? `team of ${v.count} nodes, ` : ""}${formatRate(v.perMinute)}, ${v.health}${data.change ? `; ${changeLabel(data.change).toLowerCase()}${data.change.text ? `: ${data.change.text}` : ""}` : ""}`,
     draggable: false,
     connectable: false,
   };
@@ -175,7 +182,7 @@ export function flowEdges(edges: TViewEdge[], changeOf: (e: TViewEdge) => TMarke
   return edges.map((e) => {
     const change = changeOf(e);
     const tone = change ? CHANGE_TONES[change.tone] : null;
-    const label = change && tone ? `${tone.label}: ${change.text}` : edges.length <= 60 ? `${formatMs(e.meanMs)} · ${formatPercent(e.errorRate + e.faultRate)} err` : undefined;
+    const label = change ? `${changeLabel(change)}: ${change.text}` : edges.length <= 60 ? `${formatMs(e.meanMs)} · ${formatPercent(e.errorRate + e.faultRate)} err` : undefined;
     return {
       id: e.key,
       source: e.source,

@@ -66,5 +66,10 @@ describe("compareDeployment", () => {
     expect(flagged).toEqual({ [names.api]: ["failure rate worse"], [names.store]: ["p95 latency worse"] });
     // The service's neighbours are compared too; a service it does not talk to is not.
     expect(result.nodes.map((n) => n.name).sort()).toEqual([names.api, names.cache, names.client, names.store].sort());
+    // The maps drawn side by side are those same nodes, each window as long as the other.
+    for (const side of [result.maps.before, result.maps.after]) {
+      expect(side.nodes.map((n) => n.name).sort()).toEqual([names.api, names.cache, names.client, names.store].sort());
+      expect(side.window.minutes).toBe(30);
+    }
   });
 });

@@ -2,7 +2,11 @@ import "server-only";
 import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { compareMaps, type TEdgeComparison, type TNodeComparison } from "@/lib/servicemap/compare";
+import type { TServiceMap } from "@/lib/servicemap/schemas";
 import { aggregateServiceGraph, focusGraph } from "@/lib/servicemap/server/get-service-map";
+
+/** One side's map: the deployed service and its neighbours over that window. */
+export type TComparedMap = Pick<TServiceMap, "window" | "nodes" | "edges">;
 
 export interface TDeploymentComparison {
   deployment: { id: number; version: string | null; environment: string; status: string; startedAt: string; finishedAt: string | null; service: { slug: string; name: string } };
@@ -10,6 +14,7 @@ export interface TDeploymentComparison {
   before: { from: string; to: string };
   after: { from: string; to: string };
   minutes: number;
+  maps: { before: TComparedMap; after: TComparedMap };
   nodes: TNodeComparison[];
   edges: TEdgeComparison[];
 }
@@ -30,12 +35,14 @@ export async function compareDeployment({ deploymentId, minutes = 60, now = new 
   const after = { from: new Date(pivot), to: new Date(pivot + lengthMs) };
   const [b, a] = await Promise.all([aggregateServiceGraph({ group: "Default", window: before, now }), aggregateServiceGraph({ group: "Default", window: after, now })]);
   const isOwn = (n: { service: { slug: string } | null }) => n.service?.slug === d.slug;
-  const diff = compareMaps(focusGraph(b, isOwn), focusGraph(a, isOwn));
+  const maps = { before: focusGraph(b, isOwn), after: focusGraph(a, isOwn) };
+  const diff = compareMaps(maps.before, maps.after);
   return {
     deployment: { id: d.id, version: d.version, environment: d.environment, status: d.status, startedAt: d.startedAt.toISOString(), finishedAt: d.finishedAt?.toISOString() ?? null, service: { slug: d.slug, name: d.name } },
     before: { from: b.window.from, to: b.window.to },
     after: { from: a.window.from, to: a.window.to },
     minutes: lengthMs / 60_000,
+    maps,
     ...diff,
   };
 }

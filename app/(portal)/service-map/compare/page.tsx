@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { CompareMaps } from "@/components/servicemap/compare-maps";
 import { formatMs, formatPercent } from "@/components/servicemap/format";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -70,8 +71,12 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <button type="submit" className="rounded-md border border-zinc-300 px-3 py-1.5 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">Compare</button>
       </form>
       <p className="mb-4 text-sm" role="status">
-        {changed.length === 0 ? "No node's failure rate or latency changed significantly." : `${changed.length} node${changed.length === 1 ? "" : "s"} changed significantly; ${result.edges.length} connection${result.edges.length === 1 ? "" : "s"} too.`}
+        {changed.length === 0 && result.edges.length === 0
+          ? "No node's or connection's failure rate or latency changed significantly."
+          : `Changed significantly: ${changed.length} node${changed.length === 1 ? "" : "s"} and ${result.edges.length} connection${result.edges.length === 1 ? "" : "s"}, marked on both maps.`}
       </p>
+      <CompareMaps maps={result.maps} nodes={result.nodes} edges={result.edges} />
+      <h2 className="mb-2 text-base font-semibold">Every node, before and after</h2>
       <Card>
         <table className="w-full text-sm">
           <caption className="sr-only">Nodes before and after the deployment, changed ones first</caption>
