@@ -6,7 +6,7 @@ import { queryWindow } from "@/lib/dora/server/get-dora-summary";
 import { aggregateOfParts, loadTeamParts, ORG_TEAM_ID } from "@/lib/dora/server/load-aggregates";
 import { HISTOGRAM_METHOD } from "@/lib/dora/server/load-scope-aggregates";
 import { preparedQuery } from "@/lib/db";
-import { drainDoraQueue } from "@/lib/dora/server/refresh-dora-facts";
+import { drainBeforeRead } from "@/lib/dora/server/refresh-dora-facts";
 import { previousWindow } from "@/lib/dora/windows";
 
 export interface TGetDoraRollupOptions {
@@ -32,7 +32,7 @@ export async function getDoraRollup({ environment = DEFAULT_ENVIRONMENT, bands =
   const current = queryWindow(window, now);
   const previous = previousWindow(current);
   const windows = [current, previous];
-  await drainDoraQueue();
+  await drainBeforeRead();
   const [teams, parts] = await Promise.all([
     preparedQuery<{ id: number; slug: string; name: string; parentId: number | null }>("dora-rollup-teams", `SELECT id, slug, name, "parentId" FROM "Team" ORDER BY name, id`, []),
     loadTeamParts({ environment, windows, teamIds: null }),

@@ -57,6 +57,19 @@ export async function drainDoraQueue(): Promise<number> {
   }
 }
 
+/**
+ * What a DORA read calls first: waits for the refresh of writes queued before it (usually none), so that a
+ * figure read right after a write includes it. A drain that fails is logged and the read goes on with the
+ * figures as they are: the refresher retries, and a broken refresh must not take the dashboards down.
+ */
+export async function drainBeforeRead(): Promise<void> {
+  try {
+    await drainDoraQueue();
+  } catch (error) {
+    log.error({ err: error }, "could not refresh queued DORA figures before a read; showing them as they are");
+  }
+}
+
 const state = globalThis as unknown as { portsideDoraDrain?: { timer: NodeJS.Timeout | null; running: Promise<void> | null; again: boolean; sweep: NodeJS.Timeout | null } };
 function drainState() {
   state.portsideDoraDrain ??= { timer: null, running: null, again: false, sweep: null };

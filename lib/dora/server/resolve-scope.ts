@@ -1,6 +1,6 @@
 import "server-only";
 import { preparedQuery } from "@/lib/db";
-import { drainDoraQueue } from "@/lib/dora/server/refresh-dora-facts";
+import { drainBeforeRead } from "@/lib/dora/server/refresh-dora-facts";
 import type { TDoraScope } from "@/lib/dora/schemas";
 import { AppError } from "@/lib/errors";
 
@@ -14,7 +14,7 @@ export type TResolvedScope =
  * Every DORA read starts here, so it also waits for the refresh of writes queued before it (usually none).
  */
 export async function resolveScope(query: { team?: string; service?: string }): Promise<TResolvedScope> {
-  const [scope] = await Promise.all([findScope(query), drainDoraQueue()]);
+  const [scope] = await Promise.all([findScope(query), drainBeforeRead()]);
   return scope;
 }
 
