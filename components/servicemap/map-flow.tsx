@@ -5,7 +5,7 @@
  * the layout of a view into React Flow nodes and edges, and a first viewport
  * that stays legible.
  */
-import { Handle, Position, type Edge, type Node, type NodeProps, type Viewport } from "@xyflow/react";
+import { getViewportForBounds, Handle, Position, type Edge, type Node, type NodeProps, type Viewport } from "@xyflow/react";
 import { Archive, ArrowDownRight, ArrowUpRight, Box, Database, Globe, Inbox, Layers, Server, Users, Zap } from "lucide-react";
 import { memo, useSyncExternalStore } from "react";
 import { formatMs, formatPercent, formatRate } from "@/components/servicemap/format";
@@ -215,6 +215,15 @@ export function legibleViewport(positions: TPositions, nodeHeight: number, width
   const zoom = Math.max(fit, MIN_LEGIBLE_ZOOM);
   const y = (height - (maxY + minY) * zoom) / 2;
   return { viewport: { x: isWhole ? (width - (maxX + minX) * zoom) / 2 : padding - minX * zoom, y, zoom }, isWhole };
+}
+
+/** The viewport that fits these nodes (a searched or selected one and its neighbours), at most a little larger than life. */
+export function viewportAround(positions: TPositions, keys: Iterable<string>, nodeHeight: number, width: number, height: number): Viewport {
+  const points = [...keys].flatMap((k) => positions.get(k) ?? []);
+  const minX = Math.min(...points.map((p) => p.x));
+  const minY = Math.min(...points.map((p) => p.y));
+  const bounds = { x: minX, y: minY, width: Math.max(...points.map((p) => p.x)) + NODE_WIDTH - minX, height: Math.max(...points.map((p) => p.y)) + nodeHeight - minY };
+  return getViewportForBounds(bounds, width, height, 0.05, 1.2, 0.25);
 }
 
 /** Calls back once the frame after the current one has been painted: when what was just rendered can be seen and clicked. */

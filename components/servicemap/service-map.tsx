@@ -2,12 +2,12 @@
 
 import "@xyflow/react/dist/style.css";
 import { useQuery } from "@tanstack/react-query";
-import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, useStore, type Node } from "@xyflow/react";
+import { Background, Controls, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, useStore, useStoreApi, type Node } from "@xyflow/react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTheme } from "next-themes";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { HealthBadge, HealthLegend } from "@/components/servicemap/health";
-import { afterPaint, CANVAS, flowEdges, flowNode, layOutView, legibleViewport, NODE_HEIGHT, nodeTypes, useIsClient, type TNodeData } from "@/components/servicemap/map-flow";
+import { afterPaint, CANVAS, flowEdges, flowNode, layOutView, legibleViewport, NODE_HEIGHT, nodeTypes, viewportAround, type TNodeData } from "@/components/servicemap/map-flow";
 import { NodePanel } from "@/components/servicemap/node-panel";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -76,10 +76,23 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
   // The layout is synchronous and depends only on which nodes and edges are drawn: a refresh with the same structure keeps every position.
   const positions = useMemo(() => layOutView(view, { canvas: isCompact ? CANVAS.card : CANVAS.page }), [view, isCompact]);
   const structure = useMemo(() => `${view.nodes.map((n) => n.key).join(",")}|${view.edges.map((e) => e.key).join(",")}`, [view]);
-  const isClient = useIsClient();
-  const width = useStore((s) => s.width);
-  const height = useStore((s) => s.height);
+  const storeApi = useStoreApi();
+  const flowWidth = useStore((s) => s.width);
+  const flowHeight = useStore((s) => s.height);
+  const areNodesInStore = useNodesInitialized();
   const [fitted, setFitted] = useState<{ key: string; isWhole: boolean } | null>(null);
+  // The canvas's size, read once it is in the page (on hydration): the flow opens at its viewport straight away,
+  // culling to it from its first frame, rather than drawing at the default viewport, measuring, then moving.
+  const [box, setBox] = useState<{ width: number; height: number } | null>(null);
+  const measureBox = useCallback(
+    (element: HTMLDivElement | null) => {
+      if (!element) return;
+      const { width, height } = element.getBoundingClientRect();
+      storeApi.setState({ width, height });
+      setBox((b) => b ?? { width, height });
+    },
+    [storeApi],
+  );
 
   const nodes: Node<TNodeData>[] = useMemo(
     () =>
@@ -95,31 +108,34 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
   );
   const edges = useMemo(() => flowEdges(view.edges), [view.edges]);
 
-  // Once the flow knows its size: open on the searched nodes, else the selected one, with their neighbours, else the whole map at a legible zoom; then say the map is ready, once painted.
-  const focusKey = `${structure}|${search}|${selectedId ?? ""}`;
-  useEffect(() => {
-    if (!isClient || width === 0 || height === 0 || view.nodes.length === 0 || fitted?.key === focusKey) return;
-    let isCurrent = true;
-    let cancelPaint = () => {};
-    const focus = matches && matches.size > 0 ? matches : selectedId && view.nodes.some((n) => n.key === `n:${selectedId}`) ? new Set([`n:${selectedId}`]) : null;
-    let moved: Promise<unknown>;
-    let isWhole = true;
-    if (focus) {
+  // Where the map opens: on the searched nodes, else the selected one, with their neighbours; else the whole map at a legible zoom.
+  const viewportFor = useCallback(
+    (width: number, height: number) => {
+      const focus = matches && matches.size > 0 ? matches : selectedId && view.nodes.some((n) => n.key === `n:${selectedId}`) ? new Set([`n:${selectedId}`]) : null;
+      if (!focus) return legibleViewport(positions, NODE_HEIGHT, width, height);
       const around = new Set(focus);
       for (const e of view.edges) {
         if (focus.has(e.source)) around.add(e.target);
         if (focus.has(e.target)) around.add(e.source);
       }
-      moved = flow.fitView({ nodes: [...around].map((id) => ({ id })), padding: 0.25, maxZoom: 1.2 });
-    } else {
-      const first = legibleViewport(positions, NODE_HEIGHT, width, height);
-      isWhole = first.isWhole;
-      moved = flow.setViewport(first.viewport);
-    }
+      return { viewport: viewportAround(positions, around, NODE_HEIGHT, width, height), isWhole: true };
+    },
+    [matches, selectedId, view, positions],
+  );
+  const opening = useMemo(() => (box && view.nodes.length > 0 ? viewportFor(box.width, box.height).viewport : undefined), [box, view.nodes.length, viewportFor]);
+
+  // The first view opens where it should (defaultViewport); a later one (expanded, searched, selected) moves there. Then, once painted, the map says it is ready.
+  const focusKey = `${structure}|${search}|${selectedId ?? ""}`;
+  useEffect(() => {
+    if (!box || !areNodesInStore || view.nodes.length === 0 || fitted?.key === focusKey) return;
+    let isCurrent = true;
+    let cancelPaint = () => {};
+    const target = viewportFor(flowWidth || box.width, flowHeight || box.height);
+    const moved = fitted === null ? Promise.resolve() : flow.setViewport(target.viewport);
     void moved.then(() => {
       if (!isCurrent) return;
       cancelPaint = afterPaint(() => {
-        setFitted({ key: focusKey, isWhole });
+        setFitted({ key: focusKey, isWhole: target.isWhole });
         performance.mark("servicemap:interactive");
       });
     });
@@ -127,7 +143,7 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
       isCurrent = false;
       cancelPaint();
     };
-  }, [isClient, width, height, focusKey, fitted, matches, selectedId, view, positions, flow]);
+  }, [box, areNodesInStore, view.nodes.length, focusKey, fitted, flowWidth, flowHeight, viewportFor, flow]);
   const isReady = fitted?.key === focusKey;
 
   const selected = selectedId ? map.nodes.find((n) => String(n.id) === selectedId) ?? null : null;
@@ -207,10 +223,12 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
             data-ready={isReady ? "true" : "false"}
             aria-label={`Service map: ${view.nodes.length} nodes, ${view.edges.length} connections`}
             role="region"
+            ref={measureBox}
           >
             {/* Drawn in the browser only: its theme and its size come from there. */}
-            {isClient ? (
+            {box ? (
               <ReactFlow
+                defaultViewport={opening}
                 nodes={nodes}
                 edges={edges}
                 nodeTypes={nodeTypes}
