@@ -42,15 +42,16 @@ CREATE OR REPLACE FUNCTION dora_fact_rows(p_ids integer[]) RETURNS SETOF "DoraDe
            count(*) FILTER (WHERE coalesce(c."committedAt", c."authoredAt") IS NULL) AS unknown
     FROM "Change" c
     WHERE d.status = 'SUCCEEDED' AND c."deploymentId" = d.id
-      AND NOT EXISTS (
-        -- The sha's other changes (a commit is carried by a handful of deployments), each one's deployment
-        -- checked by id in a scalar subquery, which the planner cannot turn into a join: as a join it may walk
-        -- the service's earlier deployments instead (it does when the statistics lag behind a burst of
-        -- inserts), and that grows with the service's history.
-        SELECT 1 FROM "Change" c2
+      -- The sha's other changes (a commit is carried by a handful of deployments), each one's deployment
+      -- checked by id. Scalar subqueries, which the planner runs per change and cannot turn into joins:
+      -- as joins it has walked the service's earlier deployments, or scanned every change, whenever the
+      -- statistics lagged behind a burst of inserts (a first sync, an import), and both grow with history.
+      AND NOT coalesce((
+        SELECT true FROM "Change" c2
         WHERE c2.sha = c.sha AND c2."deploymentId" <> d.id
           AND (SELECT d2."serviceId" = d."serviceId" AND d2.environment = d.environment AND d2.status = 'SUCCEEDED'
                       AND d2."finishedAt" IS NOT NULL AND (d2."finishedAt", d2.id) < (d."finishedAt", d.id)
-               FROM "Deployment" d2 WHERE d2.id = c2."deploymentId"))) lead ON true
+               FROM "Deployment" d2 WHERE d2.id = c2."deploymentId")
+        LIMIT 1), false)) lead ON true
   WHERE d.id = ANY (p_ids) AND d."finishedAt" IS NOT NULL
 $$;
