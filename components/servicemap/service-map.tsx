@@ -13,6 +13,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/api-client";
 import { mapQueryString, type TServiceMap, type TServiceMapQuery } from "@/lib/servicemap/schemas";
+import type { TPositions } from "@/lib/servicemap/layout";
 import { buildView, COLLAPSE_ABOVE, groupOf } from "@/lib/servicemap/view";
 
 const REFRESH_MS = 60_000;
@@ -73,8 +74,6 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
     return new Set(view.nodes.filter((n) => n.label.toLowerCase().includes(q) || n.node?.service?.name.toLowerCase().includes(q)).map((n) => n.key));
   }, [search, view.nodes]);
 
-  // The layout is synchronous and depends only on which nodes and edges are drawn: a refresh with the same structure keeps every position.
-  const positions = useMemo(() => layOutView(view, { canvas: isCompact ? CANVAS.card : CANVAS.page }), [view, isCompact]);
   const structure = useMemo(() => `${view.nodes.map((n) => n.key).join(",")}|${view.edges.map((e) => e.key).join(",")}`, [view]);
   const storeApi = useStoreApi();
   const flowWidth = useStore((s) => s.width);
@@ -94,10 +93,14 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
     [storeApi],
   );
 
+  // The layout is synchronous and depends only on which nodes and edges are drawn: a refresh with the same structure keeps every position.
+  // It is computed in the browser only, once the canvas is there: the server renders no flow and has no use for it.
+  const positions = useMemo(() => (box ? layOutView(view, { canvas: isCompact ? CANVAS.card : CANVAS.page }) : null), [box, view, isCompact]);
+
   const nodes: Node<TNodeData>[] = useMemo(
     () =>
-      view.nodes.map((v) =>
-        flowNode(v, positions.get(v.key) ?? { x: 0, y: 0 }, {
+      (positions === null ? [] : view.nodes).map((v) =>
+        flowNode(v, positions?.get(v.key) ?? { x: 0, y: 0 }, {
           isSelected: v.node !== null && String(v.node.id) === selectedId,
           isDimmed: matches !== null && !matches.has(v.key),
           change: null,
@@ -110,7 +113,7 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
 
   // Where the map opens: on the searched nodes, else the selected one, with their neighbours; else the whole map at a legible zoom.
   const viewportFor = useCallback(
-    (width: number, height: number) => {
+    (positions: TPositions, width: number, height: number) => {
       const focus = matches && matches.size > 0 ? matches : selectedId && view.nodes.some((n) => n.key === `n:${selectedId}`) ? new Set([`n:${selectedId}`]) : null;
       if (!focus) return legibleViewport(positions, NODE_HEIGHT, width, height);
       const around = new Set(focus);
@@ -120,17 +123,17 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
       }
       return { viewport: viewportAround(positions, around, NODE_HEIGHT, width, height), isWhole: true };
     },
-    [matches, selectedId, view, positions],
+    [matches, selectedId, view],
   );
-  const opening = useMemo(() => (box && view.nodes.length > 0 ? viewportFor(box.width, box.height).viewport : undefined), [box, view.nodes.length, viewportFor]);
+  const opening = useMemo(() => (box && positions && view.nodes.length > 0 ? viewportFor(positions, box.width, box.height).viewport : undefined), [box, positions, view.nodes.length, viewportFor]);
 
   // The first view opens where it should (defaultViewport); a later one (expanded, searched, selected) moves there. Then, once painted, the map says it is ready.
   const focusKey = `${structure}|${search}|${selectedId ?? ""}`;
   useEffect(() => {
-    if (!box || !areNodesInStore || view.nodes.length === 0 || fitted?.key === focusKey) return;
+    if (!box || !positions || !areNodesInStore || view.nodes.length === 0 || fitted?.key === focusKey) return;
     let isCurrent = true;
     let cancelPaint = () => {};
-    const target = viewportFor(flowWidth || box.width, flowHeight || box.height);
+    const target = viewportFor(positions, flowWidth || box.width, flowHeight || box.height);
     const moved = fitted === null ? Promise.resolve() : flow.setViewport(target.viewport);
     void moved.then(() => {
       if (!isCurrent) return;
@@ -143,7 +146,7 @@ function MapCanvas({ initial, query, isCompact = false }: { initial: TServiceMap
       isCurrent = false;
       cancelPaint();
     };
-  }, [box, areNodesInStore, view.nodes.length, focusKey, fitted, flowWidth, flowHeight, viewportFor, flow]);
+  }, [box, positions, areNodesInStore, view.nodes.length, focusKey, fitted, flowWidth, flowHeight, viewportFor, flow]);
   const isReady = fitted?.key === focusKey;
 
   const selected = selectedId ? map.nodes.find((n) => String(n.id) === selectedId) ?? null : null;
