@@ -46,12 +46,13 @@ CREATE OR REPLACE FUNCTION dora_fact_rows(p_ids integer[]) RETURNS SETOF "DoraDe
       -- checked by id. Scalar subqueries, which the planner runs per change and cannot turn into joins:
       -- as joins it has walked the service's earlier deployments, or scanned every change, whenever the
       -- statistics lagged behind a burst of inserts (a first sync, an import), and both grow with history.
+      -- An aggregate rather than LIMIT 1: with a LIMIT the planner may bet on a scan finding a match early,
+      -- and a new commit has none, so the scan reads every change.
       AND NOT coalesce((
-        SELECT true FROM "Change" c2
-        WHERE c2.sha = c.sha AND c2."deploymentId" <> d.id
-          AND (SELECT d2."serviceId" = d."serviceId" AND d2.environment = d.environment AND d2.status = 'SUCCEEDED'
-                      AND d2."finishedAt" IS NOT NULL AND (d2."finishedAt", d2.id) < (d."finishedAt", d.id)
-               FROM "Deployment" d2 WHERE d2.id = c2."deploymentId")
-        LIMIT 1), false)) lead ON true
+        SELECT bool_or((SELECT d2."serviceId" = d."serviceId" AND d2.environment = d.environment AND d2.status = 'SUCCEEDED'
+                               AND d2."finishedAt" IS NOT NULL AND (d2."finishedAt", d2.id) < (d."finishedAt", d.id)
+                        FROM "Deployment" d2 WHERE d2.id = c2."deploymentId"))
+        FROM "Change" c2
+        WHERE c2.sha = c.sha AND c2."deploymentId" <> d.id), false)) lead ON true
   WHERE d.id = ANY (p_ids) AND d."finishedAt" IS NOT NULL
 $$;
