@@ -111,7 +111,7 @@ try {
   const ingestSamples: number[] = [];
   const refreshSamples: number[] = [];
   // Unique per run, so that a reused database takes the batches as new deployments again.
-  const run = Date.now().toString(36);
+  const run = Date.now().toString(16);
   for (let batch = 0; batch < 5; batch++) {
     const deployments = Array.from({ length: 1000 }, (_, i) => {
       const finished = now - (batch * 1000 + i) * 60_000;
