@@ -111,7 +111,7 @@ BEGIN
   FOR lv IN 1..coalesce(cardinality(v_indexes), 0) LOOP EXECUTE v_indexes[lv]; END LOOP;
 
   INSERT INTO "DoraDay" (environment, day, "teamId", deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered)
-  SELECT environment, day, "teamId", count(*)::integer,
+  SELECT environment, day, coalesce("teamId", 0), count(*)::integer,
          count(*) FILTER (WHERE "isFailure")::integer,
          count(*) FILTER (WHERE "isRework")::integer,
          count(*) FILTER (WHERE "isSucceeded")::integer,
@@ -119,19 +119,21 @@ BEGIN
          coalesce(sum("leadUnknown") FILTER (WHERE "isSucceeded"), 0)::integer,
          count(*) FILTER (WHERE "isUnrecovered")::integer
   FROM "DoraDeploymentFact"
-  GROUP BY environment, day, "teamId";
+  GROUP BY GROUPING SETS ((environment, day, "teamId"), (environment, day));
 
   -- Level 0 (one day), then each level from the one below: block b of level L+1 is blocks 2b and 2b+1 of level L.
   -- Keyed by a series number per kind, environment and team, so that the grouping sorts integers only.
   CREATE TEMP TABLE dora_rebuild_series ON COMMIT DROP AS
   SELECT (row_number() OVER ())::integer AS s, k.kind, t.environment, t."teamId"
   FROM (SELECT DISTINCT environment, "teamId" FROM "DoraDay") t CROSS JOIN (VALUES (1), (2)) k(kind);
+  -- The organisation's rows (team 0) are a series of their own.
   CREATE TEMP TABLE dora_rebuild_level ON COMMIT DROP AS
   SELECT r.s, v.day AS block, v.bucket, count(*)::integer AS n
   FROM (SELECT 1 AS kind, f.environment, f."teamId", f.day, dora_bucket(x) AS bucket FROM "DoraDeploymentFact" f, unnest(f."leadSeconds") x
         UNION ALL
         SELECT 2, f.environment, f."teamId", f.day, dora_bucket(f."recoverySeconds") FROM "DoraDeploymentFact" f WHERE f."recoverySeconds" IS NOT NULL) v
-  JOIN dora_rebuild_series r ON r.kind = v.kind AND r.environment = v.environment AND r."teamId" = v."teamId"
+  CROSS JOIN LATERAL (VALUES (v."teamId"), (0)) AS t(team)
+  JOIN dora_rebuild_series r ON r.kind = v.kind AND r.environment = v.environment AND r."teamId" = t.team
   GROUP BY 1, 2, 3;
   FOR lv IN 0..6 LOOP
     IF lv > 0 THEN
