@@ -11,7 +11,7 @@ import { computeMetrics, deriveFacts, type TRawChange, type TRawDeployment, type
 import type { TDoraMetrics } from "@/lib/dora/schemas";
 import { getDoraSummary } from "@/lib/dora/server/get-dora-summary";
 import { getDoraTrend } from "@/lib/dora/server/get-dora-trend";
-import { refreshDoraFacts } from "@/lib/dora/server/refresh-dora-facts";
+import { drainDoraQueue } from "@/lib/dora/server/refresh-dora-facts";
 import { lastDays, previousWindow, trendBuckets } from "@/lib/dora/windows";
 import { Random } from "@/lib/seed/random";
 import { uniqueSlug } from "@/lib/testing/fixtures";
@@ -290,14 +290,14 @@ async function readRollups(client: { query: ReturnType<typeof getPool>["query"] 
 }
 
 describe("a writer that defers the DORA refresh", () => {
-  it("gets the same facts from refreshDoraFacts after its commit", async () => {
+  it("gets the same facts from the queue's drain after its commit", async () => {
     const { services } = await makeTree();
     const now = Date.now();
     const client = await getPool().connect();
     let ids: number[];
     try {
       await client.query("BEGIN");
-      await client.query("SET LOCAL portside.dora_defer = 'on'");
+      await client.query("SET LOCAL portside.dora_defer = 'queue'");
       const { rows } = await client.query<{ id: number }>(
         `INSERT INTO "Deployment" ("serviceId", environment, status, "startedAt", "finishedAt", source, "externalId", "updatedAt")
          SELECT $1, 'production', s::"DeploymentStatus", $2::timestamptz AT TIME ZONE 'UTC' + i * interval '1 hour', $2::timestamptz AT TIME ZONE 'UTC' + i * interval '1 hour' + interval '5 minutes', 'deferred', 'deferred-' || i || '-' || $3, now()
@@ -312,7 +312,7 @@ describe("a writer that defers the DORA refresh", () => {
     }
     const facts = () => getPool().query(`SELECT "deploymentId", "isFailure", "recoverySeconds", cardinality("leadSeconds") AS leads FROM "DoraDeploymentFact" WHERE "deploymentId" = ANY ($1::int[]) ORDER BY 1`, [ids]);
     expect((await facts()).rows).toEqual([]);
-    await refreshDoraFacts({ deploymentIds: ids });
+    await drainDoraQueue();
     expect((await facts()).rows).toEqual([
       { deploymentId: ids[0], isFailure: true, recoverySeconds: 3600, leads: 0 },
       { deploymentId: ids[1], isFailure: false, recoverySeconds: null, leads: 1 },
