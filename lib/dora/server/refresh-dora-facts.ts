@@ -98,13 +98,3 @@ export function startDoraRefresher(): void {
   s.sweep = setInterval(scheduleDoraDrain, SWEEP_MS);
   s.sweep.unref();
 }
-
-/** Stops the sweep and waits for a drain in progress (tests, shutdown). */
-export async function stopDoraRefresher(): Promise<void> {
-  const s = drainState();
-  if (s.sweep) clearInterval(s.sweep);
-  if (s.timer) clearTimeout(s.timer);
-  s.sweep = null;
-  s.timer = null;
-  await s.running;
-}
