@@ -5,7 +5,7 @@ import { alarmSeverity, compileSeverityPattern, isIncidentWorthy, parseSeverity 
 describe("alarm severity", () => {
   it("reads the usual spellings of a severity, and nothing else", () => {
     expect(["SEV1", "sev-2", "Sev_3", "4", "P2", "critical", "LOW"].map(parseSeverity)).toEqual(["SEV1", "SEV2", "SEV3", "SEV4", "SEV2", "SEV1", "SEV4"]);
-    expect(["", "SEV5", "P0", "urgent", null, undefined, "sev 12"].map(parseSeverity)).toEqual([null, null, null, null, null, null, null]);
+    expect(["", "SEV5", "P0", "urgent", null, undefined, "sev 12", "__proto__", "constructor", "toString"].map(parseSeverity)).toEqual([null, null, null, null, null, null, null, null, null, null]);
     fc.assert(fc.property(fc.string(), (text) => [null, "SEV1", "SEV2", "SEV3", "SEV4"].includes(parseSeverity(text))));
   });
 

@@ -13,13 +13,20 @@ export const SEVERITIES: readonly TSeverity[] = ["SEV1", "SEV2", "SEV3", "SEV4"]
 /** Severities that open an incident when their alarm enters ALARM, unless configured otherwise. */
 export const DEFAULT_INCIDENT_SEVERITIES: readonly TSeverity[] = ["SEV1", "SEV2"];
 
-const WORDS: Record<string, TSeverity> = { critical: "SEV1", high: "SEV2", medium: "SEV3", low: "SEV4" };
+// A Map, not an object literal: "__proto__" or "constructor" must not read a prototype's member.
+const WORDS = new Map<string, TSeverity>([
+  ["critical", "SEV1"],
+  ["high", "SEV2"],
+  ["medium", "SEV3"],
+  ["low", "SEV4"],
+]);
 
 /** "SEV2", "sev-2", "2", "P2", "high" → SEV2; anything else → null. */
 export function parseSeverity(text: string | null | undefined): TSeverity | null {
   const value = text?.trim().toLowerCase();
   if (!value) return null;
-  if (WORDS[value]) return WORDS[value];
+  const word = WORDS.get(value);
+  if (word) return word;
   const match = /^(?:sev[-_ ]?|p)?([1-4])$/.exec(value);
   return match ? (`SEV${match[1]}` as TSeverity) : null;
 }
