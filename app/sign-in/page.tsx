@@ -28,7 +28,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNext(params.next);
   if (await getViewer()) redirect(next);
   const methods = signInMethods();
-  const error = typeof params.error === "string" ? (ERRORS[params.error] ?? `Sign-in failed (${params.error.replaceAll("_", " ")}). Try again, or ask an admin.`) : null;
+  const error = typeof params.error === "string" ? ((Object.hasOwn(ERRORS, params.error) ? ERRORS[params.error] : undefined) ?? `Sign-in failed (${params.error.replaceAll("_", " ")}). Try again, or ask an admin.`) : null;
   const demoUsers = methods.devSignIn
     ? await db.user.findMany({
         orderBy: { name: "asc" },
