@@ -27,6 +27,8 @@ CREATE FUNCTION dora_rebuild() RETURNS void
   SET work_mem = '256MB'
   AS $$
 DECLARE
+  v_t timestamptz := clock_timestamp();
+  v_rows bigint;
   lv integer;
   v_index record;
   v_indexes text[] := '{}';
@@ -46,43 +48,55 @@ BEGIN
     v_indexes := v_indexes || v_index.def;
   END LOOP;
 
-  INSERT INTO "DoraDeploymentFact"
-  WITH inc AS (
-    SELECT i."deploymentId" AS id, count(*) AS n, count(*) FILTER (WHERE i."resolvedAt" IS NULL) AS open,
-           min(i."openedAt") AS first_opened, max(i."resolvedAt") AS last_resolved
-    FROM "Incident" i WHERE i."deploymentId" IS NOT NULL AND i."causedByChange" IS DISTINCT FROM false
-    GROUP BY i."deploymentId"),
-  lead AS (
-    SELECT x.id,
-           array_agg(dora_seconds(x.t, x."finishedAt") ORDER BY dora_seconds(x.t, x."finishedAt")) FILTER (WHERE x.t IS NOT NULL) AS seconds,
-           count(*) FILTER (WHERE x.t IS NULL) AS unknown
-    FROM (
-      SELECT d.id, d."finishedAt", coalesce(c."committedAt", c."authoredAt") AS t,
-             -- rank, not row_number: a deployment carrying the same sha twice brings both rows, as in dora_fact_rows.
-             -- Bytewise (a deterministic collation's equality is bytewise): the sort is several times faster.
-             rank() OVER (PARTITION BY d."serviceId", d.environment COLLATE "C", c.sha COLLATE "C" ORDER BY d."finishedAt", d.id) AS r
-      FROM "Change" c JOIN "Deployment" d ON d.id = c."deploymentId"
-      WHERE d.status = 'SUCCEEDED' AND d."finishedAt" IS NOT NULL) x
-    WHERE x.r = 1
-    GROUP BY x.id),
-  envs AS (
+  -- The first-brought commits and the rework matches are tables of their own, each timed: at 10,000,000
+  -- deployments (about 100,000,000 commits) they are the long parts.
+  CREATE TEMP TABLE dora_rebuild_lead ON COMMIT DROP AS
+  SELECT x.id,
+         array_agg(dora_seconds(x.t, x."finishedAt") ORDER BY dora_seconds(x.t, x."finishedAt")) FILTER (WHERE x.t IS NOT NULL) AS seconds,
+         count(*) FILTER (WHERE x.t IS NULL) AS unknown
+  FROM (
+    SELECT d.id, d."finishedAt", coalesce(c."committedAt", c."authoredAt") AS t,
+           -- rank, not row_number: a deployment carrying the same sha twice brings both rows, as in dora_fact_rows.
+           -- Bytewise (a deterministic collation's equality is bytewise): the sort is several times faster.
+           rank() OVER (PARTITION BY d."serviceId", d.environment COLLATE "C", c.sha COLLATE "C" ORDER BY d."finishedAt", d.id) AS r
+    FROM "Change" c JOIN "Deployment" d ON d.id = c."deploymentId"
+    WHERE d.status = 'SUCCEEDED' AND d."finishedAt" IS NOT NULL) x
+  WHERE x.r = 1
+  GROUP BY x.id;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
+  RAISE NOTICE 'dora_rebuild: lead times of % deployments in % s', v_rows, round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
+  v_t := clock_timestamp();
+  ANALYZE dora_rebuild_lead;
+
+  CREATE TEMP TABLE dora_rebuild_rework ON COMMIT DROP AS
+  WITH envs AS (
     -- The environments deployed to, by skipping through the (environment, finishedAt) index.
     WITH RECURSIVE e AS (
       SELECT min(environment) AS environment FROM "Deployment"
       UNION ALL
       SELECT (SELECT min(d.environment) FROM "Deployment" d WHERE d.environment > e.environment) FROM e WHERE e.environment IS NOT NULL)
-    SELECT environment FROM e WHERE environment IS NOT NULL),
-  rework AS (
-    SELECT DISTINCT m.id
-    FROM "Incident" i CROSS JOIN envs
-    CROSS JOIN LATERAL (
-      SELECT d.id FROM "Deployment" d
-      WHERE d."serviceId" = i."serviceId" AND d.environment = envs.environment
-        AND d."finishedAt" >= least(i."openedAt", i."resolvedAt") AND d."finishedAt" <= greatest(i."openedAt", i."resolvedAt")
-        AND dora_span(i."serviceId", i."openedAt", i."resolvedAt") @> dora_span(d."serviceId", d."startedAt", d."finishedAt")
-      -- Kept a loop over the incidents: the planner would rather probe the incidents' GiST index once per deployment.
-      OFFSET 0) m
-    WHERE i."resolvedAt" IS NOT NULL)
+    SELECT environment FROM e WHERE environment IS NOT NULL)
+  SELECT DISTINCT m.id
+  FROM "Incident" i CROSS JOIN envs
+  CROSS JOIN LATERAL (
+    SELECT d.id FROM "Deployment" d
+    WHERE d."serviceId" = i."serviceId" AND d.environment = envs.environment
+      AND d."finishedAt" >= least(i."openedAt", i."resolvedAt") AND d."finishedAt" <= greatest(i."openedAt", i."resolvedAt")
+      AND dora_span(i."serviceId", i."openedAt", i."resolvedAt") @> dora_span(d."serviceId", d."startedAt", d."finishedAt")
+    -- Kept a loop over the incidents: the planner would rather probe the incidents' GiST index once per deployment.
+    OFFSET 0) m
+  WHERE i."resolvedAt" IS NOT NULL;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
+  RAISE NOTICE 'dora_rebuild: % rework deployments in % s', v_rows, round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
+  v_t := clock_timestamp();
+  ANALYZE dora_rebuild_rework;
+
+  INSERT INTO "DoraDeploymentFact"
+  WITH inc AS (
+    SELECT i."deploymentId" AS id, count(*) AS n, count(*) FILTER (WHERE i."resolvedAt" IS NULL) AS open,
+           min(i."openedAt") AS first_opened, max(i."resolvedAt") AS last_resolved
+    FROM "Incident" i WHERE i."deploymentId" IS NOT NULL AND i."causedByChange" IS DISTINCT FROM false
+    GROUP BY i."deploymentId")
   SELECT d.id, d."serviceId", s."teamId", d.environment,
          floor(extract(epoch FROM d."finishedAt") / 86400)::integer,
          (d.status IN ('FAILED', 'ROLLED_BACK') OR coalesce(inc.n, 0) > 0),
@@ -97,8 +111,8 @@ BEGIN
   FROM "Deployment" d
   JOIN "Service" s ON s.id = d."serviceId"
   LEFT JOIN inc ON inc.id = d.id
-  LEFT JOIN lead ON lead.id = d.id
-  LEFT JOIN rework rw ON rw.id = d.id
+  LEFT JOIN dora_rebuild_lead lead ON lead.id = d.id
+  LEFT JOIN dora_rebuild_rework rw ON rw.id = d.id
   LEFT JOIN LATERAL (
     SELECT n.id, n."finishedAt" FROM "Deployment" n
     WHERE d.status IN ('FAILED', 'ROLLED_BACK') AND inc.n IS NULL
@@ -106,9 +120,16 @@ BEGIN
       AND n."finishedAt" > d."finishedAt" AND n.status = 'SUCCEEDED'
     ORDER BY n."finishedAt", n.id LIMIT 1) nxt ON true
   WHERE d."finishedAt" IS NOT NULL;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
+  RAISE NOTICE 'dora_rebuild: % facts in % s', v_rows, round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
+  v_t := clock_timestamp();
+  DROP TABLE dora_rebuild_lead;
+  DROP TABLE dora_rebuild_rework;
 
   ALTER TABLE "DoraDeploymentFact" ENABLE TRIGGER dora_fact_insert;
   FOR lv IN 1..coalesce(cardinality(v_indexes), 0) LOOP EXECUTE v_indexes[lv]; END LOOP;
+  RAISE NOTICE 'dora_rebuild: the facts'' indexes in % s', round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
+  v_t := clock_timestamp();
 
   INSERT INTO "DoraDay" (environment, day, "teamId", deployments, failures, rework, succeeded, "leadKnownDeployments", "leadUnknownCommits", unrecovered)
   SELECT environment, day, coalesce("teamId", 0), count(*)::integer,
@@ -120,6 +141,8 @@ BEGIN
          count(*) FILTER (WHERE "isUnrecovered")::integer
   FROM "DoraDeploymentFact"
   GROUP BY GROUPING SETS ((environment, day, "teamId"), (environment, day));
+  RAISE NOTICE 'dora_rebuild: day counts in % s', round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
+  v_t := clock_timestamp();
 
   -- Level 0 (one day), then each level from the one below: block b of level L+1 is blocks 2b and 2b+1 of level L.
   -- Keyed by a series number per kind, environment and team, so that the grouping sorts integers only.
@@ -150,4 +173,5 @@ BEGIN
   END LOOP;
   DROP TABLE dora_rebuild_level;
   DROP TABLE dora_rebuild_series;
+  RAISE NOTICE 'dora_rebuild: histograms in % s', round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
 END $$;
