@@ -14,8 +14,8 @@
 --     (incidents are ten times fewer than deployments);
 --   * the next succeeded deployment: looked up for the failures without an
 --     incident only.
--- Then "DoraDay" by GROUP BY, and "DoraHistogram" level by level, each level from
--- the one below. lib/dora/server/fast-path.integration.test.ts holds the result to
+-- Then "DoraDay" by GROUP BY, and "DoraHistogram" series by series (team, kind,
+-- environment), each level from the day rows. lib/dora/server/fast-path.integration.test.ts holds the result to
 -- what the triggers build, row for row.
 --
 -- It replaces the facts of every deployment and takes the three DORA tables for
@@ -31,6 +31,7 @@ DECLARE
   v_rows bigint;
   lv integer;
   v_index record;
+  v_series record;
   v_indexes text[] := '{}';
 BEGIN
   -- In the order the fact triggers take them, so a concurrent writer never deadlocks with a rebuild.
@@ -144,34 +145,38 @@ BEGIN
   RAISE NOTICE 'dora_rebuild: day counts in % s', round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
   v_t := clock_timestamp();
 
-  -- Level 0 (one day), then each level from the one below: block b of level L+1 is blocks 2b and 2b+1 of level L.
-  -- Keyed by a series number per kind, environment and team, so that the grouping sorts integers only.
-  CREATE TEMP TABLE dora_rebuild_series ON COMMIT DROP AS
-  SELECT (row_number() OVER ())::integer AS s, k.kind, t.environment, t."teamId"
-  FROM (SELECT DISTINCT environment, "teamId" FROM "DoraDay") t CROSS JOIN (VALUES (1), (2)) k(kind);
-  -- The organisation's rows (team 0) are a series of their own.
-  CREATE TEMP TABLE dora_rebuild_level ON COMMIT DROP AS
-  SELECT r.s, v.day AS block, v.bucket, count(*)::integer AS n
-  FROM (SELECT 1 AS kind, f.environment, f."teamId", f.day, dora_bucket(x) AS bucket FROM "DoraDeploymentFact" f, unnest(f."leadSeconds") x
-        UNION ALL
-        SELECT 2, f.environment, f."teamId", f.day, dora_bucket(f."recoverySeconds") FROM "DoraDeploymentFact" f WHERE f."recoverySeconds" IS NOT NULL) v
-  CROSS JOIN LATERAL (VALUES (v."teamId"), (0)) AS t(team)
-  JOIN dora_rebuild_series r ON r.kind = v.kind AND r.environment = v.environment AND r."teamId" = t.team
-  GROUP BY 1, 2, 3;
-  FOR lv IN 0..6 LOOP
-    IF lv > 0 THEN
-      CREATE TEMP TABLE dora_rebuild_next ON COMMIT DROP AS
-      SELECT s, block >> 1 AS block, bucket, sum(n)::integer AS n FROM dora_rebuild_level GROUP BY 1, 2, 3;
-      DROP TABLE dora_rebuild_level;
-      ALTER TABLE dora_rebuild_next RENAME TO dora_rebuild_level;
-    END IF;
+  -- Series by series (kind, environment, team): its values by day and bucket (level 0), then every coarser level
+  -- (block b of level L is days b·2^L … (b+1)·2^L − 1) from those day rows. One team's facts come in by the
+  -- (teamId, environment, day) index and its groups fit in memory; grouped over every team at once, the 100,000,000
+  -- values of 10,000,000 deployments spilled to disk level after level. The organisation (team 0) is summed from
+  -- its teams' day rows, last: every fact has a team.
+  FOR v_series IN
+    SELECT k.kind, t.environment, t."teamId"
+    FROM (SELECT DISTINCT environment, "teamId" FROM "DoraDay") t CROSS JOIN (VALUES (1), (2)) k(kind)
+    ORDER BY t."teamId" = 0, 1, 2, 3
+  LOOP
     INSERT INTO "DoraHistogram" (kind, environment, level, block, "teamId", buckets, counts)
-    SELECT r.kind, r.environment, lv, h.block, r."teamId", h.buckets, h.counts
-    FROM (SELECT s, block, array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
-          FROM dora_rebuild_level GROUP BY s, block) h
-    JOIN dora_rebuild_series r ON r.s = h.s;
+    WITH l0 AS MATERIALIZED (
+      SELECT v.day AS block, v.bucket, sum(v.n)::integer AS n
+      FROM (SELECT f.day, dora_bucket(x) AS bucket, 1 AS n
+            FROM "DoraDeploymentFact" f, unnest(f."leadSeconds") x
+            WHERE v_series.kind = 1 AND v_series."teamId" <> 0 AND f."teamId" = v_series."teamId" AND f.environment = v_series.environment
+            UNION ALL
+            SELECT f.day, dora_bucket(f."recoverySeconds"), 1
+            FROM "DoraDeploymentFact" f
+            WHERE v_series.kind = 2 AND v_series."teamId" <> 0 AND f."teamId" = v_series."teamId" AND f.environment = v_series.environment
+              AND f."recoverySeconds" IS NOT NULL
+            UNION ALL
+            SELECT h.block, b.bucket, b.n
+            FROM "DoraHistogram" h, unnest(h.buckets, h.counts) b(bucket, n)
+            WHERE v_series."teamId" = 0 AND h.kind = v_series.kind AND h.environment = v_series.environment AND h.level = 0 AND h."teamId" <> 0) v
+      GROUP BY 1, 2),
+    levels AS (
+      SELECT 0 AS level, block, bucket, n FROM l0
+      UNION ALL
+      SELECT g.l, block >> g.l, bucket, sum(n)::integer FROM l0 CROSS JOIN generate_series(1, 6) g(l) GROUP BY 1, 2, 3)
+    SELECT v_series.kind, v_series.environment, level, block, v_series."teamId", array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket)
+    FROM levels GROUP BY level, block;
   END LOOP;
-  DROP TABLE dora_rebuild_level;
-  DROP TABLE dora_rebuild_series;
   RAISE NOTICE 'dora_rebuild: histograms in % s', round(extract(epoch FROM clock_timestamp() - v_t)::numeric, 1);
 END $$;
