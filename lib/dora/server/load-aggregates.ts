@@ -40,15 +40,20 @@ const emptyPart = (): TTeamPart => ({
   weekMasks: new Map(), lead: denseHistogram(), recovery: denseHistogram(),
 });
 
+/**
+ * Per team and window: the sums, and the days with a deployment as a list (weeks and their day masks are worked out
+ * from it here). Grouped by team and window only, a few hundred groups: grouped by week as well, the executive
+ * roll-up's ~36,000 team-days sorted into ~5,000 groups, a third of the statement's time.
+ */
 const COUNTS_SQL = (teamFilter: string) => /* sql */ `
-  SELECT d."teamId" AS team, w.i::int AS win, ((w.t - 1 - d.day) / 7)::int AS week,
-         bit_or(1 << ((w.t - 1 - d.day) % 7))::int AS mask,
+  SELECT d."teamId" AS team, w.i::int AS win,
          sum(d.deployments)::int AS deployments, sum(d.failures)::int AS failures, sum(d.rework)::int AS rework,
          sum(d.succeeded)::int AS succeeded, sum(d."leadKnownDeployments")::int AS "leadKnown",
-         sum(d."leadUnknownCommits")::int AS "leadUnknown", sum(d.unrecovered)::int AS unrecovered
+         sum(d."leadUnknownCommits")::int AS "leadUnknown", sum(d.unrecovered)::int AS unrecovered,
+         coalesce(array_to_string(array_agg(d.day) FILTER (WHERE d.deployments > 0), ','), '') AS days
   FROM unnest($2::int[], $3::int[]) WITH ORDINALITY AS w(f, t, i)
   JOIN "DoraDay" d ON d.environment = $1 AND d.day >= w.f AND d.day < w.t ${teamFilter}
-  GROUP BY 1, 2, 3`;
+  GROUP BY 1, 2`;
 
 const HISTOGRAM_COLUMNS = /* sql */ `h."teamId" AS team, h.kind, h.level, h.block, array_to_string(h.buckets, ',') AS buckets, array_to_string(h.counts, ',') AS counts`;
 /** Every team's rows of these blocks: one primary-key range (kind, environment, level, block) per block. */
@@ -68,7 +73,7 @@ const HISTOGRAM_TEAMS_SQL = /* sql */ `
   JOIN "DoraHistogram" h ON h.kind IN (1, 2) AND h.environment = $1 AND h.level = k.level AND h.block = k.block AND h."teamId" = k.team
   WHERE h.buckets IS NOT NULL`;
 
-interface TCountsRow { team: number; win: number; week: number; mask: number; deployments: number; failures: number; rework: number; succeeded: number; leadKnown: number; leadUnknown: number; unrecovered: number }
+interface TCountsRow { team: number; win: number; days: string; deployments: number; failures: number; rework: number; succeeded: number; leadKnown: number; leadUnknown: number; unrecovered: number }
 /** Buckets and counts as comma-separated text: parsed several times faster than pg's array parser, and the executive roll-up reads ~10⁶ of them. */
 interface THistogramRow { team: number; kind: number; level: number; block: number; buckets: string; counts: string }
 
@@ -123,7 +128,15 @@ export async function loadTeamParts({ environment, windows, teamIds }: { environ
     p.leadKnownDeployments += r.leadKnown;
     p.leadUnknownCommits += r.leadUnknown;
     p.unrecovered += r.unrecovered;
-    p.weekMasks.set(r.week, (p.weekMasks.get(r.week) ?? 0) | r.mask);
+    // Week 0 ends the day before the window's end; bit k of a week's mask is its day k days before that week's end.
+    const last = windows[r.win - 1]!.toDay - 1;
+    if (r.days !== "") {
+      for (const day of r.days.split(",")) {
+        const back = last - Number(day);
+        const week = Math.floor(back / 7);
+        p.weekMasks.set(week, (p.weekMasks.get(week) ?? 0) | (1 << back % 7));
+      }
+    }
   }
   for (const r of histograms) {
     if (r.buckets === "") continue;
@@ -177,7 +190,8 @@ const popcount = (mask: number) => {
 };
 
 export function aggregateOfParts(parts: TTeamPart[], window: TDayWindow): TDoraAggregate {
-  const sum = parts.reduce((acc, p) => mergeParts(acc, p), emptyPart());
+  // One part (a team with no nested teams) is read as it is, not copied into an empty one.
+  const sum = parts.length === 1 ? parts[0]! : parts.reduce((acc, p) => mergeParts(acc, p), emptyPart());
   const agg = emptyAggregate("histogram");
   agg.deployments = sum.deployments;
   agg.failures = sum.failures;
