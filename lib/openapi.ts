@@ -701,6 +701,8 @@ export function buildOpenApiDocument(baseUrl?: string) {
         get: {
           operationId: "ready",
           summary: "The database answers and every migration is applied",
+          description:
+            "The body lists the migrations applied and pending, and the DORA refresh backlog (doraRefresh: pending writes counted up to 10,000, isPendingCapped, oldestSeconds); a backlog does not make the portal unready.",
           responses: { "200": { description: "Ready" }, "503": { description: "Not ready; the body says why" } },
         },
       },

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as ready } from "@/app/api/ready/route";
@@ -22,5 +23,35 @@ describe("health and readiness", () => {
     expect(body.migrations.pending).toEqual([]);
     expect(body.migrations.applied).toBe(body.migrations.expected);
     expect(body.migrations.expected).toBeGreaterThan(0);
+  });
+
+  it("shows the DORA refresh backlog: how many writes wait and for how long", async () => {
+    // The drain waits on this lock (dora_drain), so no other test drains the rows below while this one looks.
+    const locker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const writer = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await Promise.all([locker.connect(), writer.connect()]);
+    try {
+      await locker.query("BEGIN");
+      await locker.query("SELECT pg_advisory_xact_lock(hashtext('portside.dora_drain'))");
+      const before = (await (await ready(new Request("http://portside.test/api/ready"))).json()) as { doraRefresh: { pending: number } };
+      const { rows } = await writer.query<{ id: string }>(
+        `INSERT INTO "DoraPending" ("deploymentId", "createdAt") VALUES (-1, LOCALTIMESTAMP - interval '10 minutes'), (-2, LOCALTIMESTAMP) RETURNING id`,
+      );
+      try {
+        const response = await ready(new Request("http://portside.test/api/ready"));
+        const body = (await response.json()) as { status: string; doraRefresh: { pending: number; isPendingCapped: boolean; oldestSeconds: number } };
+        expect(response.status).toBe(200);
+        expect(body.status).toBe("ready");
+        expect(body.doraRefresh.pending).toBe(before.doraRefresh.pending + 2);
+        expect(body.doraRefresh.isPendingCapped).toBe(false);
+        // The oldest waiting entry is the one queued ten minutes ago (or an older one left by another test).
+        expect(body.doraRefresh.oldestSeconds).toBeGreaterThanOrEqual(595);
+      } finally {
+        await writer.query(`DELETE FROM "DoraPending" WHERE id = ANY ($1::bigint[])`, [rows.map((r) => r.id)]);
+      }
+    } finally {
+      await locker.query("ROLLBACK");
+      await Promise.all([locker.end(), writer.end()]);
+    }
   });
 });

@@ -7,8 +7,16 @@ export interface TReadiness {
   isReady: boolean;
   database: "ok" | "unreachable";
   migrations: { expected: number; applied: number; pending: string[]; failed: string[] } | null;
+  /**
+   * The DORA refresh queue (lib/dora/server/refresh-dora-facts.ts): writes whose figures are not computed yet, and
+   * how long the oldest has waited. Informational: a backlog does not make the portal unready (reads drain first).
+   * Counted up to DORA_BACKLOG_COUNT_LIMIT, so that a probe stays cheap whatever the backlog; null until migrated.
+   */
+  doraRefresh?: { pending: number; isPendingCapped: boolean; oldestSeconds: number | null } | null;
   error?: string;
 }
+
+export const DORA_BACKLOG_COUNT_LIMIT = 10_000;
 
 let shipped: Promise<string[]> | undefined;
 
@@ -48,9 +56,23 @@ export async function checkReadiness(): Promise<TReadiness> {
   const applied = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
   const failed = rows.filter((r) => !r.finished_at && !r.rolled_back_at).map((r) => r.migration_name);
   const pending = expected.filter((name) => !applied.has(name));
+  const isReady = pending.length === 0 && failed.length === 0;
   return {
-    isReady: pending.length === 0 && failed.length === 0,
+    isReady,
     database: "ok",
     migrations: { expected: expected.length, applied: applied.size, pending, failed },
+    doraRefresh: isReady ? await doraBacklog() : null,
+  };
+}
+
+async function doraBacklog(): Promise<NonNullable<TReadiness["doraRefresh"]>> {
+  const [row] = await db.$queryRaw<{ pending: number; oldestSeconds: number | null }[]>`
+    SELECT (SELECT count(*)::int FROM (SELECT 1 FROM "DoraPending" LIMIT ${DORA_BACKLOG_COUNT_LIMIT + 1}) p) AS pending,
+           (SELECT extract(epoch FROM LOCALTIMESTAMP - "createdAt")::float8 FROM "DoraPending" ORDER BY id LIMIT 1) AS "oldestSeconds"`;
+  const count = row?.pending ?? 0;
+  return {
+    pending: Math.min(count, DORA_BACKLOG_COUNT_LIMIT),
+    isPendingCapped: count > DORA_BACKLOG_COUNT_LIMIT,
+    oldestSeconds: row?.oldestSeconds === null || row?.oldestSeconds === undefined ? null : Math.max(0, Math.round(row.oldestSeconds)),
   };
 }
