@@ -105,7 +105,7 @@ export function DoraDashboard({ path, params, scopeTeam, summary, trend }: {
       <Card>
         <CardTitle>Weekly trends, last {trend.points.length} weeks</CardTitle>
         <p className="-mt-2 mb-4 text-sm text-zinc-600 dark:text-zinc-400">Weeks start on Monday; the last one is this week so far. A gap is a week with no data.</p>
-        <TrendCharts trend={shapeTrend(trend.points, "week")} caption={`by week, last ${trend.points.length} weeks`} />
+        <TrendCharts trend={shapeTrend(trend.points, "week", trend.generatedAt)} caption={`by week, last ${trend.points.length} weeks`} />
       </Card>
 
       <p className="text-xs text-zinc-500 dark:text-zinc-400">

@@ -16,6 +16,11 @@ export interface TSeries {
 export interface TTrendShape {
   /** Bucket labels, oldest first ("Nov 3" for weeks, "Nov 2026" for months). */
   labels: string[];
+  /**
+   * Per bucket: true when it is not over (the current week or month, so far). Its counts are
+   * not comparable with a whole bucket's: the charts draw it apart, so that a month half gone does not read as a drop.
+   */
+  partial: boolean[];
   series: TSeries[];
 }
 
@@ -28,8 +33,16 @@ export function bucketLabel(fromIso: string, bucket: "week" | "month"): string {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function shapeTrend(points: readonly TDoraMetrics[], bucket: "week" | "month"): TTrendShape {
+/** Whether a bucket is not over on `today` (YYYY-MM-DD, UTC): its window (inclusive) reaches today or later. */
+export function isPartialBucket(window: { to: string }, today: string): boolean {
+  return window.to >= today;
+}
+
+/** `generatedAt`: when the figures were computed (the trend's own field), which says which bucket is still going. */
+export function shapeTrend(points: readonly TDoraMetrics[], bucket: "week" | "month", generatedAt: string): TTrendShape {
   const labels = points.map((p) => bucketLabel(p.window.from, bucket));
+  const today = generatedAt.slice(0, 10);
+  const partial = points.map((p) => isPartialBucket(p.window, today));
   const series = METRIC_KEYS.map((metric): TSeries => {
     const raw = points.map((p) => p[metric].value);
     if (metric === "deploymentFrequency") {
@@ -41,7 +54,7 @@ export function shapeTrend(points: readonly TDoraMetrics[], bucket: "week" | "mo
     const [unit, size] = max >= 3 * 86_400 ? ["days", 86_400] : max >= 2 * 3600 ? ["hours", 3600] : ["minutes", 60];
     return { metric, unit, values: raw.map((v) => (v === null ? null : round(v / size))) };
   });
-  return { labels, series };
+  return { labels, partial, series };
 }
 
 /** The sparkline values of one metric (raw figure values; the sparkline only needs their shape). */

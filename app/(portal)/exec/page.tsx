@@ -122,7 +122,7 @@ export default async function ExecPage({ searchParams }: { searchParams: Promise
             <p className="-mt-2 mb-4 text-sm text-zinc-600 dark:text-zinc-400">
               All teams together over the last 12 months; the current month so far. The per-team figures are in the table above.
             </p>
-            <TrendCharts trend={shapeTrend(orgTrend.points, "month")} caption="for the organisation by month, last 12 months" />
+            <TrendCharts trend={shapeTrend(orgTrend.points, "month", orgTrend.generatedAt)} caption="for the organisation by month, last 12 months" />
           </Card>
         </div>
       )}
