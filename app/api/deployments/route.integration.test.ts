@@ -3,6 +3,7 @@ import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/deployments/route";
+import { ingestBatchStats } from "@/lib/deployments/server/ingest-batcher";
 import { closeDb, db } from "@/lib/db";
 import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/pipelines/collect/fake-codepipeline";
 import { syncPipelines } from "@/lib/pipelines/server/sync-pipelines";
@@ -254,5 +255,73 @@ describe("POST /api/deployments: commit times for CodePipeline deployments", () 
 
     // Only the same commit.
     expect(await changeOf(other)).toEqual({ authoredAt: null, committedAt: null });
+  });
+});
+
+describe("POST /api/deployments, many at once", () => {
+  const postFrom = (ip: string, body: unknown, authorization = `Bearer ${token}`) =>
+    POST(
+      new Request("http://portside.test/api/deployments", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization, "x-forwarded-for": ip },
+        body: JSON.stringify(body),
+      }),
+    );
+
+  it("shares statements between posts sent at once, and answers and audits each post as its own", async () => {
+    const source = uniqueSlug("src");
+    const before = { ...ingestBatchStats };
+    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => postFrom(`192.0.2.${i + 1}`, deployment(`run-${i}`, source))));
+    expect(ingestBatchStats.requests - before.requests).toBe(40);
+    // One alone, then the others that came while it ran: far fewer statements than posts.
+    expect(ingestBatchStats.statements - before.statements).toBeLessThanOrEqual(10);
+    expect(await countBySource(source)).toBe(40);
+    for (const [i, response] of responses.entries()) {
+      expect(response.status).toBe(201);
+      const body = (await response.json()) as { created: number; updated: number; deployments: { index: number; id: number; externalId: string; result: string }[] };
+      expect(body).toMatchObject({ created: 1, updated: 0, deployments: [{ index: 0, externalId: `run-${i}`, result: "created" }] });
+      const requestId = response.headers.get("x-request-id")!;
+      const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "deployments.ingest", requestId } });
+      expect(audit).toMatchObject({ actorTokenId: tokenId, ip: `192.0.2.${i + 1}`, after: { created: [body.deployments[0]!.id], updated: null } });
+    }
+  });
+
+  it("refuses only the post that names an unknown service; the posts grouped with it are stored", async () => {
+    const source = uniqueSlug("src");
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        postFrom("192.0.2.50", deployment(`run-${i}`, source, i === 4 ? { service: "no-such-service" } : {})),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 422, 201, 201, 201, 201, 201]);
+    const refused = (await responses[4]!.json()) as { error: { details: { unknownServices: { index: number; service: string }[] } } };
+    expect(refused.error.details.unknownServices).toEqual([{ index: 0, service: "no-such-service" }]);
+    expect(await countBySource(source)).toBe(9);
+    expect(await db.deployment.count({ where: { source, externalId: "run-4" } })).toBe(0);
+  });
+
+  it("stores a deployment posted twice at once as one, and answers both posts", async () => {
+    const source = uniqueSlug("src");
+    const responses = await Promise.all([
+      postFrom("192.0.2.60", deployment("same", source)),
+      postFrom("192.0.2.61", deployment("other", source)),
+      postFrom("192.0.2.62", deployment("same", source, { status: "failed" })),
+    ]);
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 201, 201]);
+    expect(await countBySource(source)).toBe(2);
+    expect(await db.deployment.findFirstOrThrow({ where: { source, externalId: "same" }, select: { status: true } })).toEqual({ status: "FAILED" });
+  });
+
+  it("never groups posts of different tokens: a bad token gets 401, a read-only one 403, the others are stored", async () => {
+    const source = uniqueSlug("src");
+    const readOnly = await makeToken(["read"]);
+    const responses = await Promise.all([
+      postFrom("192.0.2.70", deployment("a", source)),
+      postFrom("192.0.2.71", deployment("b", source), "Bearer psk_not-a-real-token"),
+      postFrom("192.0.2.72", deployment("c", source), `Bearer ${readOnly.token}`),
+      postFrom("192.0.2.73", deployment("d", source)),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([201, 401, 403, 201]);
+    expect((await db.deployment.findMany({ where: { source }, select: { externalId: true }, orderBy: { externalId: "asc" } })).map((d) => d.externalId)).toEqual(["a", "d"]);
   });
 });

@@ -1,7 +1,7 @@
 import { authenticateToken, guardTokenAttempts, missingTokenError, noteBadToken } from "@/lib/auth/server/authenticate-token";
 import { bearerToken, hashToken } from "@/lib/auth/tokens";
 import { ZDeploymentIngestSchema } from "@/lib/deployments/schemas";
-import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
+import { submitIngest } from "@/lib/deployments/server/ingest-batcher";
 import { scheduleDoraDrain } from "@/lib/dora/server/refresh-dora-facts";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
@@ -21,8 +21,8 @@ export const POST = withApi(async (request, { requestId, ip, log }) => {
     if (isAppError(error)) await authenticateToken({ request, scope: "ingest" });
     throw error;
   }
-  // The token is checked inside the ingest statement (one round trip per request).
-  const { incidentCandidateIds, ...outcome } = await ingestDeployments({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip }).catch(
+  // The token is checked inside the ingest statement; concurrent posts of the same token share one statement.
+  const { incidentCandidateIds, ...outcome } = await submitIngest({ deployments, actor: { tokenHash: hashToken(token) }, requestId, ip }).catch(
     (error: unknown) => {
       if (isAppError(error) && error.code === "UNAUTHORIZED") noteBadToken(ip);
       throw error;

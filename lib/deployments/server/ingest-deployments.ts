@@ -64,11 +64,11 @@ const INGEST_SQL = /* sql */ `
     raw AS (
       SELECT x.*, (SELECT s.id FROM "Service" s WHERE s.slug = x.service) AS "serviceId"
       FROM jsonb_to_recordset($1::jsonb) AS x(
-        idx int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
+        idx int, req int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
         version text, "isPlanned" boolean, "fixesIncidentRef" text, source text, "externalId" text, url text, commits jsonb)
     ),
     -- Only a caller who may ingest learns which services are unknown.
-    unknown AS (SELECT idx, service FROM raw WHERE "serviceId" IS NULL AND (SELECT status FROM actor) = 'ok'),
+    unknown AS (SELECT idx, req, service FROM raw WHERE "serviceId" IS NULL AND (SELECT status FROM actor) = 'ok'),
     -- One unknown service, or a caller who may not ingest, and nothing is written.
     input AS (SELECT * FROM raw WHERE NOT EXISTS (SELECT 1 FROM unknown) AND (SELECT status FROM actor) = 'ok'),
     upserted AS (
@@ -90,7 +90,7 @@ const INGEST_SQL = /* sql */ `
     ),
     -- Each input row with its deployment: written now, or (unchanged) as it was before this statement.
     ids AS (
-      SELECT i.idx, i.source, i."externalId", i."serviceId", i."finishedAt", i.commits,
+      SELECT i.idx, i.req, i.source, i."externalId", i."serviceId", i."finishedAt", i.commits,
              coalesce(u.id, e.id) AS id, coalesce(u.inserted, false) AS inserted, u.id IS NOT NULL AS "isWritten"
       FROM input i
       LEFT JOIN upserted u ON u.source = i.source AND u."externalId" = i."externalId"
@@ -98,7 +98,7 @@ const INGEST_SQL = /* sql */ `
       LEFT JOIN LATERAL (SELECT d.id FROM "Deployment" d WHERE u.id IS NULL AND d.source = i.source AND d."externalId" = i."externalId" LIMIT 1) e ON true
     ),
     commits AS (
-      SELECT ids.idx, ids.id AS "deploymentId", cm.sha, cm."authoredAt" AT TIME ZONE 'UTC' AS "authoredAt",
+      SELECT ids.idx, ids.req, ids.id AS "deploymentId", cm.sha, cm."authoredAt" AT TIME ZONE 'UTC' AS "authoredAt",
              cm."committedAt" AT TIME ZONE 'UTC' AS "committedAt", cm.message, cm.url
       FROM ids CROSS JOIN LATERAL jsonb_to_recordset(ids.commits) AS cm(sha text, "authoredAt" timestamptz, "committedAt" timestamptz, message text, url text)
     ),
@@ -118,7 +118,7 @@ const INGEST_SQL = /* sql */ `
     -- CodePipeline gives no commit times: its deployments' changes take the times this request knows for the same sha,
     -- where theirs are unknown (never overwriting a known time). The reverse of upsertDeployments in apply-execution-deployments.ts.
     timed AS (
-      SELECT DISTINCT ON (sha) sha, "authoredAt", "committedAt" FROM commits
+      SELECT DISTINCT ON (sha) sha, req, "authoredAt", "committedAt" FROM commits
       WHERE "authoredAt" IS NOT NULL OR "committedAt" IS NOT NULL
       ORDER BY sha, idx
     ),
@@ -136,44 +136,66 @@ const INGEST_SQL = /* sql */ `
         OFFSET 0
       ) unknown_time
       WHERE c.id = unknown_time.id
-      RETURNING c."deploymentId"
+      RETURNING c."deploymentId", t.req
     ),
     outcome AS (
-      SELECT idx, id, source, "externalId", "serviceId", "finishedAt",
+      SELECT idx, req, id, source, "externalId", "serviceId", "finishedAt",
              CASE WHEN inserted THEN 'created'
                   WHEN "isWritten" OR EXISTS (SELECT 1 FROM changed_commits cc WHERE cc."deploymentId" = ids.id) THEN 'updated'
                   ELSE 'unchanged' END AS result
       FROM ids
     ),
+    -- One audit row per request (a statement may carry several requests with the same token: ingest-batcher.ts),
+    -- with its own request id and address, for what that request changed.
     audit AS (
       INSERT INTO "AuditEvent" ("actorType", "actorTokenId", "actorUserId", action, "entityType", "entityId", after, ip, "requestId")
-      SELECT $2::"ActorType", (SELECT "tokenId" FROM actor), $4::int, 'deployments.ingest', 'Deployment',
-             $5::text, jsonb_build_object(
-               'created', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'created'),
-               'updated', jsonb_agg(id ORDER BY id) FILTER (WHERE result = 'updated'))
-             || CASE WHEN EXISTS (SELECT 1 FROM backfilled)
-                     THEN jsonb_build_object('commitTimesFilledIn', (SELECT jsonb_agg(DISTINCT "deploymentId") FROM backfilled))
+      SELECT $2::"ActorType", (SELECT "tokenId" FROM actor), $4::int, 'deployments.ingest', 'Deployment', r."requestId",
+             jsonb_build_object(
+               'created', (SELECT jsonb_agg(o.id ORDER BY o.id) FROM outcome o WHERE o.req = r.req AND o.result = 'created'),
+               'updated', (SELECT jsonb_agg(o.id ORDER BY o.id) FROM outcome o WHERE o.req = r.req AND o.result = 'updated'))
+             || CASE WHEN EXISTS (SELECT 1 FROM backfilled b WHERE b.req = r.req)
+                     THEN jsonb_build_object('commitTimesFilledIn', (SELECT jsonb_agg(DISTINCT b."deploymentId") FROM backfilled b WHERE b.req = r.req))
                      ELSE '{}' END,
-             $6::text, $5::text
-      FROM outcome
-      HAVING count(*) FILTER (WHERE result <> 'unchanged') > 0 OR EXISTS (SELECT 1 FROM backfilled)
+             r.ip, r."requestId"
+      FROM (SELECT (n - 1)::int AS req, "requestId", ip FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS x("requestId", ip, n)) r
+      WHERE EXISTS (SELECT 1 FROM outcome o WHERE o.req = r.req AND o.result <> 'unchanged') OR EXISTS (SELECT 1 FROM backfilled b WHERE b.req = r.req)
     )
-    SELECT 'actor' AS kind, -1 AS index, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
+    SELECT 'actor' AS kind, -1 AS index, NULL::int AS req, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
            NULL::boolean AS "mayAffectIncidents"
     FROM actor
     UNION ALL
     -- A superset of the deployments whose change may move an incident's attribution (lib/incidents/server/reattribute-incidents.ts):
     -- an incident of its service opened after it finished, or one given to it. Most deployments have none, and skip that work.
-    SELECT 'row', idx, id, source, "externalId", result, NULL,
+    SELECT 'row', idx, req, id, source, "externalId", result, NULL,
            result <> 'unchanged' AND (
              EXISTS (SELECT 1 FROM "Incident" n WHERE n."serviceId" = o."serviceId" AND n."openedAt" >= o."finishedAt" AT TIME ZONE 'UTC')
              OR EXISTS (SELECT 1 FROM "Incident" n WHERE n."deploymentId" = o.id))
     FROM outcome o
     UNION ALL
-    SELECT 'unknown', idx, NULL, NULL, NULL, NULL, service, NULL FROM unknown
+    SELECT 'unknown', idx, req, NULL, NULL, NULL, NULL, service, NULL FROM unknown
     ORDER BY 2`;
 
 const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
+
+/** One request's share of an ingest statement (ingestDeploymentRequests). */
+export interface TIngestRequest {
+  deployments: TDeploymentInput[];
+  requestId: string;
+  ip: string | null;
+}
+
+/**
+ * What became of one request in a statement that carried several: its result, its own error (an unknown service,
+ * a deployment a concurrent request was storing), or `retry` when another request's unknown service kept the
+ * statement from writing anything for it.
+ */
+export type TIngestRequestOutcome = { result: TIngestDeploymentsResult } | { error: AppError } | { retry: true };
+
+function unknownServicesError(unknown: { index: number; service: string }[]): AppError {
+  return new AppError("UNPROCESSABLE", `Unknown service(s): ${[...new Set(unknown.map((u) => u.service))].join(", ")}. Nothing was stored.`, {
+    details: { unknownServices: unknown },
+  });
+}
 
 /**
  * Upserts a batch of deployments with their commits, idempotent by
@@ -184,28 +206,49 @@ const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_
  * the same sha lack (in the same statement).
  */
 export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestDeploymentsResult> {
+  const [outcome] = await ingestDeploymentRequests(actor, [{ deployments, requestId, ip }]);
+  if (!outcome || "retry" in outcome) throw new Error("an ingest of one request came back without its outcome");
+  if ("error" in outcome) throw outcome.error;
+  return outcome.result;
+}
+
+/**
+ * Several requests of one actor in one statement (lib/deployments/server/ingest-batcher.ts groups concurrent
+ * ones): each request gets its own outcome and its own audit row. The actor's check applies to all of them, and
+ * throws. The requests must not repeat a deployment (source + externalId) between them.
+ */
+export async function ingestDeploymentRequests(actor: TIngestDeploymentsOptions["actor"], requests: TIngestRequest[]): Promise<TIngestRequestOutcome[]> {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const r of requests) {
+    offsets.push(total);
+    total += r.deployments.length;
+  }
   const payload = JSON.stringify(
-    deployments.map((d, index) => ({
-      idx: index,
-      service: d.service,
-      environment: d.environment,
-      status: STATUS[d.status],
-      startedAt: d.startedAt,
-      finishedAt: d.finishedAt ?? null,
-      version: d.version ?? null,
-      isPlanned: d.planned,
-      fixesIncidentRef: d.fixesIncident ?? null,
-      source: d.source,
-      externalId: d.externalId,
-      url: d.url ?? null,
-      commits: d.commits.map((c) => ({
-        sha: c.sha.toLowerCase(),
-        authoredAt: c.authoredAt ?? null,
-        committedAt: c.committedAt ?? null,
-        message: c.message ?? null,
-        url: c.url ?? null,
+    requests.flatMap((r, req) =>
+      r.deployments.map((d, index) => ({
+        idx: offsets[req]! + index,
+        req,
+        service: d.service,
+        environment: d.environment,
+        status: STATUS[d.status],
+        startedAt: d.startedAt,
+        finishedAt: d.finishedAt ?? null,
+        version: d.version ?? null,
+        isPlanned: d.planned,
+        fixesIncidentRef: d.fixesIncident ?? null,
+        source: d.source,
+        externalId: d.externalId,
+        url: d.url ?? null,
+        commits: d.commits.map((c) => ({
+          sha: c.sha.toLowerCase(),
+          authoredAt: c.authoredAt ?? null,
+          committedAt: c.committedAt ?? null,
+          message: c.message ?? null,
+          url: c.url ?? null,
+        })),
       })),
-    })),
+    ),
   );
   const tokenHash = "tokenHash" in actor ? actor.tokenHash : null;
   const actorUserId = "userId" in actor ? actor.userId : null;
@@ -214,35 +257,53 @@ export async function ingestDeployments({ deployments, actor, requestId, ip }: T
   const rows = await preparedQuery<{
     kind: "actor" | "row" | "unknown";
     index: number;
+    req: number | null;
     id: number | null;
     source: string;
     externalId: string;
     result: string | null;
     service: string | null;
     mayAffectIncidents: boolean | null;
-  }>("ingest-deployments", INGEST_SQL, [payload, actorType, tokenHash, actorUserId, requestId, ip]);
+  }>("ingest-deployments", INGEST_SQL, [
+    payload,
+    actorType,
+    tokenHash,
+    actorUserId,
+    requests.map((r) => r.requestId),
+    requests.map((r) => r.ip),
+  ]);
 
   const status = rows.find((r) => r.kind === "actor")?.result;
   if (status === "unauthorized") throw badTokenError();
   if (status === "forbidden") throw missingScopeError("ingest");
 
-  const unknown = rows.filter((r) => r.kind === "unknown").map((r) => ({ index: r.index, service: r.service! }));
+  const unknown = rows.filter((r) => r.kind === "unknown");
   if (unknown.length > 0) {
-    throw new AppError("UNPROCESSABLE", `Unknown service(s): ${[...new Set(unknown.map((u) => u.service))].join(", ")}. Nothing was stored.`, {
-      details: { unknownServices: unknown },
+    // Nothing was written: the requests naming an unknown service are refused, the others go again without them.
+    return requests.map((_, req) => {
+      const own = unknown.filter((u) => u.req === req).map((u) => ({ index: u.index - offsets[req]!, service: u.service! }));
+      return own.length > 0 ? { error: unknownServicesError(own) } : { retry: true };
     });
   }
-  const result: TIngestDeploymentsResult = { created: 0, updated: 0, unchanged: 0, deployments: [], incidentCandidateIds: [] };
+  const outcomes: TIngestRequestOutcome[] = requests.map(() => ({
+    result: { created: 0, updated: 0, unchanged: 0, deployments: [], incidentCandidateIds: [] },
+  }));
   for (const row of rows) {
-    if (row.kind !== "row") continue;
+    if (row.kind !== "row" || row.req === null) continue;
+    const outcome = outcomes[row.req]!;
+    if (!("result" in outcome)) continue;
+    const index = row.index - offsets[row.req]!;
     if (row.id === null) {
       // Another request stored the same deployment, unchanged, after this statement began: this one cannot see its id.
-      throw new AppError("CONFLICT", `deployments.${row.index} (${row.source} ${row.externalId}) was being stored by a concurrent request; send it again.`);
+      outcomes[row.req] = {
+        error: new AppError("CONFLICT", `deployments.${index} (${row.source} ${row.externalId}) was being stored by a concurrent request; send it again.`),
+      };
+      continue;
     }
-    const outcome = row.result as TIngestResult;
-    result[outcome] += 1;
-    result.deployments.push({ index: row.index, id: row.id, source: row.source, externalId: row.externalId, result: outcome });
-    if (row.mayAffectIncidents) result.incidentCandidateIds.push(row.id);
+    const result = row.result as TIngestResult;
+    outcome.result[result] += 1;
+    outcome.result.deployments.push({ index, id: row.id, source: row.source, externalId: row.externalId, result });
+    if (row.mayAffectIncidents) outcome.result.incidentCandidateIds.push(row.id);
   }
-  return result;
+  return outcomes;
 }
