@@ -77,6 +77,12 @@ describe("deployment ingest schema", () => {
     expect(issuesOf({ deployments: [] })[0]).toMatch(/at least one/);
   });
 
+  it("refuses timestamps before 1970, which the database cannot store (year 0000)", () => {
+    expect(
+      issuesOf({ ...valid, startedAt: "0000-01-01T00:00:00Z", finishedAt: "0000-01-01T00:00:01Z", commits: [{ sha: valid.commits[0]!.sha, committedAt: "1969-12-31T23:59:59Z" }] }),
+    ).toEqual(["startedAt: is before 1970-01-01", "finishedAt: is before 1970-01-01", "commits.0.committedAt: is before 1970-01-01"]);
+  });
+
   it("accepts any well-formed deployment and keeps the batch order (property)", () => {
     const item = fc.record({
       externalId: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZTimestamp } from "@/lib/timestamp";
 import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_BATCH = 1000;
@@ -14,7 +15,6 @@ export function normaliseEnvironment(raw: string): string {
   return PRODUCTION_ALIASES.has(value) ? "production" : value;
 }
 
-const ZTimestamp = z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp with a time zone, e.g. 2026-11-26T10:00:00Z" });
 
 export const ZCommitSchema = z.object({
   sha: z.string().regex(/^[0-9a-f]{7,64}$/i, "must be a commit sha (7–64 hex characters)"),

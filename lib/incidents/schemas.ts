@@ -3,6 +3,7 @@
  * the browser (no server-only imports here).
  */
 import { z } from "zod";
+import { ZTimestamp } from "@/lib/timestamp";
 import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_INCIDENT_BATCH = 100;
@@ -15,7 +16,6 @@ export type TSeverity = (typeof SEVERITIES)[number];
 export const INCIDENT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export type TIncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-const ZTimestamp = z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp with a time zone, e.g. 2026-11-26T10:00:00Z" });
 
 /**
  * A deployment named explicitly: by Portside's id, or by the source and
