@@ -1,4 +1,5 @@
 import "server-only";
+import { isAppError } from "@/lib/errors";
 import {
   ingestDeploymentRequests,
   type TIngestDeploymentsOptions,
@@ -16,9 +17,10 @@ import {
  * 1.4 ms of CPU whether it carries one deployment or forty).
  *
  * A group never repeats a deployment (source + externalId: a statement may
- * write a row once) nor carries more than MAX_GROUP_DEPLOYMENTS. When a
- * request's unknown service keeps the statement from writing, that request
- * gets its 422 and the others go again without it.
+ * write a row once) nor carries more than MAX_GROUP_DEPLOYMENTS, and keeps
+ * the order requests came in. When a request's unknown service keeps the
+ * statement from writing, that request gets its 422 and the others go again
+ * without it; when a grouped statement fails, each request goes again alone.
  */
 
 /** The most deployments one grouped statement carries: the size of the largest batch one request may post. */
@@ -40,6 +42,7 @@ const lanes = new Map<string, TLane>();
 /** How many statements ran and how many requests they carried, since the process started (logs, tests). */
 export const ingestBatchStats = { statements: 0, requests: 0 };
 
+const isActorError = (error: unknown) => isAppError(error) && (error.code === "UNAUTHORIZED" || error.code === "FORBIDDEN");
 const laneKey = (actor: TIngestDeploymentsOptions["actor"]) => ("tokenHash" in actor ? `token:${actor.tokenHash}` : `user:${actor.userId}`);
 const deploymentKey = (d: { source: string; externalId: string }) => `${d.source}\u0000${d.externalId}`;
 
@@ -64,25 +67,23 @@ async function drainLane(key: string, lane: TLane, actor: TIngestDeploymentsOpti
   }
 }
 
-/** The oldest waiting requests that fit together; the rest wait for the next statement, in order. */
+/**
+ * The oldest waiting requests that fit together, in order: the group ends at the first one that does not (a
+ * deployment repeated, or too many), so that no later request ever goes before an earlier one.
+ */
 function takeGroup(lane: TLane): TWaiting[] {
-  const group: TWaiting[] = [];
   const seen = new Set<string>();
   let size = 0;
-  const rest: TWaiting[] = [];
+  let count = 0;
   for (const w of lane.waiting) {
     const keys = w.request.deployments.map(deploymentKey);
-    const fits = group.length === 0 || (size + keys.length <= MAX_GROUP_DEPLOYMENTS && keys.every((k) => !seen.has(k)));
-    if (!fits) {
-      rest.push(w);
-      continue;
-    }
-    group.push(w);
+    const fits = count === 0 || (size + keys.length <= MAX_GROUP_DEPLOYMENTS && keys.every((k) => !seen.has(k)));
+    if (!fits) break;
+    count += 1;
     size += keys.length;
     for (const k of keys) seen.add(k);
   }
-  lane.waiting = rest;
-  return group;
+  return lane.waiting.splice(0, count);
 }
 
 async function runGroup(actor: TIngestDeploymentsOptions["actor"], group: TWaiting[]): Promise<void> {
@@ -97,8 +98,14 @@ async function runGroup(actor: TIngestDeploymentsOptions["actor"], group: TWaiti
         pending.map((w) => w.request),
       );
     } catch (error) {
-      // The actor's check (the same token for all) or the statement itself failed: every request in it gets the error.
-      for (const w of pending) w.reject(error);
+      if (pending.length === 1 || isActorError(error)) {
+        // The actor's check applies to every request in the statement alike (the same token).
+        for (const w of pending) w.reject(error);
+        return;
+      }
+      // Something in one request failed the statement (or the statement failed for another reason): each request
+      // goes again on its own, in order, so that only what fails alone fails.
+      for (const w of pending) await runGroup(actor, [w]);
       return;
     }
     const again: TWaiting[] = [];

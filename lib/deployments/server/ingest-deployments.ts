@@ -117,17 +117,23 @@ const INGEST_SQL = /* sql */ `
     ),
     -- CodePipeline gives no commit times: its deployments' changes take the times this request knows for the same sha,
     -- where theirs are unknown (never overwriting a known time). The reverse of upsertDeployments in apply-execution-deployments.ts.
+    -- Per sha, each time from the first deployment (of any request in the statement) that gives it, and which request that was.
     timed AS (
-      SELECT DISTINCT ON (sha) sha, req, "authoredAt", "committedAt" FROM commits
+      SELECT sha,
+             (array_agg("authoredAt" ORDER BY idx) FILTER (WHERE "authoredAt" IS NOT NULL))[1] AS "authoredAt",
+             (array_agg(req ORDER BY idx) FILTER (WHERE "authoredAt" IS NOT NULL))[1] AS "authoredReq",
+             (array_agg("committedAt" ORDER BY idx) FILTER (WHERE "committedAt" IS NOT NULL))[1] AS "committedAt",
+             (array_agg(req ORDER BY idx) FILTER (WHERE "committedAt" IS NOT NULL))[1] AS "committedReq"
+      FROM commits
       WHERE "authoredAt" IS NOT NULL OR "committedAt" IS NOT NULL
-      ORDER BY sha, idx
+      GROUP BY sha
     ),
     backfilled AS (
       UPDATE "Change" c SET "authoredAt" = COALESCE(c."authoredAt", t."authoredAt"), "committedAt" = COALESCE(c."committedAt", t."committedAt")
       FROM timed t CROSS JOIN LATERAL (
         -- By sha first, whatever the statistics say: OFFSET 0 keeps the lookup from being flattened into a join,
         -- and the source is read per change found, not used to drive the search.
-        SELECT u.id FROM "Change" u
+        SELECT u.id, u."authoredAt" IS NULL AS "lacksAuthored", u."committedAt" IS NULL AS "lacksCommitted" FROM "Change" u
         WHERE u.sha = t.sha
           AND ((u."authoredAt" IS NULL AND t."authoredAt" IS NOT NULL) OR (u."committedAt" IS NULL AND t."committedAt" IS NOT NULL))
           AND (SELECT d.source FROM "Deployment" d WHERE d.id = u."deploymentId") = '${DEPLOYMENT_SOURCE}'
@@ -136,7 +142,9 @@ const INGEST_SQL = /* sql */ `
         OFFSET 0
       ) unknown_time
       WHERE c.id = unknown_time.id
-      RETURNING c."deploymentId", t.req
+      -- The requests whose times were taken: each one's audit row says what it filled in.
+      RETURNING c."deploymentId", CASE WHEN unknown_time."lacksAuthored" THEN t."authoredReq" END AS "authoredReq",
+                CASE WHEN unknown_time."lacksCommitted" THEN t."committedReq" END AS "committedReq"
     ),
     outcome AS (
       SELECT idx, req, id, source, "externalId", "serviceId", "finishedAt",
@@ -153,12 +161,14 @@ const INGEST_SQL = /* sql */ `
              jsonb_build_object(
                'created', (SELECT jsonb_agg(o.id ORDER BY o.id) FROM outcome o WHERE o.req = r.req AND o.result = 'created'),
                'updated', (SELECT jsonb_agg(o.id ORDER BY o.id) FROM outcome o WHERE o.req = r.req AND o.result = 'updated'))
-             || CASE WHEN EXISTS (SELECT 1 FROM backfilled b WHERE b.req = r.req)
-                     THEN jsonb_build_object('commitTimesFilledIn', (SELECT jsonb_agg(DISTINCT b."deploymentId") FROM backfilled b WHERE b.req = r.req))
+             || CASE WHEN EXISTS (SELECT 1 FROM backfilled b WHERE r.req IN (b."authoredReq", b."committedReq"))
+                     THEN jsonb_build_object('commitTimesFilledIn',
+                            (SELECT jsonb_agg(DISTINCT b."deploymentId") FROM backfilled b WHERE r.req IN (b."authoredReq", b."committedReq")))
                      ELSE '{}' END,
              r.ip, r."requestId"
       FROM (SELECT (n - 1)::int AS req, "requestId", ip FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS x("requestId", ip, n)) r
-      WHERE EXISTS (SELECT 1 FROM outcome o WHERE o.req = r.req AND o.result <> 'unchanged') OR EXISTS (SELECT 1 FROM backfilled b WHERE b.req = r.req)
+      WHERE EXISTS (SELECT 1 FROM outcome o WHERE o.req = r.req AND o.result <> 'unchanged')
+         OR EXISTS (SELECT 1 FROM backfilled b WHERE r.req IN (b."authoredReq", b."committedReq"))
     )
     SELECT 'actor' AS kind, -1 AS index, NULL::int AS req, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
            NULL::boolean AS "mayAffectIncidents"
