@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, getPool } from "@/lib/db";
 import { rollUpBuckets } from "@/lib/servicemap/bucket-store";
 import { REGION, serveFakeXray, syntheticGraph } from "@/lib/servicemap/collect/fake-xray";
-import { aggregateServiceGraph, getServiceMap } from "@/lib/servicemap/server/get-service-map";
+import { aggregateServiceGraph, focusGraph, getServiceMap } from "@/lib/servicemap/server/get-service-map";
 import { syncXray } from "@/lib/servicemap/server/sync-xray";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
@@ -135,5 +135,11 @@ describe("syncXray", () => {
     expect(map.nodes.every((n) => neighbours.has(n.id))).toBe(true);
     expect(map.nodes.length).toBeGreaterThan(1);
     expect(map.groups).toContain(w.group);
+    // Only the team's part of the graph is aggregated; the figures are those of the whole graph, focused.
+    const whole = await aggregateServiceGraph({ group: w.group, window: { from: new Date(map.window.from), to: new Date(map.window.to) }, now });
+    // (toEqual leaves out the undefined groups, which only getServiceMap adds.)
+    expect({ ...map, groups: undefined }).toEqual(focusGraph(whole, (n) => n.team?.slug === team.slug));
+    const forService = await getServiceMap({ window: "1h", group: w.group, service: service.slug }, now);
+    expect({ ...forService, groups: undefined }).toEqual(focusGraph(whole, (n) => n.service?.slug === service.slug));
   });
 });
