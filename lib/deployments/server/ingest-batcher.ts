@@ -39,7 +39,7 @@ interface TLane {
 
 const lanes = new Map<string, TLane>();
 
-/** How many statements ran and how many requests they carried, since the process started (logs, tests). */
+/** How many statements ran and how many requests they carried, since the process started: the tests read it to see that posts were grouped. */
 export const ingestBatchStats = { statements: 0, requests: 0 };
 
 const isActorError = (error: unknown) => isAppError(error) && (error.code === "UNAUTHORIZED" || error.code === "FORBIDDEN");

@@ -85,7 +85,8 @@ const NODES = `
   JOIN "AwsAccount" a ON a.id = n."awsAccountId"
   LEFT JOIN "Service" s ON s.id = n."serviceId"
   LEFT JOIN "Team" t ON t.id = s."teamId"
-  WHERE n."groupName" = $1`;
+  WHERE n."groupName" = $1 AND ($2::int[] IS NULL OR n.id = ANY ($2::int[]))
+  ORDER BY n.id`;
 
 export interface TAggregateOptions {
   group: string;
@@ -113,7 +114,8 @@ export async function aggregateServiceGraph({ group, window, now = new Date(), s
       scope ? [...params, scope.nodeIds] : params,
     ),
     pool.query<TEdgeRow>(edgeTotalsSql(plan.segments, scope ? only : ""), scope ? [...params, scope.edgeIds] : params),
-    pool.query<TNodeRow>(NODES, [group]),
+    // A scoped map names only its own nodes: the nodes it aggregated, not every node of the group.
+    pool.query<TNodeRow>(NODES, [group, scope ? scope.nodeIds : null]),
   ]);
 
   const totalsById = new Map(nodeTotals.rows.map((r) => [r.id, r]));
