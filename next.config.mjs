@@ -1,8 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // The container image (Dockerfile) builds with BUILD_STANDALONE=1 and runs the
-  // standalone server; `npm start` and the tests use `next start`, which the
-  // standalone output does not support.
+  // The container image (Dockerfile) builds with BUILD_STANDALONE=1 for the
+  // smaller traced output; it, `npm start` and the tests all serve the build
+  // with the portal's own server (scripts/start.ts), not Next's server.js.
   output: process.env.BUILD_STANDALONE === "1" ? "standalone" : undefined,
   poweredByHeader: false,
   // Prisma's generated client and pg load native/wasm pieces at run time.

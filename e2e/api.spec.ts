@@ -23,3 +23,13 @@ test("the ingest API refuses an anonymous caller with a JSON error", async ({ re
   expect(response.status()).toBe(401);
   expect(await response.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
 });
+
+test("the ingest API, answered before Next's router in production, sends the security headers every route sends", async ({ request }) => {
+  const ingest = await request.post("/api/deployments", { data: {} });
+  const health = await request.get("/api/health");
+  for (const name of ["x-content-type-options", "x-frame-options", "referrer-policy", "permissions-policy", "strict-transport-security"]) {
+    expect(health.headers()[name], name).toBeTruthy();
+    expect(ingest.headers()[name], name).toBe(health.headers()[name]);
+  }
+  expect(ingest.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+});

@@ -4,8 +4,8 @@ export const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 /**
  * Stops the job queue when the process is told to stop, and holds the exit
- * until it has. `next start` handles SIGTERM itself: it drains HTTP and
- * then calls process.exit at once, which would cut a running sync short
+ * until it has. The portal's server (scripts/start.ts, like `next start`)
+ * handles SIGTERM itself: it drains HTTP and then calls process.exit at once, which would cut a running sync short
  * and leave its job "active" until it expires (30 min for a sync, during
  * which that account × region's next sync cannot start). So the exit Next
  * asks for is deferred until `stop` settles (it lets running jobs finish,
@@ -21,7 +21,7 @@ export function stopOnSignals(stop: () => Promise<void>, { graceMs = 25_000 }: {
     const exit = process.exit.bind(process);
     let exitCode: number | string | null | undefined;
     let isExitAsked = false;
-    // Someone else's handler (Next's) may ask to exit before the queue is stopped: hold that exit until it is.
+    // Someone else's handler (the server's) may ask to exit before the queue is stopped: hold that exit until it is.
     process.exit = ((code?: number | string | null) => {
       isExitAsked = true;
       exitCode = code;
