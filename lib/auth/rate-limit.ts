@@ -3,7 +3,7 @@
  * address within `windowMs`, that address gets 429 until the window passes,
  * before any database work. Guessing tokens is hopeless anyway (192 random
  * bits); this keeps a misconfigured or hostile client from loading the
- * database. Per portal instance, in memory: each instance counts on its own.
+ * database. Per instance, in memory: each portal instance counts on its own.
  */
 export interface TFailureLimiterOptions {
   maxFailures: number;
@@ -46,9 +46,5 @@ export class FailureLimiter {
   }
 }
 
-/**
- * Bad API tokens: 20 a minute per client address. One per process, kept on globalThis: the production server
- * loads deployment ingest apart from Next's bundle (lib/server/direct-routes.ts), and both must count together.
- */
-const globalForLimits = globalThis as unknown as { portsideTokenFailures?: FailureLimiter };
-export const tokenFailures = (globalForLimits.portsideTokenFailures ??= new FailureLimiter({ maxFailures: 20, windowMs: 60_000 }));
+/** Bad API tokens: 20 a minute per client address. */
+export const tokenFailures = new FailureLimiter({ maxFailures: 20, windowMs: 60_000 });
