@@ -4,8 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import { postDeployments } from "@/lib/deployments/server/post-deployments";
 import { MAX_JSON_BODY_BYTES } from "@/lib/http";
-import { createDirectRouter, type TDirectRoute, type THeaderRule } from "@/lib/server/direct-routes";
+import {
+  DIRECT_ROUTES_KEY,
+  planPath,
+  registerDirectRoute,
+  type TBuildManifests,
+  type TDirectRouteRegistry,
+  type TWebHandler,
+} from "@/lib/server/direct-routes";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+
+type THeaderRule = TBuildManifests["routes"]["headers"][number];
 
 /** As `next build` writes next.config.mjs's headers() into .next/routes-manifest.json. */
 const SECURITY_RULE: THeaderRule = {
@@ -33,10 +42,38 @@ afterAll(async () => {
   await closeDb();
 });
 
-async function serve(routes: TDirectRoute[], rules: THeaderRule[]) {
-  const direct = createDirectRouter(routes, rules);
+type TRoute = { method: "GET" | "POST"; pathname: string; handler: TWebHandler };
+
+/** What the build of the tests would hold: the header rules, the trailing-slash redirect every build has, no rewrites. */
+function manifests(headers: THeaderRule[], more: Partial<TBuildManifests["routes"]> = {}, extra: Omit<TBuildManifests, "routes"> = {}): TBuildManifests {
+  return {
+    routes: {
+      headers,
+      redirects: [{ source: "/:path+/", regex: "^(?:/((?:[^/]+?)(?:/(?:[^/]+?))*))/$", internal: true }],
+      rewrites: { beforeFiles: [], afterFiles: [], fallback: [] },
+      ...more,
+    },
+    ...extra,
+  };
+}
+
+/**
+ * A server as scripts/start.mjs builds it: a registry on globalThis that the routes register into (there, route
+ * files do when Next loads them), looked up by method and exact path, everything else to "Next".
+ */
+async function serve(routes: TRoute[], build: TBuildManifests) {
+  const registry: TDirectRouteRegistry = { manifests: build, routes: new Map() };
+  Object.assign(globalThis, { [DIRECT_ROUTES_KEY]: registry });
+  try {
+    for (const route of routes) registerDirectRoute(route.method, route.pathname, route.handler);
+  } finally {
+    delete (globalThis as { [DIRECT_ROUTES_KEY]?: unknown })[DIRECT_ROUTES_KEY];
+  }
   const server = http.createServer((request, response) => {
-    if (direct(request, response)) return;
+    const url = request.url ?? "/";
+    const query = url.indexOf("?");
+    const direct = registry.routes.get(`${request.method} ${query === -1 ? url : url.slice(0, query)}`);
+    if (direct) return direct(request, response);
     request.resume();
     response.writeHead(NEXT_STATUS, { "content-type": "text/plain" }).end("next");
   });
@@ -45,6 +82,7 @@ async function serve(routes: TDirectRoute[], rules: THeaderRule[]) {
   return {
     port: (server.address() as AddressInfo).port,
     agent,
+    registry,
     close: async () => {
       agent.destroy();
       server.closeAllConnections();
@@ -53,7 +91,7 @@ async function serve(routes: TDirectRoute[], rules: THeaderRule[]) {
   };
 }
 
-const ingestRoutes: TDirectRoute[] = [{ method: "POST", pathname: "/api/deployments", handler: postDeployments }];
+const ingestRoutes: TRoute[] = [{ method: "POST", pathname: "/api/deployments", handler: postDeployments }];
 
 interface TAnswer {
   status: number;
@@ -104,8 +142,8 @@ const jsonHeaders = (body: string, authorization: string | null = `Bearer ${toke
 });
 
 describe("direct routes (the production server's way around Next's router)", () => {
-  it("answers POST /api/deployments with the route handler's answer, the config's headers for the path and the handler's own on top", async () => {
-    const target = await serve(ingestRoutes, [SECURITY_RULE, OTHER_PATH_RULE]);
+  it("answers POST /api/deployments with the route handler's answer and the config's headers for the path, knowing the client's address", async () => {
+    const target = await serve(ingestRoutes, manifests([SECURITY_RULE, OTHER_PATH_RULE]));
     try {
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
@@ -119,6 +157,9 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(answer.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
       expect(Number(answer.headers["content-length"])).toBe(Buffer.byteLength(answer.text));
       expect(await db.deployment.count({ where: { source } })).toBe(1);
+      // No proxy in front: the address is the connection's, as Next fills it in (the audit row and the bad-token limit use it).
+      const audit = await db.auditEvent.findFirstOrThrow({ where: { requestId: String(answer.headers["x-request-id"]) } });
+      expect(audit).toMatchObject({ action: "deployments.ingest", ip: "127.0.0.1" });
 
       // The same post again: idempotent through this way too.
       const again = await request(target, { method: "POST", path: "/api/deployments", headers: jsonHeaders(body), body: [body] });
@@ -131,7 +172,7 @@ describe("direct routes (the production server's way around Next's router)", () 
   });
 
   it("leaves every other method and path, trailing slash included, to Next", async () => {
-    const target = await serve(ingestRoutes, [SECURITY_RULE]);
+    const target = await serve(ingestRoutes, manifests([SECURITY_RULE]));
     try {
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
@@ -151,8 +192,8 @@ describe("direct routes (the production server's way around Next's router)", () 
     }
   });
 
-  it("keeps the connection after answering before a small body was read (no token), and serves the client's next request on it", async () => {
-    const target = await serve(ingestRoutes, [SECURITY_RULE]);
+  it("keeps the connection after answering before a body of known size was read (no token), and serves the client's next request on it", async () => {
+    const target = await serve(ingestRoutes, manifests([SECURITY_RULE]));
     try {
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
@@ -178,7 +219,7 @@ describe("direct routes (the production server's way around Next's router)", () 
   });
 
   it("refuses a streamed body over the size limit with 413 and closes the connection, storing nothing", async () => {
-    const target = await serve(ingestRoutes, [SECURITY_RULE]);
+    const target = await serve(ingestRoutes, manifests([SECURITY_RULE]));
     try {
       const source = uniqueSlug("direct");
       // A valid start, then padding inside a string: without the limit this would be one deployment with a long version.
@@ -212,13 +253,13 @@ describe("direct routes (the production server's way around Next's router)", () 
     }
   });
 
-  it("sends every cookie a handler sets, and answers a handler's failure with a JSON 500", async () => {
-    const routes: TDirectRoute[] = [
+  it("merges a handler's headers with the config's as Next does, sends every cookie, and answers a handler's failure with a JSON 500", async () => {
+    const routes: TRoute[] = [
       {
         method: "POST",
         pathname: "/cookies",
         handler: async () => {
-          const headers = new Headers({ "cache-control": "no-store" });
+          const headers = new Headers({ "cache-control": "no-store", vary: "accept", "content-length": "999" });
           headers.append("set-cookie", "a=1; Path=/");
           headers.append("set-cookie", "b=2; Path=/");
           return new Response(null, { status: 204, headers });
@@ -230,13 +271,15 @@ describe("direct routes (the production server's way around Next's router)", () 
         handler: () => Promise.reject(new Error("the adapter must catch this")),
       },
     ];
-    const target = await serve(routes, [SECURITY_RULE]);
+    const target = await serve(routes, manifests([{ ...SECURITY_RULE, headers: [...SECURITY_RULE.headers, { key: "Vary", value: "origin" }] }]));
     try {
       const cookies = await request(target, { method: "POST", path: "/cookies" });
       expect(cookies.status).toBe(204);
       expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
-      // The handler's own header wins over the config's.
-      expect(cookies.headers["cache-control"]).toBe("no-store");
+      // The config's value stays (Next's send-response), but for headers that may appear more than once; the length is the body's.
+      expect(cookies.headers["cache-control"]).toBe("private");
+      expect(cookies.headers.vary).toBe("origin, accept");
+      expect(cookies.headers["content-length"]).toBe("0");
 
       const boom = await request(target, { method: "GET", path: "/boom" });
       expect(boom.status).toBe(500);
@@ -246,17 +289,46 @@ describe("direct routes (the production server's way around Next's router)", () 
     }
   });
 
-  it("sends every route to Next when a header rule depends on the request, which it could not reproduce", async () => {
-    const conditional: THeaderRule = { ...SECURITY_RULE, has: [{ type: "header", key: "x-tenant" }] };
-    const target = await serve(ingestRoutes, [conditional]);
+  it("leaves a route to Next when the build has something for its path that only Next applies", async () => {
+    const path = "/api/deployments";
+    expect(planPath(manifests([SECURITY_RULE]), path)).toEqual({ headers: [["X-Content-Type-Options", "nosniff"], ["X-Frame-Options", "DENY"], ["Cache-Control", "private"]] });
+    // A later rule's value wins, in its own case.
+    expect(planPath(manifests([SECURITY_RULE, { ...SECURITY_RULE, headers: [{ key: "cache-control", value: "no-cache" }] }]), path)).toEqual({
+      headers: [["X-Content-Type-Options", "nosniff"], ["X-Frame-Options", "DENY"], ["cache-control", "no-cache"]],
+    });
+    // Rules for other paths, and values with colons that are not the source's parameters, change nothing.
+    const csp = { key: "Content-Security-Policy", value: "img-src 'self' data: https:" };
+    expect(planPath(manifests([OTHER_PATH_RULE, { ...SECURITY_RULE, headers: [csp] }]), path)).toEqual({ headers: [[csp.key, csp.value]] });
+
+    const refusals: [string, TBuildManifests][] = [
+      ["a header rule for the path depends on the request", manifests([{ ...SECURITY_RULE, has: [{ type: "header", key: "x-tenant" }] }])],
+      ["a header rule for the path takes values from it", manifests([{ ...SECURITY_RULE, headers: [{ key: "X-Path", value: "/:path*" }] }])],
+      ["a redirect matches the path", manifests([], { redirects: [{ source: "/api/deployments", regex: "^/api/deployments$", internal: false }] })],
+      ["a rewrite matches the path", manifests([], { rewrites: { beforeFiles: [{ source: "/api/:path*", regex: "^/api(?:/(.*))?$" }] } })],
+      ["the proxy (middleware) runs for the path", manifests([], {}, { functionsConfig: { functions: { "/_middleware": { matchers: [{ regexp: "^(?:/(.*))$" }] } } } })],
+    ];
+    for (const [reason, build] of refusals) expect(planPath(build, path)).toEqual({ reason });
+    // This build's own proxy matcher leaves /api/ alone.
+    const proxyMatcher = "^(?:\\/(_next\\/data\\/[^/]{1,}))?(?:\\/((?!api\\/|_next\\/static|_next\\/image|favicon.ico).*))(\\.json|\\.rsc|\\.segments\\/.+\\.segment\\.rsc)?[\\/#\\?]?$";
+    expect(planPath(manifests([], {}, { functionsConfig: { functions: { "/_middleware": { matchers: [{ regexp: proxyMatcher }] } } } }), path)).toEqual({ headers: [] });
+
+    // Not registered, so the server hands it to Next.
+    const target = await serve(ingestRoutes, refusals[0]![1]);
     try {
+      expect(target.registry.routes.size).toBe(0);
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
-      const answer = await request(target, { method: "POST", path: "/api/deployments", headers: jsonHeaders(body), body: [body] });
+      const answer = await request(target, { method: "POST", path, headers: jsonHeaders(body), body: [body] });
       expect(answer.status).toBe(NEXT_STATUS);
       expect(await db.deployment.count({ where: { source } })).toBe(0);
     } finally {
       await target.close();
     }
+  });
+
+  it("registers nothing where no server set up a registry (next dev, builds, tests)", () => {
+    expect((globalThis as { [DIRECT_ROUTES_KEY]?: unknown })[DIRECT_ROUTES_KEY]).toBeUndefined();
+    expect(() => registerDirectRoute("POST", "/api/deployments", postDeployments)).not.toThrow();
+    expect((globalThis as { [DIRECT_ROUTES_KEY]?: unknown })[DIRECT_ROUTES_KEY]).toBeUndefined();
   });
 });

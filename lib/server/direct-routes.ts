@@ -2,81 +2,120 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
 
 /**
- * Routes the portal's production server (scripts/start.ts) answers itself,
- * before Next's router: a route handler (the same function the route file
- * exports, so the same behaviour) called with a Web Request made from the
- * Node request. Next's routing costs about 0.8 ms of CPU per request here,
- * twice what recording a deployment costs, which capped single-deployment
- * posts near 800/s on two cores (issue 2 asks for 1,000/s; bench/ingest.ts).
+ * Routes the portal's production server (scripts/start.mjs) answers itself,
+ * before Next's router. Next's routing costs about 0.8–1.0 ms of CPU per
+ * request here, twice what recording a deployment costs, which held
+ * single-deployment posts near 800/s on two cores (issue 2 asks for 1,000/s;
+ * bench/ingest.ts).
  *
- * Only exact paths are taken (no trailing slash, no encoding variants, no
- * query-dependent routing); anything else, and every other route, goes to
- * Next, which serves the same handler through the route file. The response
- * gets the headers next.config.mjs's headers() gives that path, read from the
- * build's routes manifest, so both ways answer alike.
+ * A route file registers its handler when Next loads it (the first request
+ * of the route goes through Next, as does every request before that):
+ *
+ *   export const POST = postDeployments;
+ *   registerDirectRoute("POST", "/api/deployments", POST);
+ *
+ * So the handler is the build's own, one module instance with the rest of the
+ * app. The server looks a request up by method and exact path (no trailing
+ * slash, no encoded variants: those go to Next, which serves the same
+ * handler) and calls the handler with a Web Request made from the Node one.
+ * The answer gets the headers next.config.mjs's headers() gives that path,
+ * merged as Next merges them. A route is not registered (Next keeps serving
+ * it) when the build has anything for its path this server does not
+ * reproduce: a redirect, a rewrite, the proxy (middleware), or a header rule
+ * that depends on the request.
+ *
+ * Under `next dev`, tests and builds there is no registry, and registering does nothing.
  */
-
-/** The most of an unread body read (and dropped) to keep the connection open. */
-const DRAIN_MAX_BYTES = 64 * 1024;
 
 export type TWebHandler = (request: Request) => Promise<Response>;
+export type TNodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-export interface TDirectRoute {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  pathname: string;
-  handler: TWebHandler;
-}
-
-/** A headers() rule as the build writes it into .next/routes-manifest.json. */
-export interface THeaderRule {
-  source: string;
-  regex: string;
-  headers: { key: string; value: string }[];
+interface TPathRule {
+  source?: string;
+  regex?: string;
+  regexp?: string;
   has?: unknown[];
   missing?: unknown[];
+  internal?: boolean;
 }
 
-/** Returns true when it took the request (and will answer it), false to leave it to Next. */
-export type TDirectRouter = (request: IncomingMessage, response: ServerResponse) => boolean;
-
-/**
- * The headers of the rules that apply to `pathname`, in rule order (a later
- * rule's value wins, as in Next). Null when a rule is beyond what this
- * router reproduces: conditions on the request (has / missing) or values
- * that take parameters from the path.
- */
-function staticHeaderRules(rules: THeaderRule[]): { regex: RegExp; headers: [string, string][] }[] | null {
-  const compiled = [];
-  for (const rule of rules) {
-    if ((rule.has?.length ?? 0) > 0 || (rule.missing?.length ?? 0) > 0) return null;
-    if (rule.headers.some((h) => h.key.includes(":") || h.value.includes(":"))) return null;
-    compiled.push({ regex: new RegExp(rule.regex), headers: rule.headers.map((h): [string, string] => [h.key, h.value]) });
-  }
-  return compiled;
+/** What the build wrote that bears on a path: .next/routes-manifest.json and .next/server/{functions-config,middleware}-manifest.json. */
+export interface TBuildManifests {
+  routes: {
+    headers: (TPathRule & { headers: { key: string; value: string }[] })[];
+    redirects: TPathRule[];
+    rewrites: TPathRule[] | { beforeFiles?: TPathRule[]; afterFiles?: TPathRule[]; fallback?: TPathRule[] };
+  };
+  functionsConfig?: { functions?: Record<string, { matchers?: TPathRule[] }> };
+  middleware?: { middleware?: Record<string, { matchers?: TPathRule[] }> };
 }
 
-export function createDirectRouter(routes: TDirectRoute[], headerRules: THeaderRule[]): TDirectRouter {
-  const rules = staticHeaderRules(headerRules);
-  if (rules === null) {
-    log.warn({ routes: routes.map((r) => `${r.method} ${r.pathname}`) }, "next.config.mjs has conditional header rules: every route goes through Next's router");
-    return () => false;
+/** Put on globalThis by the production server before Next starts; read by registerDirectRoute and by the server per request. */
+export interface TDirectRouteRegistry {
+  manifests: TBuildManifests;
+  /** Keyed by `${method} ${pathname}`. */
+  routes: Map<string, TNodeHandler>;
+}
+
+export const DIRECT_ROUTES_KEY = Symbol.for("portside.directRoutes");
+
+/** Headers of which Next appends a handler's value to the config's instead of keeping the config's (send-response.js). */
+const MULTI_VALUE_HEADERS = new Set(["set-cookie", "www-authenticate", "proxy-authenticate", "vary"]);
+/** Headers of a handler's answer that Next does not pass on; the length is set from the body here. */
+const DROPPED_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
+/** The largest unread body read and dropped to keep the connection open (the ingest API's own limit). */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+
+export function directRouteRegistry(): TDirectRouteRegistry | undefined {
+  return (globalThis as { [DIRECT_ROUTES_KEY]?: TDirectRouteRegistry })[DIRECT_ROUTES_KEY];
+}
+
+export function registerDirectRoute(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", pathname: string, handler: TWebHandler): void {
+  const registry = directRouteRegistry();
+  if (!registry) return;
+  const key = `${method} ${pathname}`;
+  if (registry.routes.has(key)) return;
+  const plan = planPath(registry.manifests, pathname);
+  if ("reason" in plan) {
+    log.warn({ route: key, reason: plan.reason }, "route served through Next's router: the build has something for its path that only Next applies");
+    return;
   }
-  const table = new Map(
-    routes.map((route) => {
-      // Keyed by lower case (a later rule's value wins), sent in the case the rule gives, as Next does.
-      const byName = new Map<string, [string, string]>();
-      for (const rule of rules) if (rule.regex.test(route.pathname)) for (const [key, value] of rule.headers) byName.set(key.toLowerCase(), [key, value]);
-      return [`${route.method} ${route.pathname}`, { handler: route.handler, headers: [...byName.values()] }];
-    }),
-  );
+  registry.routes.set(key, nodeHandler(handler, plan.headers));
+}
+
+/** The config headers for `pathname`, or why this server cannot answer it as Next would. */
+export function planPath(manifests: TBuildManifests, pathname: string): { headers: [string, string][] } | { reason: string } {
+  const matches = (rule: TPathRule) => {
+    const pattern = rule.regex ?? rule.regexp;
+    return pattern !== undefined && new RegExp(pattern).test(pathname);
+  };
+  const { rewrites } = manifests.routes;
+  const allRewrites = Array.isArray(rewrites) ? rewrites : [...(rewrites.beforeFiles ?? []), ...(rewrites.afterFiles ?? []), ...(rewrites.fallback ?? [])];
+  if (manifests.routes.redirects.some((r) => !r.internal && matches(r))) return { reason: "a redirect matches the path" };
+  if (allRewrites.some(matches)) return { reason: "a rewrite matches the path" };
+  const middleware = [
+    ...Object.values(manifests.functionsConfig?.functions ?? {}),
+    ...Object.values(manifests.middleware?.middleware ?? {}),
+  ].flatMap((f) => f.matchers ?? []);
+  if (middleware.some(matches)) return { reason: "the proxy (middleware) runs for the path" };
+  // Keyed by lower case: a later rule's value wins, sent in the case the rule gives, as Next does.
+  const byName = new Map<string, [string, string]>();
+  for (const rule of manifests.routes.headers) {
+    if (!matches(rule)) continue;
+    if ((rule.has?.length ?? 0) > 0 || (rule.missing?.length ?? 0) > 0) return { reason: "a header rule for the path depends on the request" };
+    const params = [...(rule.source ?? "").matchAll(/:([A-Za-z_]\w*)/g)].map((m) => `:${m[1]}`);
+    if (rule.headers.some((h) => params.some((p) => h.key.includes(p) || h.value.includes(p)))) return { reason: "a header rule for the path takes values from it" };
+    for (const { key, value } of rule.headers) byName.set(key.toLowerCase(), [key, value]);
+  }
+  return { headers: [...byName.values()] };
+}
+
+/** A Web handler served from node:http, the config's `headers` added. */
+export function nodeHandler(handler: TWebHandler, headers: [string, string][]): TNodeHandler {
   return (request, response) => {
-    const url = request.url ?? "/";
-    const query = url.indexOf("?");
-    const route = table.get(`${request.method} ${query === -1 ? url : url.slice(0, query)}`);
-    if (!route) return false;
-    serve(route.handler, route.headers, request, response).catch((error: unknown) => {
+    serve(handler, headers, request, response).catch((error: unknown) => {
       // The handlers answer their own errors (withApi); this is the adapter failing, e.g. the client went away mid-answer.
-      log.error({ err: error, url }, "direct route failed");
+      log.error({ err: error, url: request.url }, "direct route failed");
       if (!response.headersSent) {
         response.statusCode = 500;
         response.setHeader("content-type", "application/json; charset=utf-8");
@@ -85,7 +124,6 @@ export function createDirectRouter(routes: TDirectRoute[], headerRules: THeaderR
         response.destroy();
       }
     });
-    return true;
   };
 }
 
@@ -94,14 +132,16 @@ async function serve(handler: TWebHandler, configHeaders: [string, string][], re
   const body = answer.body ? Buffer.from(await answer.arrayBuffer()) : null;
   response.statusCode = answer.status;
   for (const [key, value] of configHeaders) response.setHeader(key, value);
-  answer.headers.forEach((value, key) => {
-    if (key !== "set-cookie") response.setHeader(key, value);
+  // As Next's send-response: the config's value stays, except for headers that may appear more than once.
+  answer.headers.forEach((value, name) => {
+    if (DROPPED_HEADERS.has(name) || name === "set-cookie") return;
+    if (MULTI_VALUE_HEADERS.has(name) || response.getHeader(name) === undefined) response.appendHeader(name, value);
   });
-  const cookies = answer.headers.getSetCookie();
-  if (cookies.length > 0) response.setHeader("set-cookie", cookies);
-  // The handler may answer without reading the whole body (a missing token, a body over the limit). A small rest
-  // is read and dropped after the answer, so that the connection serves the client's next request; after a large
-  // one (or one of unknown size) the connection is closed instead, as the client may still be sending.
+  for (const cookie of answer.headers.getSetCookie()) response.appendHeader("set-cookie", cookie);
+  // The handler may answer before reading the whole body (a missing token, a body over the limit). A rest of known
+  // size within the API's limit is read and dropped after the answer, as Node does, so that the client gets the
+  // answer and the connection serves its next request; after one of unknown size or over the limit the connection
+  // is closed instead, as the client may go on sending.
   const isRestDropped = !request.complete && Number(request.headers["content-length"] ?? Number.NaN) <= DRAIN_MAX_BYTES;
   if (!request.complete && !isRestDropped) response.setHeader("connection", "close");
   response.setHeader("content-length", body?.byteLength ?? 0);
@@ -112,13 +152,22 @@ async function serve(handler: TWebHandler, configHeaders: [string, string][], re
   }
 }
 
-/** The Web Request a route handler takes, over the Node request (its body streamed, read only if the handler reads it). */
+/**
+ * The Web Request a route handler takes, over the Node request (its body streamed, read only if the handler reads
+ * it). As Next does, the x-forwarded-* headers a proxy did not set are set from the connection, so that the client's
+ * address is known without a proxy too.
+ */
 export function toWebRequest(request: IncomingMessage): Request {
   const headers = new Headers();
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  const url = new URL(request.url ?? "/", "http://localhost");
   const host = request.headers.host;
+  const port = request.socket.localPort;
+  if (!headers.has("x-forwarded-host") && host) headers.set("x-forwarded-host", host);
+  if (!headers.has("x-forwarded-port") && port) headers.set("x-forwarded-port", String(port));
+  if (!headers.has("x-forwarded-proto")) headers.set("x-forwarded-proto", "http");
+  if (!headers.has("x-forwarded-for") && request.socket.remoteAddress) headers.set("x-forwarded-for", request.socket.remoteAddress);
+  const url = new URL(request.url ?? "/", "http://localhost");
   if (host && URL.canParse(`http://${host}`)) url.host = host;
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   return new Request(url, {
@@ -132,7 +181,7 @@ export function toWebRequest(request: IncomingMessage): Request {
 
 /**
  * The body as a web stream. Cancelling it (the reader stops at the size limit)
- * stops listening and leaves the socket to be closed after the answer, rather
+ * stops reading and leaves the socket to be closed after the answer, rather
  * than destroying the request (which would lose the answer).
  */
 function nodeBodyStream(request: IncomingMessage): ReadableStream<Uint8Array> {

@@ -11,8 +11,8 @@ import { reattributeIncidents } from "@/lib/incidents/server/reattribute-inciden
 
 /**
  * POST /api/deployments – record one deployment or a batch of up to 1,000, idempotent by source + externalId.
- * Served by the route file (app/api/deployments/route.ts) under `next dev`, and in production by the portal's
- * server (scripts/start.ts) directly, without Next's router: see lib/server/direct-routes.ts.
+ * Exported by the route file (app/api/deployments/route.ts), which also registers it as a direct route: in
+ * production the portal's server answers it before Next's router (lib/server/direct-routes.ts).
  */
 export const postDeployments = withApi(async (request, { requestId, ip, log }) => {
   const token = bearerToken(request);
