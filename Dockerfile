@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1.7
-# Portside portal image: the Next.js standalone build, served by scripts/start.ts, + the files `npm run db:migrate` needs.
+# Portside portal image: the Next.js standalone build, served by scripts/start.mjs, + the files `npm run db:migrate` needs.
 # Built by the CDK app in infra/ (DockerImageAsset, linux/amd64) or by hand:
 #   docker build -t portside .
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -44,13 +44,12 @@ ENV NODE_ENV=production \
     CHECKPOINT_DISABLE=1 \
     PRISMA_HIDE_UPDATE_MESSAGE=1 \
     PORT=3000 \
-    HOSTNAME=0.0.0.0 \
     NODE_EXTRA_CA_CERTS=/etc/ssl/certs/rds-global-bundle.pem
 
 # CA bundle for TLS to RDS/Aurora (the infra sets PGSSLMODE=verify-full).
 ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
 
-# Full production node_modules first (db:migrate and the server need tsx, next, prisma, pg, @next/env),
+# Full production node_modules first (db:migrate needs tsx, prisma, pg, @next/env; the server next, pino, @next/env),
 # then the standalone build on top (its traced node_modules are a subset of it).
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/.next/standalone ./
@@ -74,6 +73,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
 # Migrations first (advisory-locked, safe with several instances starting at once),
 # then the server; the health check only passes once the server is up, so a new
 # version takes traffic after its migrations have been applied.
-# The server is scripts/start.ts over the standalone build (not its server.js): it answers deployment
+# The server is scripts/start.mjs over the standalone build (not its server.js): it answers deployment
 # ingest before Next's router (see the README).
-CMD ["sh", "-c", "node_modules/.bin/tsx scripts/db-migrate.ts && exec node --import ./scripts/lib/server-hooks.mjs scripts/start.ts"]
+CMD ["sh", "-c", "node_modules/.bin/tsx scripts/db-migrate.ts && exec node scripts/start.mjs"]

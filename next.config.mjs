@@ -2,7 +2,7 @@
 const nextConfig = {
   // The container image (Dockerfile) builds with BUILD_STANDALONE=1 for the
   // smaller traced output; it, `npm start` and the tests all serve the build
-  // with the portal's own server (scripts/start.ts), not Next's server.js.
+  // with the portal's own server (scripts/start.mjs), not Next's server.js.
   output: process.env.BUILD_STANDALONE === "1" ? "standalone" : undefined,
   poweredByHeader: false,
   // Prisma's generated client and pg load native/wasm pieces at run time.

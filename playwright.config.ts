@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { PORTAL_SERVER_ARGS } from "./scripts/lib/server-command";
 
 /**
  * End-to-end tests drive a real Chromium from the operating system (Debian's
@@ -72,9 +71,9 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      // A production build, served by the portal's own server as `npm start` and the image run it (scripts/start.ts);
+      // A production build, served by the portal's own server as `npm start` and the image run it (scripts/start.mjs);
       // started through node so that stopping it stops the server.
-      command: `node node_modules/next/dist/bin/next build && node ${PORTAL_SERVER_ARGS.join(" ")} -p ${port} -H 127.0.0.1`,
+      command: `node node_modules/next/dist/bin/next build && node scripts/start.mjs -p ${port} -H 127.0.0.1`,
       url: `${baseURL}/api/ready`,
       // The build is most of it: about 3 min on 2 idle cores, far more on a busy machine.
       timeout: 900_000,

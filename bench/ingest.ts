@@ -160,7 +160,7 @@ try {
   const replayed = await phase(BATCHES, () => pool(BATCHES, 4, (b) => post(batch(b), [200])));
 
   // Next's own floor on this machine: a route it serves that does nothing (no body, no database), same client and
-  // concurrency. Deployment ingest is answered before Next's router (scripts/start.ts), so it can go past this.
+  // concurrency. Deployment ingest is answered before Next's router (scripts/start.mjs), so it can go past this.
   const floor = await phase(SINGLE, () => pool(SINGLE, CONCURRENCY, () => send("GET", "/api/health", null, [200])));
 
   const stored = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Deployment" WHERE source = 'bench' AND "externalId" LIKE $1`, [`${run}-%`]);

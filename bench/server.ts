@@ -3,7 +3,6 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../scripts/lib/database";
-import { PORTAL_SERVER_ARGS } from "../scripts/lib/server-command";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -19,7 +18,7 @@ export async function startPortal(): Promise<{ baseUrl: string; pid: number; sto
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS passes options to the server's node, e.g. "--cpu-prof --cpu-prof-dir=.bench-profiles" to see where its time goes.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, ...PORTAL_SERVER_ARGS, "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     // A production server needs a session secret (it refuses to start without one).

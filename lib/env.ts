@@ -8,9 +8,6 @@ import { z } from "zod";
 const ZEnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    // Where the production server (npm start, the container) listens; its -p / -H flags win over these.
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    HOSTNAME: z.string().min(1).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")

@@ -135,7 +135,7 @@ describe('App Runner service', () => {
     assert.equal(plain.PGPORT, '5432');
     assert.match(flat(plain.PGHOST), /Portside-dev-Database/);
     assert.equal(plain.PORTSIDE_MEMBER_ROLE_NAME, 'PortsideReadOnly');
-    assert.equal(plain.HOSTNAME, '0.0.0.0');
+    assert.equal(plain.PORT, '3000');
     assert.equal(plain.PGSSLMODE, 'verify-full');
   });
 

@@ -4,7 +4,7 @@ export const SHUTDOWN_SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 /**
  * Stops the job queue when the process is told to stop, and holds the exit
- * until it has. The portal's server (scripts/start.ts, like `next start`)
+ * until it has. The portal's server (scripts/start.mjs, like `next start`)
  * handles SIGTERM itself: it drains HTTP and then calls process.exit at once, which would cut a running sync short
  * and leave its job "active" until it expires (30 min for a sync, during
  * which that account × region's next sync cannot start). So the exit Next
