@@ -161,7 +161,9 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     await client.query("ANALYZE");
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     return [
-      `demo organisation ready in ${seconds}s: ${catalog.teams.length} teams, ${catalog.services.length} services, ` +
+      // Teams as the home page counts them (the groups above them apart).
+      `demo organisation ready in ${seconds}s: ${catalog.teams.filter((t) => t.parentId !== null).length} teams in ` +
+        `${catalog.teams.filter((t) => t.parentId === null).length} groups, ${catalog.services.length} services, ` +
         `${totals.deployments.toLocaleString("en")} deployments, ${totals.changes.toLocaleString("en")} commits, ` +
         `${totals.incidents.toLocaleString("en")} incidents, ${ops.alarms.length} alarms.`,
       `demo API token (ingest, read) — shown once: ${token.token}`,
