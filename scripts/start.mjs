@@ -6,14 +6,14 @@
  * was most of the cost).
  *
  *   npm run build && npm start [-- -p 3000 -H 127.0.0.1]
- *   node scripts/start.mjs [-p PORT] [-H HOST]
+ *   node scripts/start.mjs [-p PORT] [-H HOST] [--keepAliveTimeout MS]
  *
  * Plain JavaScript, so that production runs no TypeScript loader: everything
  * else is the build's. Runs with the build's own Next config
  * (.next/required-server-files.json), as Next's standalone server.js does, so
  * the same command serves a plain build and the image's standalone one. Listens
- * on -p, else PORT, else 3000; on -H, else every address. Stops like
- * `next start`: on SIGTERM or SIGINT it stops accepting connections, finishes
+ * on -p, else PORT, else 3000; on -H, else every address; --keepAliveTimeout
+ * (or KEEP_ALIVE_TIMEOUT) as `next start`'s. Stops like `next start`: on SIGTERM or SIGINT it stops accepting connections, finishes
  * the requests in flight (at most STOP_GRACE_MS) and exits with 143 / 130.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -31,16 +31,38 @@ const STOP_GRACE_MS = 20_000;
 /** As DIRECT_ROUTES_KEY in lib/server/direct-routes.ts. */
 const DIRECT_ROUTES_KEY = Symbol.for("portside.directRoutes");
 
-// .env files first, as Next loads them (it does so again when it starts, to the same effect).
-nextEnv.loadEnvConfig(ROOT, false, { info: () => undefined, error: console.error });
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "portside" }, timestamp: pino.stdTimeFunctions.isoTime });
+/** @param {string} message @returns {never} */
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
 
-const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+/** @type {{ port?: string, hostname?: string, keepAliveTimeout?: string }} */
+let values = {};
+try {
+  ({ values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" }, keepAliveTimeout: { type: "string" } } }));
+} catch (error) {
+  fail(`${error instanceof Error ? error.message : String(error)}\nusage: node scripts/start.mjs [-p PORT] [-H HOST] [--keepAliveTimeout MS]`);
+}
+// The app reads files relative to the working directory (migrations, docs), as the standalone server.js arranges.
+process.chdir(ROOT);
+// Before the .env files, so that the production ones are read (as the standalone server.js and `next start` do).
+process.env.NODE_ENV = "production";
+// .env files next, as Next loads them (it does so again when it starts, to the same effect).
+nextEnv.loadEnvConfig(ROOT, false, { info: () => undefined, error: console.error });
+const logLevel = process.env.LOG_LEVEL ?? "info";
+if (!Object.hasOwn(pino.levels.values, logLevel) && logLevel !== "silent") {
+  fail(`LOG_LEVEL must be one of ${Object.keys(pino.levels.values).join(", ")} or silent, not ${JSON.stringify(logLevel)}.`);
+}
+const log = pino({ level: logLevel, base: { service: "portside" }, timestamp: pino.stdTimeFunctions.isoTime });
+
 const portText = values.port ?? process.env.PORT ?? "3000";
 const port = Number(portText);
-if (!/^\d+$/.test(portText) || port > 65535) {
-  console.error(`The port must be a number from 0 to 65535 (-p or PORT), not ${JSON.stringify(portText)}.`);
-  process.exit(1);
+if (!/^\d+$/.test(portText) || port < 1 || port > 65535) fail(`The port must be a number from 1 to 65535 (-p or PORT), not ${JSON.stringify(portText)}.`);
+const keepAliveText = values.keepAliveTimeout ?? process.env.KEEP_ALIVE_TIMEOUT;
+const keepAliveTimeout = keepAliveText === undefined || keepAliveText === "" ? undefined : Number(keepAliveText);
+if (keepAliveTimeout !== undefined && !(Number.isInteger(keepAliveTimeout) && keepAliveTimeout >= 0)) {
+  fail(`The keep-alive timeout must be a whole number of milliseconds (--keepAliveTimeout or KEEP_ALIVE_TIMEOUT), not ${JSON.stringify(keepAliveText)}.`);
 }
 const hostname = values.hostname;
 if (!existsSync(path.join(DIST, "BUILD_ID"))) {
@@ -48,21 +70,20 @@ if (!existsSync(path.join(DIST, "BUILD_ID"))) {
   process.exit(1);
 }
 
-/** @param {string} file @param {boolean} [isOptional] */
-function readBuildJson(file, isOptional = false) {
-  const where = path.join(DIST, file);
-  if (isOptional && !existsSync(where)) return undefined;
-  return JSON.parse(readFileSync(where, "utf8"));
+/** @param {string} file */
+function readBuildJson(file) {
+  return JSON.parse(readFileSync(path.join(DIST, file), "utf8"));
 }
 
-process.env.NODE_ENV = "production";
-process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(readBuildJson("required-server-files.json").config);
+const { config } = readBuildJson("required-server-files.json");
+process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
 // Route files register their direct routes here when Next loads them (lib/server/direct-routes.ts).
 const registry = {
   manifests: {
+    compress: config.compress !== false,
     routes: readBuildJson("routes-manifest.json"),
-    functionsConfig: readBuildJson("server/functions-config-manifest.json", true),
-    middleware: readBuildJson("server/middleware-manifest.json", true),
+    functionsConfig: readBuildJson("server/functions-config-manifest.json"),
+    middleware: readBuildJson("server/middleware-manifest.json"),
   },
   /** @type {Map<string, (request: http.IncomingMessage, response: http.ServerResponse) => void>} */
   routes: new Map(),
@@ -93,7 +114,13 @@ process.on("SIGINT", stop);
 
 const createNext = createRequire(import.meta.url)("next");
 const app = createNext({ dev: false, dir: ROOT, hostname, port });
-await app.prepare();
+try {
+  await app.prepare();
+} catch (error) {
+  // Next's own uncaughtException handler only logs: without this, a failed start would leave a process that never listens.
+  log.fatal({ err: error }, "the portal could not start");
+  process.exit(1);
+}
 const handle = app.getRequestHandler();
 
 server = http.createServer((request, response) => {
@@ -103,14 +130,13 @@ server = http.createServer((request, response) => {
   const direct = registry.routes.get(`${request.method} ${query === -1 ? url : url.slice(0, query)}`);
   if (direct) return direct(request, response);
   handle(request, response).catch((/** @type {unknown} */ error) => {
-    log.error({ err: error, url }, "next's request handler failed");
+    log.error({ err: error, path: query === -1 ? url : url.slice(0, query) }, "next's request handler failed");
     if (!response.headersSent) response.statusCode = 500;
     response.end();
   });
 });
-// As Next's standalone server.js.
-const keepAliveTimeout = Number(process.env.KEEP_ALIVE_TIMEOUT || Number.NaN);
-if (Number.isFinite(keepAliveTimeout) && keepAliveTimeout >= 0) server.keepAliveTimeout = keepAliveTimeout;
+// As `next start --keepAliveTimeout` and the standalone server.js's KEEP_ALIVE_TIMEOUT.
+if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
 server.once("error", (error) => {
   log.fatal({ err: error }, "the portal cannot listen");
   process.exit(1);

@@ -1,10 +1,12 @@
 import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import { postDeployments } from "@/lib/deployments/server/post-deployments";
 import { MAX_JSON_BODY_BYTES } from "@/lib/http";
 import {
+  acceptsGzip,
   DIRECT_ROUTES_KEY,
   planPath,
   registerDirectRoute,
@@ -45,8 +47,10 @@ afterAll(async () => {
 type TRoute = { method: "GET" | "POST"; pathname: string; handler: TWebHandler };
 
 /** What the build of the tests would hold: the header rules, the trailing-slash redirect every build has, no rewrites. */
-function manifests(headers: THeaderRule[], more: Partial<TBuildManifests["routes"]> = {}, extra: Omit<TBuildManifests, "routes"> = {}): TBuildManifests {
+function manifests(headers: THeaderRule[], more: Partial<TBuildManifests["routes"]> = {}, extra: Partial<Omit<TBuildManifests, "routes">> = {}): TBuildManifests {
   return {
+    functionsConfig: { functions: {} },
+    middleware: { middleware: {} },
     routes: {
       headers,
       redirects: [{ source: "/:path+/", regex: "^(?:/((?:[^/]+?)(?:/(?:[^/]+?))*))/$", internal: true }],
@@ -278,7 +282,7 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
       // The config's value stays (Next's send-response), but for headers that may appear more than once; the length is the body's.
       expect(cookies.headers["cache-control"]).toBe("private");
-      expect(cookies.headers.vary).toBe("origin, accept");
+      expect(cookies.headers.vary).toBe("origin, accept, Accept-Encoding");
       expect(cookies.headers["content-length"]).toBe("0");
 
       const boom = await request(target, { method: "GET", path: "/boom" });
@@ -287,6 +291,50 @@ describe("direct routes (the production server's way around Next's router)", () 
     } finally {
       await target.close();
     }
+  });
+
+  it("gzips an answer of 1 KiB or more for a client that takes gzip, as Next's compression does, unless the config turns it off", async () => {
+    const big = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ index: i, result: "created" })) });
+    const routes: TRoute[] = [
+      { method: "GET", pathname: "/big", handler: async () => new Response(big, { headers: { "content-type": "application/json" } }) },
+      { method: "GET", pathname: "/small", handler: async () => new Response("{}", { headers: { "content-type": "application/json" } }) },
+    ];
+    const target = await serve(routes, manifests([SECURITY_RULE]));
+    try {
+      const zipped = await new Promise<{ headers: http.IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port: target.port, agent: target.agent, path: "/big", headers: { "accept-encoding": "br;q=1, gzip;q=0.8" } }, (incoming) => {
+            const chunks: Buffer[] = [];
+            incoming.on("data", (c: Buffer) => chunks.push(c));
+            incoming.on("end", () => resolve({ headers: incoming.headers, raw: Buffer.concat(chunks) }));
+          })
+          .on("error", reject);
+      });
+      expect(zipped.headers["content-encoding"]).toBe("gzip");
+      expect(zipped.headers.vary).toBe("Accept-Encoding");
+      expect(Number(zipped.headers["content-length"])).toBe(zipped.raw.byteLength);
+      expect(zipped.raw.byteLength).toBeLessThan(Buffer.byteLength(big));
+      expect(gunzipSync(zipped.raw).toString("utf8")).toBe(big);
+
+      const small = await request(target, { method: "GET", path: "/small", headers: { "accept-encoding": "gzip" } });
+      expect(small.headers["content-encoding"]).toBeUndefined();
+      expect(small.text).toBe("{}");
+      const refused = await request(target, { method: "GET", path: "/big", headers: { "accept-encoding": "gzip;q=0, identity" } });
+      expect(refused.headers["content-encoding"]).toBeUndefined();
+      expect(refused.text).toBe(big);
+    } finally {
+      await target.close();
+    }
+    const plain = await serve(routes, { ...manifests([SECURITY_RULE]), compress: false });
+    try {
+      const answer = await request(plain, { method: "GET", path: "/big", headers: { "accept-encoding": "gzip" } });
+      expect(answer.headers["content-encoding"]).toBeUndefined();
+      expect(answer.headers.vary).toBeUndefined();
+      expect(answer.text).toBe(big);
+    } finally {
+      await plain.close();
+    }
+    expect([acceptsGzip(undefined), acceptsGzip("identity"), acceptsGzip("GZIP"), acceptsGzip("*"), acceptsGzip("deflate, gzip;q=0")]).toEqual([false, false, true, true, false]);
   });
 
   it("leaves a route to Next when the build has something for its path that only Next applies", async () => {
@@ -306,6 +354,11 @@ describe("direct routes (the production server's way around Next's router)", () 
       ["a redirect matches the path", manifests([], { redirects: [{ source: "/api/deployments", regex: "^/api/deployments$", internal: false }] })],
       ["a rewrite matches the path", manifests([], { rewrites: { beforeFiles: [{ source: "/api/:path*", regex: "^/api(?:/(.*))?$" }] } })],
       ["the proxy (middleware) runs for the path", manifests([], {}, { functionsConfig: { functions: { "/_middleware": { matchers: [{ regexp: "^(?:/(.*))$" }] } } } })],
+      ["the proxy (middleware) runs for the path", manifests([], {}, { middleware: { middleware: { "/": { matchers: [{ regexp: "^/api/.*$" }] } } } })],
+      // trailingSlash: true — Next's own (internal) redirect adds the slash to this path.
+      ["a redirect matches the path", manifests([], { redirects: [{ source: "/:file((?!\\.well-known(?:/.*)?)(?:[^/]+/)*[^/\\.]+)", regex: "^(?:/((?!\\.well-known(?:/.*)?)(?:[^/]+/)*[^/\\.]+))$", internal: true }] })],
+      ["the build has a base path", manifests([SECURITY_RULE], { basePath: "/portal" })],
+      ["the build has locales", manifests([SECURITY_RULE], { i18n: { locales: ["en", "de"], defaultLocale: "en" } })],
     ];
     for (const [reason, build] of refusals) expect(planPath(build, path)).toEqual({ reason });
     // This build's own proxy matcher leaves /api/ alone.

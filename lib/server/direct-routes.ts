@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { log } from "@/lib/log";
 
 /**
@@ -15,14 +17,15 @@ import { log } from "@/lib/log";
  *   registerDirectRoute("POST", "/api/deployments", POST);
  *
  * So the handler is the build's own, one module instance with the rest of the
- * app. The server looks a request up by method and exact path (no trailing
- * slash, no encoded variants: those go to Next, which serves the same
- * handler) and calls the handler with a Web Request made from the Node one.
- * The answer gets the headers next.config.mjs's headers() gives that path,
- * merged as Next merges them. A route is not registered (Next keeps serving
- * it) when the build has anything for its path this server does not
- * reproduce: a redirect, a rewrite, the proxy (middleware), or a header rule
- * that depends on the request.
+ * app. The server looks a request up by method and exact path (anything
+ * else, such as a trailing slash or an encoded variant, goes to Next, which
+ * answers it as it always has) and calls the handler with a Web Request made
+ * from the Node one. The answer gets the headers next.config.mjs's headers()
+ * gives that path, merged as Next merges them, and is gzipped as Next's
+ * compression would. A route is not registered (Next keeps serving it) when
+ * the build has anything for its path this server does not reproduce: a base
+ * path or locales, a redirect, a rewrite, the proxy (middleware), or a header
+ * rule that depends on the request.
  *
  * Under `next dev`, tests and builds there is no registry, and registering does nothing.
  */
@@ -41,13 +44,17 @@ interface TPathRule {
 
 /** What the build wrote that bears on a path: .next/routes-manifest.json and .next/server/{functions-config,middleware}-manifest.json. */
 export interface TBuildManifests {
+  /** next.config's `compress` (default true), from .next/required-server-files.json. */
+  compress?: boolean;
   routes: {
+    basePath?: string;
+    i18n?: unknown;
     headers: (TPathRule & { headers: { key: string; value: string }[] })[];
     redirects: TPathRule[];
     rewrites: TPathRule[] | { beforeFiles?: TPathRule[]; afterFiles?: TPathRule[]; fallback?: TPathRule[] };
   };
-  functionsConfig?: { functions?: Record<string, { matchers?: TPathRule[] }> };
-  middleware?: { middleware?: Record<string, { matchers?: TPathRule[] }> };
+  functionsConfig: { functions?: Record<string, { matchers?: TPathRule[] }> };
+  middleware: { middleware?: Record<string, { matchers?: TPathRule[] }> };
 }
 
 /** Put on globalThis by the production server before Next starts; read by registerDirectRoute and by the server per request. */
@@ -65,6 +72,9 @@ const MULTI_VALUE_HEADERS = new Set(["set-cookie", "www-authenticate", "proxy-au
 const DROPPED_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
 /** The largest unread body read and dropped to keep the connection open (the ingest API's own limit). */
 const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+/** As the compression middleware Next uses: smaller answers are sent as they are. */
+const COMPRESS_MIN_BYTES = 1024;
+const gzipAsync = promisify(gzip);
 
 export function directRouteRegistry(): TDirectRouteRegistry | undefined {
   return (globalThis as { [DIRECT_ROUTES_KEY]?: TDirectRouteRegistry })[DIRECT_ROUTES_KEY];
@@ -80,7 +90,7 @@ export function registerDirectRoute(method: "GET" | "POST" | "PUT" | "PATCH" | "
     log.warn({ route: key, reason: plan.reason }, "route served through Next's router: the build has something for its path that only Next applies");
     return;
   }
-  registry.routes.set(key, nodeHandler(handler, plan.headers));
+  registry.routes.set(key, nodeHandler(handler, plan.headers, { compress: registry.manifests.compress !== false }));
 }
 
 /** The config headers for `pathname`, or why this server cannot answer it as Next would. */
@@ -89,14 +99,16 @@ export function planPath(manifests: TBuildManifests, pathname: string): { header
     const pattern = rule.regex ?? rule.regexp;
     return pattern !== undefined && new RegExp(pattern).test(pathname);
   };
+  if (manifests.routes.basePath) return { reason: "the build has a base path" };
+  if (manifests.routes.i18n) return { reason: "the build has locales" };
   const { rewrites } = manifests.routes;
   const allRewrites = Array.isArray(rewrites) ? rewrites : [...(rewrites.beforeFiles ?? []), ...(rewrites.afterFiles ?? []), ...(rewrites.fallback ?? [])];
-  if (manifests.routes.redirects.some((r) => !r.internal && matches(r))) return { reason: "a redirect matches the path" };
+  // Internal ones included: with trailingSlash, Next's own redirect adds the slash to this very path.
+  if (manifests.routes.redirects.some(matches)) return { reason: "a redirect matches the path" };
   if (allRewrites.some(matches)) return { reason: "a rewrite matches the path" };
-  const middleware = [
-    ...Object.values(manifests.functionsConfig?.functions ?? {}),
-    ...Object.values(manifests.middleware?.middleware ?? {}),
-  ].flatMap((f) => f.matchers ?? []);
+  const middleware = [...Object.values(manifests.functionsConfig.functions ?? {}), ...Object.values(manifests.middleware.middleware ?? {})].flatMap(
+    (f) => f.matchers ?? [],
+  );
   if (middleware.some(matches)) return { reason: "the proxy (middleware) runs for the path" };
   // Keyed by lower case: a later rule's value wins, sent in the case the rule gives, as Next does.
   const byName = new Map<string, [string, string]>();
@@ -111,11 +123,11 @@ export function planPath(manifests: TBuildManifests, pathname: string): { header
 }
 
 /** A Web handler served from node:http, the config's `headers` added. */
-export function nodeHandler(handler: TWebHandler, headers: [string, string][]): TNodeHandler {
+export function nodeHandler(handler: TWebHandler, headers: [string, string][], { compress }: { compress: boolean }): TNodeHandler {
   return (request, response) => {
-    serve(handler, headers, request, response).catch((error: unknown) => {
+    serve(handler, headers, compress, request, response).catch((error: unknown) => {
       // The handlers answer their own errors (withApi); this is the adapter failing, e.g. the client went away mid-answer.
-      log.error({ err: error, url: request.url }, "direct route failed");
+      log.error({ err: error, path: request.url?.split("?")[0] }, "direct route failed");
       if (!response.headersSent) {
         response.statusCode = 500;
         response.setHeader("content-type", "application/json; charset=utf-8");
@@ -127,9 +139,15 @@ export function nodeHandler(handler: TWebHandler, headers: [string, string][]): 
   };
 }
 
-async function serve(handler: TWebHandler, configHeaders: [string, string][], request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  handler: TWebHandler,
+  configHeaders: [string, string][],
+  compress: boolean,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const answer = await handler(toWebRequest(request));
-  const body = answer.body ? Buffer.from(await answer.arrayBuffer()) : null;
+  let body = answer.body ? Buffer.from(await answer.arrayBuffer()) : null;
   response.statusCode = answer.status;
   for (const [key, value] of configHeaders) response.setHeader(key, value);
   // As Next's send-response: the config's value stays, except for headers that may appear more than once.
@@ -138,6 +156,13 @@ async function serve(handler: TWebHandler, configHeaders: [string, string][], re
     if (MULTI_VALUE_HEADERS.has(name) || response.getHeader(name) === undefined) response.appendHeader(name, value);
   });
   for (const cookie of answer.headers.getSetCookie()) response.appendHeader("set-cookie", cookie);
+  if (compress) {
+    response.appendHeader("vary", "Accept-Encoding");
+    if (body && body.byteLength >= COMPRESS_MIN_BYTES && acceptsGzip(request.headers["accept-encoding"])) {
+      body = await gzipAsync(body);
+      response.setHeader("content-encoding", "gzip");
+    }
+  }
   // The handler may answer before reading the whole body (a missing token, a body over the limit). A rest of known
   // size within the API's limit is read and dropped after the answer, as Node does, so that the client gets the
   // answer and the connection serves its next request; after one of unknown size or over the limit the connection
@@ -150,6 +175,17 @@ async function serve(handler: TWebHandler, configHeaders: [string, string][], re
     request.removeAllListeners("data");
     request.resume();
   }
+}
+
+/** Whether an Accept-Encoding header takes gzip (not refused with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    if (coding !== "gzip" && coding !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 /**
