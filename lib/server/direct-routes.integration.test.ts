@@ -3,7 +3,7 @@ import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
-import { postDeployments } from "@/lib/deployments/server/post-deployments";
+import { POST as postDeployments } from "@/app/api/deployments/route";
 import { MAX_JSON_BODY_BYTES } from "@/lib/http";
 import {
   acceptsGzip,
@@ -95,6 +95,15 @@ async function serve(routes: TRoute[], build: TBuildManifests) {
   };
 }
 
+async function withServer(routes: TRoute[], build: TBuildManifests, run: (target: Awaited<ReturnType<typeof serve>>) => Promise<void>) {
+  const target = await serve(routes, build);
+  try {
+    await run(target);
+  } finally {
+    await target.close();
+  }
+}
+
 const ingestRoutes: TRoute[] = [{ method: "POST", pathname: "/api/deployments", handler: postDeployments }];
 
 interface TAnswer {
@@ -147,8 +156,7 @@ const jsonHeaders = (body: string, authorization: string | null = `Bearer ${toke
 
 describe("direct routes (the production server's way around Next's router)", () => {
   it("answers POST /api/deployments with the route handler's answer and the config's headers for the path, knowing the client's address", async () => {
-    const target = await serve(ingestRoutes, manifests([SECURITY_RULE, OTHER_PATH_RULE]));
-    try {
+    await withServer(ingestRoutes, manifests([SECURITY_RULE, OTHER_PATH_RULE]), async (target) => {
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
       const answer = await request(target, { method: "POST", path: "/api/deployments?from=ci", headers: jsonHeaders(body), body: [body] });
@@ -170,14 +178,11 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(again.status).toBe(200);
       expect(again.isReusedSocket).toBe(true);
       expect(await db.deployment.count({ where: { source } })).toBe(1);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it("leaves every other method and path, trailing slash included, to Next", async () => {
-    const target = await serve(ingestRoutes, manifests([SECURITY_RULE]));
-    try {
+    await withServer(ingestRoutes, manifests([SECURITY_RULE]), async (target) => {
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
       for (const [method, path] of [
@@ -191,14 +196,11 @@ describe("direct routes (the production server's way around Next's router)", () 
         expect({ method, path, status: answer.status, text: answer.text }).toEqual({ method, path, status: NEXT_STATUS, text: "next" });
       }
       expect(await db.deployment.count({ where: { source } })).toBe(0);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it("keeps the connection after answering before a body of known size was read (no token), and serves the client's next request on it", async () => {
-    const target = await serve(ingestRoutes, manifests([SECURITY_RULE]));
-    try {
+    await withServer(ingestRoutes, manifests([SECURITY_RULE]), async (target) => {
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
       const half = body.length >> 1;
@@ -217,14 +219,11 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(next.status).toBe(201);
       expect(next.isReusedSocket).toBe(true);
       expect(await db.deployment.count({ where: { source } })).toBe(1);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it("refuses a streamed body over the size limit with 413 and closes the connection, storing nothing", async () => {
-    const target = await serve(ingestRoutes, manifests([SECURITY_RULE]));
-    try {
+    await withServer(ingestRoutes, manifests([SECURITY_RULE]), async (target) => {
       const source = uniqueSlug("direct");
       // A valid start, then padding inside a string: without the limit this would be one deployment with a long version.
       const head = deploymentBody("d-1", source).replace('"version":"1.0.0"', '"version":"');
@@ -252,9 +251,7 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(JSON.parse(answer.text)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
       expect(answer.headers.connection).toBe("close");
       expect(await db.deployment.count({ where: { source } })).toBe(0);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it("merges a handler's headers with the config's as Next does, sends every cookie, and answers a handler's failure with a JSON 500", async () => {
@@ -275,8 +272,7 @@ describe("direct routes (the production server's way around Next's router)", () 
         handler: () => Promise.reject(new Error("the adapter must catch this")),
       },
     ];
-    const target = await serve(routes, manifests([{ ...SECURITY_RULE, headers: [...SECURITY_RULE.headers, { key: "Vary", value: "origin" }] }]));
-    try {
+    await withServer(routes, manifests([{ ...SECURITY_RULE, headers: [...SECURITY_RULE.headers, { key: "Vary", value: "origin" }] }]), async (target) => {
       const cookies = await request(target, { method: "POST", path: "/cookies" });
       expect(cookies.status).toBe(204);
       expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
@@ -288,9 +284,7 @@ describe("direct routes (the production server's way around Next's router)", () 
       const boom = await request(target, { method: "GET", path: "/boom" });
       expect(boom.status).toBe(500);
       expect(JSON.parse(boom.text)).toEqual({ error: { code: "INTERNAL", message: "Something went wrong on our side." } });
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it("gzips an answer of 1 KiB or more for a client that takes gzip, as Next's compression does, unless the config turns it off", async () => {
@@ -299,8 +293,7 @@ describe("direct routes (the production server's way around Next's router)", () 
       { method: "GET", pathname: "/big", handler: async () => new Response(big, { headers: { "content-type": "application/json" } }) },
       { method: "GET", pathname: "/small", handler: async () => new Response("{}", { headers: { "content-type": "application/json" } }) },
     ];
-    const target = await serve(routes, manifests([SECURITY_RULE]));
-    try {
+    await withServer(routes, manifests([SECURITY_RULE]), async (target) => {
       const zipped = await new Promise<{ headers: http.IncomingHttpHeaders; raw: Buffer }>((resolve, reject) => {
         http
           .get({ host: "127.0.0.1", port: target.port, agent: target.agent, path: "/big", headers: { "accept-encoding": "br;q=1, gzip;q=0.8" } }, (incoming) => {
@@ -322,18 +315,13 @@ describe("direct routes (the production server's way around Next's router)", () 
       const refused = await request(target, { method: "GET", path: "/big", headers: { "accept-encoding": "gzip;q=0, identity" } });
       expect(refused.headers["content-encoding"]).toBeUndefined();
       expect(refused.text).toBe(big);
-    } finally {
-      await target.close();
-    }
-    const plain = await serve(routes, { ...manifests([SECURITY_RULE]), compress: false });
-    try {
+    });
+    await withServer(routes, { ...manifests([SECURITY_RULE]), compress: false }, async (plain) => {
       const answer = await request(plain, { method: "GET", path: "/big", headers: { "accept-encoding": "gzip" } });
       expect(answer.headers["content-encoding"]).toBeUndefined();
       expect(answer.headers.vary).toBeUndefined();
       expect(answer.text).toBe(big);
-    } finally {
-      await plain.close();
-    }
+    });
     expect([acceptsGzip(undefined), acceptsGzip("identity"), acceptsGzip("GZIP"), acceptsGzip("*"), acceptsGzip("deflate, gzip;q=0")]).toEqual([false, false, true, true, false]);
   });
 
@@ -366,17 +354,14 @@ describe("direct routes (the production server's way around Next's router)", () 
     expect(planPath(manifests([], {}, { functionsConfig: { functions: { "/_middleware": { matchers: [{ regexp: proxyMatcher }] } } } }), path)).toEqual({ headers: [] });
 
     // Not registered, so the server hands it to Next.
-    const target = await serve(ingestRoutes, refusals[0]![1]);
-    try {
+    await withServer(ingestRoutes, refusals[0]![1], async (target) => {
       expect(target.registry.routes.size).toBe(0);
       const source = uniqueSlug("direct");
       const body = deploymentBody("d-1", source);
       const answer = await request(target, { method: "POST", path, headers: jsonHeaders(body), body: [body] });
       expect(answer.status).toBe(NEXT_STATUS);
       expect(await db.deployment.count({ where: { source } })).toBe(0);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it("registers nothing where no server set up a registry (next dev, builds, tests)", () => {
