@@ -323,6 +323,8 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(answer.text).toBe(big);
     });
     expect([acceptsGzip(undefined), acceptsGzip("identity"), acceptsGzip("GZIP"), acceptsGzip("*"), acceptsGzip("deflate, gzip;q=0")]).toEqual([false, false, true, true, false]);
+    // A coding named outright outweighs "*".
+    expect([acceptsGzip("gzip;q=0, *"), acceptsGzip("*;q=0, gzip"), acceptsGzip("*;q=0")]).toEqual([false, true, false]);
   });
 
   it("leaves a route to Next when the build has something for its path that only Next applies", async () => {

@@ -31,7 +31,7 @@ import { log } from "@/lib/log";
  */
 
 export type TWebHandler = (request: Request) => Promise<Response>;
-export type TNodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
+type TNodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 interface TPathRule {
   source?: string;
@@ -76,7 +76,7 @@ const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
 const COMPRESS_MIN_BYTES = 1024;
 const gzipAsync = promisify(gzip);
 
-export function directRouteRegistry(): TDirectRouteRegistry | undefined {
+function directRouteRegistry(): TDirectRouteRegistry | undefined {
   return (globalThis as { [DIRECT_ROUTES_KEY]?: TDirectRouteRegistry })[DIRECT_ROUTES_KEY];
 }
 
@@ -123,7 +123,7 @@ export function planPath(manifests: TBuildManifests, pathname: string): { header
 }
 
 /** A Web handler served from node:http, the config's `headers` added. */
-export function nodeHandler(handler: TWebHandler, headers: [string, string][], { compress }: { compress: boolean }): TNodeHandler {
+function nodeHandler(handler: TWebHandler, headers: [string, string][], { compress }: { compress: boolean }): TNodeHandler {
   return (request, response) => {
     serve(handler, headers, compress, request, response).catch((error: unknown) => {
       // The handlers answer their own errors (withApi); this is the adapter failing, e.g. the client went away mid-answer.
@@ -177,15 +177,16 @@ async function serve(
   }
 }
 
-/** Whether an Accept-Encoding header takes gzip (not refused with q=0). */
+/** Whether an Accept-Encoding header takes gzip: named with q > 0, or not named and `*` with q > 0 (RFC 9110 12.5.3). */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
-  return header.split(",").some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (coding !== "gzip" && coding !== "*") return false;
+  const weights = new Map<string, number>();
+  for (const part of header.split(",")) {
+    const [coding = "", ...params] = part.trim().toLowerCase().split(";");
     const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
+    weights.set(coding.trim(), q === undefined ? 1 : Number(q.slice(2)));
+  }
+  return (weights.get("gzip") ?? weights.get("*") ?? 0) > 0;
 }
 
 /**
@@ -193,7 +194,7 @@ export function acceptsGzip(header: string | undefined): boolean {
  * it). As Next does, the x-forwarded-* headers a proxy did not set are set from the connection, so that the client's
  * address is known without a proxy too.
  */
-export function toWebRequest(request: IncomingMessage): Request {
+function toWebRequest(request: IncomingMessage): Request {
   const headers = new Headers();
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
