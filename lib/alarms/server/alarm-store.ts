@@ -206,11 +206,15 @@ export async function reconcileAlarmIncidents(sql: TSql, alarmIds: readonly numb
   );
   if (alarms.length === 0) return outcome;
   const ids = alarms.map((a) => a.id);
-  const since = new Date(rules.now.getTime() - INCIDENT_LOOKBACK_DAYS * 86_400_000).toISOString();
+  // The lookback is counted back from each alarm's own newest transition, not from the clock: which episodes an
+  // alarm's history holds is a fact of that history, so replaying the same transitions gives the same incidents
+  // whenever it runs (a clock-anchored window dropped every episode once the history was 35 days old).
   const { rows: transitions } = await sql.query<TTransitionPoint & { alarmId: number }>(
-    `SELECT "alarmId", "toState"::text AS "toState", reason, at AT TIME ZONE 'UTC' AS at FROM "AlarmTransition"
-     WHERE "alarmId" = ANY($1::int[]) AND at >= $2::timestamptz AT TIME ZONE 'UTC' ORDER BY "alarmId", at`,
-    [ids, since],
+    `SELECT t."alarmId", t."toState"::text AS "toState", t.reason, t.at AT TIME ZONE 'UTC' AS at
+     FROM "AlarmTransition" t
+     JOIN (SELECT "alarmId", max(at) AS newest FROM "AlarmTransition" WHERE "alarmId" = ANY($1::int[]) GROUP BY "alarmId") n ON n."alarmId" = t."alarmId"
+     WHERE t.at >= n.newest - make_interval(days => $2::int) ORDER BY t."alarmId", t.at`,
+    [ids, INCIDENT_LOOKBACK_DAYS],
   );
   const { rows: incidents } = await sql.query<TIncidentRow>(
     `SELECT i.id, ia."alarmId", i.title, i.severity::text AS severity, i.description, i."serviceId", i."causedByChange", i."deploymentId",

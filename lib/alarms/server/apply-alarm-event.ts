@@ -67,7 +67,7 @@ async function lockAlarm(sql: TSql, awsAccountId: number, event: TAlarmEvent): P
  * known state (an older event never overwrites a newer state), and the
  * alarm's incidents opened, resolved or reopened.
  */
-export async function applyAlarmEvent(sql: TSql, event: TAlarmEvent): Promise<TAlarmEventOutcome> {
+export async function applyAlarmEvent(sql: TSql, event: TAlarmEvent, now: Date): Promise<TAlarmEventOutcome> {
   await sql.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   const receipt = await sql.query(
     `INSERT INTO "EventReceipt" ("eventId", source, "detailType", "receivedAt") VALUES ($1, $2, $3, now() AT TIME ZONE 'UTC') ON CONFLICT ("eventId") DO NOTHING`,
@@ -93,7 +93,7 @@ export async function applyAlarmEvent(sql: TSql, event: TAlarmEvent): Promise<TA
       severities: settings.incidentSeverities,
       quietMinutes: settings.incidentQuietMinutes,
       windowHours: settings.attributionWindowHours,
-      now: new Date(),
+      now,
     });
   }
   return { id: event.id, result: "applied" };

@@ -50,7 +50,7 @@ describe("syncAlarms", () => {
       },
     });
 
-    const [first] = await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0 });
+    const [first] = await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0, now: at(60) });
     expect(first).toMatchObject({ status: "SUCCEEDED", stored: { alarms: 3, createdAlarms: 3, transitions: 3, incidents: { created: 1, updated: 0 } } });
     const alarms = await db.alarm.findMany({ where: { awsAccountId }, select: { name: true, type: true, serviceId: true, severity: true, state: true }, orderBy: { name: "asc" } });
     expect(alarms).toEqual(
@@ -68,13 +68,13 @@ describe("syncAlarms", () => {
 
     // Nothing new in AWS: DescribeAlarms and DescribeAlarmHistory only; nothing changes.
     stub.resetHistory();
-    const [second] = await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0 });
+    const [second] = await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0, now: at(60) });
     expect(stub.calls()).toHaveLength(2);
     expect(second?.stored).toMatchObject({ alarms: 3, createdAlarms: 0, transitions: 0, incidents: { created: 0, updated: 0 } });
 
     // The latency alarm is deleted in AWS: it leaves, keeping its history.
     data.metricAlarms.shift();
-    await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0 });
+    await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0, now: at(60) });
     const gone = await db.alarm.findFirstOrThrow({ where: { name: names.latency }, select: { deletedAt: true, _count: { select: { transitions: true } } } });
     expect(gone.deletedAt).not.toBeNull();
     expect(gone._count.transitions).toBe(2);
@@ -86,7 +86,7 @@ describe("syncAlarms", () => {
     await db.alarm.create({ data: { awsAccountId, region: REGION, arn, name, state: "ALARM", stateReason: "from an event", stateUpdatedAt: at(50) } });
     const client = new CloudWatchClient({ region: REGION });
     serveFakeCloudWatch(mockClient(client), { metricAlarms: [metricAlarm(name, "OK", { AlarmArn: arn, StateUpdatedTimestamp: at(40) })] });
-    await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0 });
+    await syncAlarms({ accountId, createClient: () => client, tagRefreshRounds: 0, now: at(60) });
     expect(await db.alarm.findFirstOrThrow({ where: { arn }, select: { state: true, stateReason: true } })).toEqual({ state: "ALARM", stateReason: "from an event" });
   });
 });

@@ -5,7 +5,7 @@ import { storeAlarmSync, type TStoreAlarmSyncOutcome } from "@/lib/alarms/server
 import { runRecordedSyncs, type TRecordedSync } from "@/lib/aws/server/recorded-syncs";
 import { env } from "@/lib/env";
 
-export interface TSyncAlarmsOptions extends Pick<TSyncAllAlarmsOptions, "createClient" | "regionConcurrency" | "tagConcurrency" | "tagRefreshRounds"> {
+export interface TSyncAlarmsOptions extends Pick<TSyncAllAlarmsOptions, "createClient" | "regionConcurrency" | "tagConcurrency" | "tagRefreshRounds" | "now"> {
   /** Only this account (12-digit id); all registered accounts when absent. */
   accountId?: string;
   /** Only this region of each account. */

@@ -34,6 +34,8 @@ export interface TApplyAwsEventsOptions {
   events: readonly Exclude<TParsedEvent, { kind: "invalid" }>[];
   actor: TActor;
   origin: TAuditOrigin;
+  /** When the events are applied: the time stamped on what the portal itself notices (an incident reopened, its severity changed). */
+  now: Date;
 }
 
 /**
@@ -170,7 +172,7 @@ function isLockTimeout(error: unknown): boolean {
  * deployments they make. An event of an unregistered account, of another
  * source or of an unknown state is accepted and ignored, with the reason.
  */
-export async function applyAwsEvents({ events, actor, origin }: TApplyAwsEventsOptions): Promise<TEventOutcome[]> {
+export async function applyAwsEvents({ events, actor, origin, now }: TApplyAwsEventsOptions): Promise<TEventOutcome[]> {
   const outcomes: TEventOutcome[] = [];
   for (const parsed of events) {
     if (parsed.kind === "ignored") {
@@ -180,7 +182,7 @@ export async function applyAwsEvents({ events, actor, origin }: TApplyAwsEventsO
     }
     if (parsed.kind === "alarm") {
       try {
-        outcomes.push(await inTransaction((sql) => applyAlarmEvent(sql, parsed.event)));
+        outcomes.push(await inTransaction((sql) => applyAlarmEvent(sql, parsed.event, now)));
       } catch (error) {
         if (isLockTimeout(error)) {
           throw new AppError("UNAVAILABLE", "The alarm is being synced right now; send the event again shortly.", { cause: error, details: { eventId: parsed.event.id } });

@@ -26,7 +26,7 @@ export const POST = withAuth(
     if (issues.length > 0) throw new AppError("INVALID_INPUT", `The request has ${issues.length} problem(s).`, { details: { issues } });
 
     const events = parsed.filter((p): p is Exclude<TParsedEvent, { kind: "invalid" }> => p.kind !== "invalid");
-    const outcomes = await applyAwsEvents({ events, actor, origin: { requestId, ip } });
+    const outcomes = await applyAwsEvents({ events, actor, origin: { requestId, ip }, now: new Date() });
     const count = (result: string) => outcomes.filter((o) => o.result === result).length;
     return jsonResponse({ applied: count("applied"), duplicates: count("duplicate"), ignored: count("ignored"), events: outcomes }, { requestId });
   },
