@@ -1,5 +1,22 @@
+import { hostname, networkInterfaces } from "node:os";
+
+/**
+ * `next dev` serves its scripts only to the host it was started for
+ * (localhost) and blocks them, so that pages never hydrate, at every other
+ * address it prints: 127.0.0.1, the "Network" address, the machine's name.
+ * These are all this machine's own; other hosts still need adding here.
+ */
+function localDevOrigins() {
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined)
+    .map((a) => a.address);
+  return [...new Set(["127.0.0.1", "localhost", "[::1]", hostname(), ...addresses.filter((a) => !a.includes(":"))])];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  allowedDevOrigins: localDevOrigins(),
   // The container image (Dockerfile) builds with BUILD_STANDALONE=1 for the
   // smaller traced output; it, `npm start` and the tests all serve the build
   // with the portal's own server (scripts/start.mjs), not Next's server.js.
