@@ -7,29 +7,68 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
-import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+import { makeService, makeTeamToken, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
 import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { generateToken } from "@/lib/auth/tokens";
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
 
-type TCaller = "anonymous" | "viewer" | "executive" | "member" | "approver" | "maintainer" | "otherMaintainer" | "admin" | "ingestToken" | "readToken";
-const CALLERS: TCaller[] = ["anonymous", "viewer", "executive", "member", "approver", "maintainer", "otherMaintainer", "admin", "ingestToken", "readToken"];
+type TCaller =
+  | "anonymous"
+  | "viewer"
+  | "executive"
+  | "member"
+  | "approver"
+  | "maintainer"
+  | "otherMaintainer"
+  | "admin"
+  | "ingestToken"
+  | "readToken"
+  | "teamIngestToken"
+  | "otherTeamIngestToken"
+  | "teamReadToken";
+/**
+ * ingestToken and readToken are organisation-wide; the team tokens belong to team A (whose things every case acts
+ * on, with ingest and read, or read only) and to team B (ingest and read).
+ */
+const CALLERS: TCaller[] = [
+  "anonymous",
+  "viewer",
+  "executive",
+  "member",
+  "approver",
+  "maintainer",
+  "otherMaintainer",
+  "admin",
+  "ingestToken",
+  "readToken",
+  "teamIngestToken",
+  "otherTeamIngestToken",
+  "teamReadToken",
+];
 
 type THandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 interface TWorld {
   teamA: { id: number; slug: string; serviceSlug: string };
-  teamB: { id: number; slug: string };
+  teamB: { id: number; slug: string; serviceSlug: string };
   credentials: Record<TCaller, Record<string, string>>;
+}
+
+interface TBuilt {
+  url: string;
+  params: Record<string, string>;
+  init: RequestInit;
+  /** The rows the call would write, read back: a refusal leaves them as they were, an allowed call changes them. */
+  state: () => Promise<unknown>;
 }
 
 interface TCase {
   /** "METHOD /api/path/[param]" as the route file declares it. */
   route: string;
   /** Builds a fresh request (and whatever it acts on) for one call. */
-  build: (world: TWorld) => Promise<{ url: string; params: Record<string, string>; init: RequestInit }>;
+  build: (world: TWorld) => Promise<TBuilt>;
   allowed: Partial<Record<TCaller, number>>;
   /** Status for callers not in `allowed`: 403, except anonymous (401). */
   denied?: Partial<Record<TCaller, number>>;
@@ -41,15 +80,19 @@ const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), head
 const CASES: TCase[] = [
   {
     route: "POST /api/deployments",
-    build: async (w) => ({
-      url: "/api/deployments",
-      params: {},
-      init: {
-        method: "POST",
-        ...json({ service: w.teamA.serviceSlug, environment: "production", status: "succeeded", source: "matrix", externalId: uniqueSlug("d"), startedAt: "2026-11-01T10:00:00Z", finishedAt: "2026-11-01T10:05:00Z" }),
-      },
-    }),
-    allowed: { ingestToken: 201 },
+    build: async (w) => {
+      const externalId = uniqueSlug("d");
+      return {
+        url: "/api/deployments",
+        params: {},
+        init: {
+          method: "POST",
+          ...json({ service: w.teamA.serviceSlug, environment: "production", status: "succeeded", source: "matrix", externalId, startedAt: "2026-11-01T10:00:00Z", finishedAt: "2026-11-01T10:05:00Z" }),
+        },
+        state: () => db.deployment.findMany({ where: { source: "matrix", externalId } }),
+      };
+    },
+    allowed: { ingestToken: 201, teamIngestToken: 201 },
     // Machines only: a browser session is not an API token.
     denied: { viewer: 401, executive: 401, member: 401, approver: 401, maintainer: 401, otherMaintainer: 401, admin: 401 },
   },
@@ -60,6 +103,7 @@ const CASES: TCase[] = [
       const account = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: "matrix", regions: ["eu-west-1"] } });
       const pipeline = uniqueSlug("pipe");
       return {
+        state: () => db.pipeline.findMany({ where: { awsAccountId: account.id } }),
         url: "/api/events/aws",
         params: {},
         init: {
@@ -82,40 +126,60 @@ const CASES: TCase[] = [
   },
   {
     route: "POST /api/tokens",
-    build: async (w) => ({ url: "/api/tokens", params: {}, init: { method: "POST", ...json({ name: "ci", scopes: ["ingest"], team: w.teamA.slug }) } }),
+    build: async (w) => {
+      const name = uniqueSlug("ci");
+      return { url: "/api/tokens", params: {}, init: { method: "POST", ...json({ name, scopes: ["ingest"], team: w.teamA.slug }) }, state: () => db.apiToken.findMany({ where: { name } }) };
+    },
     allowed: { maintainer: 201, admin: 201 },
   },
   {
     route: "DELETE /api/tokens/[id]",
     build: async (w) => {
       const token = await createApiToken({ name: uniqueSlug("t"), scopes: ["ingest"], teamId: w.teamA.id, actor: { system: "test" } });
-      return { url: `/api/tokens/${token.id}`, params: { id: String(token.id) }, init: { method: "DELETE" } };
+      return { url: `/api/tokens/${token.id}`, params: { id: String(token.id) }, init: { method: "DELETE" }, state: () => db.apiToken.findUnique({ where: { id: token.id } }) };
     },
     allowed: { maintainer: 200, admin: 200 },
   },
   {
     route: "POST /api/catalog/import",
-    build: async (w) => ({
-      url: "/api/catalog/import",
-      params: {},
-      init: {
-        method: "POST",
-        body: `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${uniqueSlug("svc")}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${w.teamA.slug}\n`,
-        headers: { "content-type": "application/yaml" },
-      },
-    }),
+    build: async (w) => {
+      const name = uniqueSlug("svc");
+      return {
+        url: "/api/catalog/import",
+        params: {},
+        init: {
+          method: "POST",
+          body: `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${w.teamA.slug}\n`,
+          headers: { "content-type": "application/yaml" },
+        },
+        state: () => db.service.findMany({ where: { slug: name } }),
+      };
+    },
     allowed: { admin: 200 },
   },
   {
     route: "POST /api/aws-accounts",
-    build: async () => ({ url: "/api/aws-accounts", params: {}, init: { method: "POST", ...json({ accountId: randomAccountId(), name: "matrix", regions: ["eu-west-1"] }) } }),
+    build: async () => {
+      const accountId = randomAccountId();
+      return {
+        url: "/api/aws-accounts",
+        params: {},
+        init: { method: "POST", ...json({ accountId, name: "matrix", regions: ["eu-west-1"] }) },
+        state: () => db.awsAccount.findMany({ where: { accountId } }),
+      };
+    },
     allowed: { admin: 201 },
   },
   {
     route: "PUT /api/aws-accounts/[id]",
     build: async () => {
       const account = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: "before", regions: ["eu-west-1"] } });
-      return { url: `/api/aws-accounts/${account.id}`, params: { id: String(account.id) }, init: { method: "PUT", ...json({ accountId: account.accountId, name: "after", regions: ["eu-west-1", "us-east-1"] }) } };
+      return {
+        url: `/api/aws-accounts/${account.id}`,
+        params: { id: String(account.id) },
+        init: { method: "PUT", ...json({ accountId: account.accountId, name: "after", regions: ["eu-west-1", "us-east-1"] }) },
+        state: () => db.awsAccount.findUnique({ where: { id: account.id } }),
+      };
     },
     allowed: { admin: 200 },
   },
@@ -123,7 +187,7 @@ const CASES: TCase[] = [
     route: "DELETE /api/aws-accounts/[id]",
     build: async () => {
       const account = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: "doomed", regions: ["eu-west-1"] } });
-      return { url: `/api/aws-accounts/${account.id}`, params: { id: String(account.id) }, init: { method: "DELETE" } };
+      return { url: `/api/aws-accounts/${account.id}`, params: { id: String(account.id) }, init: { method: "DELETE" }, state: () => db.awsAccount.findUnique({ where: { id: account.id } }) };
     },
     allowed: { admin: 200 },
   },
@@ -131,20 +195,34 @@ const CASES: TCase[] = [
     route: "PATCH /api/users/[id]",
     build: async () => {
       const user = await makeUser("VIEWER");
-      return { url: `/api/users/${user.id}`, params: { id: String(user.id) }, init: { method: "PATCH", ...json({ orgRole: "EXECUTIVE" }) } };
+      return { url: `/api/users/${user.id}`, params: { id: String(user.id) }, init: { method: "PATCH", ...json({ orgRole: "EXECUTIVE" }) }, state: () => db.user.findUnique({ where: { id: user.id }, select: { orgRole: true } }) };
     },
     allowed: { admin: 200 },
   },
   {
     route: "PUT /api/teams/[slug]/members",
-    build: async (w) => ({ url: `/api/teams/${w.teamA.slug}/members`, params: { slug: w.teamA.slug }, init: { method: "PUT", ...json({ email: `${uniqueSlug("new")}@example.com`, role: "MEMBER" }) } }),
+    build: async (w) => {
+      const email = `${uniqueSlug("new")}@example.com`;
+      return {
+        url: `/api/teams/${w.teamA.slug}/members`,
+        params: { slug: w.teamA.slug },
+        init: { method: "PUT", ...json({ email, role: "MEMBER" }) },
+        state: () => db.membership.findMany({ where: { teamId: w.teamA.id, user: { email } } }),
+      };
+    },
     allowed: { admin: 200 },
   },
   {
     route: "POST /api/pipelines/[id]/approvals",
     build: async (w) => {
       const id = await makeWaitingApproval(w.teamA.id);
-      return { url: `/api/pipelines/${id}/approvals`, params: { id: String(id) }, init: { method: "POST", ...json({ stage: "Production", action: "Approve", decision: "Approved", comment: "Looks good" }) } };
+      return {
+        url: `/api/pipelines/${id}/approvals`,
+        params: { id: String(id) },
+        init: { method: "POST", ...json({ stage: "Production", action: "Approve", decision: "Approved", comment: "Looks good" }) },
+        // What an approval writes is its call to CodePipeline (and its audit row).
+        state: async () => codepipeline.commandCalls(PutApprovalResultCommand).filter((c) => c.args[0].input.pipelineName === "approve-me").length,
+      };
     },
     allowed: { approver: 200, maintainer: 200, admin: 200 },
   },
@@ -152,19 +230,28 @@ const CASES: TCase[] = [
     route: "DELETE /api/teams/[slug]/members/[userId]",
     build: async (w) => {
       const user = await makeUser("VIEWER", [{ teamId: w.teamA.id, role: "MEMBER" }]);
-      return { url: `/api/teams/${w.teamA.slug}/members/${user.id}`, params: { slug: w.teamA.slug, userId: String(user.id) }, init: { method: "DELETE" } };
+      return {
+        url: `/api/teams/${w.teamA.slug}/members/${user.id}`,
+        params: { slug: w.teamA.slug, userId: String(user.id) },
+        init: { method: "DELETE" },
+        state: () => db.membership.findMany({ where: { userId: user.id } }),
+      };
     },
     allowed: { admin: 200 },
   },
   {
     route: "POST /api/incidents",
-    build: async (w) => ({
-      url: "/api/incidents",
-      params: {},
-      init: { method: "POST", ...json({ service: w.teamA.serviceSlug, title: "Matrix", severity: "SEV3", openedAt: "2026-11-01T10:00:00Z", source: "matrix", externalId: uniqueSlug("i") }) },
-    }),
-    // Anyone in the service's team, admins, and machines with an ingest token (incident tools' webhooks).
-    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201, ingestToken: 201 },
+    build: async (w) => {
+      const externalId = uniqueSlug("i");
+      return {
+        url: "/api/incidents",
+        params: {},
+        init: { method: "POST", ...json({ service: w.teamA.serviceSlug, title: "Matrix", severity: "SEV3", openedAt: "2026-11-01T10:00:00Z", source: "matrix", externalId }) },
+        state: () => db.incident.findMany({ where: { source: "matrix", externalId } }),
+      };
+    },
+    // Anyone in the service's team, admins, and machines with an ingest token of the organisation or of the team (incident tools' webhooks).
+    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201, ingestToken: 201, teamIngestToken: 201 },
   },
   {
     route: "PATCH /api/incidents/[id]",
@@ -173,7 +260,12 @@ const CASES: TCase[] = [
       const incident = await db.incident.create({
         data: { serviceId: service.id, title: "Matrix", severity: "SEV3", openedAt: new Date("2026-11-01T10:00:00Z"), source: "matrix", externalId: uniqueSlug("i") },
       });
-      return { url: `/api/incidents/${incident.id}`, params: { id: String(incident.id) }, init: { method: "PATCH", ...json({ causedByChange: false }) } };
+      return {
+        url: `/api/incidents/${incident.id}`,
+        params: { id: String(incident.id) },
+        init: { method: "PATCH", ...json({ causedByChange: false }) },
+        state: () => db.incident.findUnique({ where: { id: incident.id } }),
+      };
     },
     // People only: a token cannot re-attribute or correct an incident.
     allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
@@ -237,7 +329,7 @@ beforeAll(async () => {
   const a = await makeService();
   const teamA = { id: a.teamId, slug: (await db.team.findUniqueOrThrow({ where: { id: a.teamId } })).slug, serviceSlug: a.slug };
   const b = await makeService();
-  const teamB = { id: b.teamId, slug: (await db.team.findUniqueOrThrow({ where: { id: b.teamId } })).slug };
+  const teamB = { id: b.teamId, slug: (await db.team.findUniqueOrThrow({ where: { id: b.teamId } })).slug, serviceSlug: b.slug };
   const people = {
     viewer: await makeUser("VIEWER"),
     executive: await makeUser("EXECUTIVE"),
@@ -253,20 +345,24 @@ beforeAll(async () => {
   }
   credentials.ingestToken = { authorization: `Bearer ${(await makeToken(["ingest"])).token}` };
   credentials.readToken = { authorization: `Bearer ${(await makeToken(["read"])).token}` };
+  credentials.teamIngestToken = { authorization: `Bearer ${(await makeTeamToken(teamA.id, ["ingest", "read"])).token}` };
+  credentials.otherTeamIngestToken = { authorization: `Bearer ${(await makeTeamToken(teamB.id, ["ingest", "read"])).token}` };
+  credentials.teamReadToken = { authorization: `Bearer ${(await makeTeamToken(teamA.id, ["read"])).token}` };
   world = { teamA, teamB, credentials };
 });
 
 afterAll(closeDb);
 
 /** Calls the route as `caller`; `auditBefore` is counted after the request's own setup. */
-async function call(c: TCase, caller: TCaller): Promise<{ response: Response; auditBefore: number }> {
-  const { url, params, init } = await c.build(world);
+async function call(c: TCase, caller: TCaller): Promise<{ response: Response; auditBefore: number; stateBefore: unknown; state: () => Promise<unknown> }> {
+  const { url, params, init, state } = await c.build(world);
   const headers = new Headers(init.headers);
   for (const [k, v] of Object.entries(world.credentials[caller])) headers.set(k, v);
   const handler = await routeModule(c.route);
   const auditBefore = await db.auditEvent.count();
+  const stateBefore = await state();
   const response = await handler(new Request(`${TEST_ORIGIN}${url}`, { ...init, headers }), { params: Promise.resolve(params) });
-  return { response, auditBefore };
+  return { response, auditBefore, stateBefore, state };
 }
 
 describe("authorization matrix", () => {
@@ -283,20 +379,129 @@ describe("authorization matrix", () => {
         const expected = c.allowed[caller] ?? c.denied?.[caller] ?? (caller === "anonymous" ? 401 : 403);
         const verdict = caller in c.allowed ? "allows" : "denies";
         it(`${verdict} ${caller} (${expected})`, async () => {
-          const { response, auditBefore } = await call(c, caller);
+          const { response, auditBefore, stateBefore, state } = await call(c, caller);
           const body = (await response.json()) as { error?: { code: string; message: string } };
           expect(response.status, JSON.stringify(body)).toBe(expected);
           if (verdict === "denies") {
             expect(body.error?.message).toBeTruthy();
-            // Nothing happened: no change was recorded.
+            // Nothing happened: no row was written, and no change was recorded.
+            expect(await state()).toEqual(stateBefore);
             expect(await db.auditEvent.count()).toBe(auditBefore);
           } else {
+            expect(await state()).not.toEqual(stateBefore);
             expect(await db.auditEvent.count()).toBeGreaterThan(auditBefore);
           }
         });
       }
     });
   }
+});
+
+/** Calls a route as `caller` with a JSON body; the status and the error message, if any. */
+async function send(route: string, caller: TCaller, url: string, body: unknown, params: Record<string, string> = {}) {
+  const [method] = route.split(" ") as [string];
+  const headers = new Headers({ "content-type": "application/json", ...world.credentials[caller] });
+  const handler = await routeModule(route);
+  const response = await handler(new Request(`${TEST_ORIGIN}${url}`, { method, headers, body: JSON.stringify(body) }), { params: Promise.resolve(params) });
+  const answer = (await response.json()) as { error?: { message: string } };
+  return { status: response.status, message: answer.error?.message ?? "" };
+}
+
+describe("cross-team references inside bodies", () => {
+  const deploymentBody = (service: string, externalId: string, overrides: Record<string, unknown> = {}) => ({
+    service,
+    environment: "production",
+    status: "succeeded",
+    source: "matrix-x",
+    externalId,
+    startedAt: "2026-11-01T10:00:00Z",
+    finishedAt: "2026-11-01T10:05:00Z",
+    ...overrides,
+  });
+  const deploymentRows = (externalId: string) => db.deployment.findMany({ where: { source: "matrix-x", externalId } });
+  const serviceId = async (slug: string) => (await db.service.findUniqueOrThrow({ where: { slug }, select: { id: true } })).id;
+
+  it("a team's token cannot record a deployment of another team's service (403 naming it, nothing stored)", async () => {
+    const externalId = uniqueSlug("d");
+    const answer = await send("POST /api/deployments", "teamIngestToken", "/api/deployments", deploymentBody(world.teamB.serviceSlug, externalId));
+    expect(answer.status).toBe(403);
+    expect(answer.message).toContain(world.teamB.serviceSlug);
+    expect(await deploymentRows(externalId)).toEqual([]);
+  });
+
+  it("a team's token cannot change or take over another team's deployment through its source and externalId", async () => {
+    const externalId = uniqueSlug("d");
+    expect((await send("POST /api/deployments", "ingestToken", "/api/deployments", deploymentBody(world.teamB.serviceSlug, externalId))).status).toBe(201);
+    const before = await deploymentRows(externalId);
+    for (const body of [
+      deploymentBody(world.teamB.serviceSlug, externalId, { status: "failed" }),
+      deploymentBody(world.teamA.serviceSlug, externalId, { status: "failed" }),
+    ]) {
+      const answer = await send("POST /api/deployments", "teamIngestToken", "/api/deployments", body);
+      expect(answer.status).toBe(403);
+      expect(answer.message).toContain(world.teamB.serviceSlug);
+    }
+    expect(await deploymentRows(externalId)).toEqual(before);
+    expect(before.map((d) => [d.serviceId, d.status])).toEqual([[await serviceId(world.teamB.serviceSlug), "SUCCEEDED"]]);
+  });
+
+  it("an organisation-wide token cannot move a deployment to another service by posting it again (422 naming both)", async () => {
+    const externalId = uniqueSlug("d");
+    expect((await send("POST /api/deployments", "ingestToken", "/api/deployments", deploymentBody(world.teamB.serviceSlug, externalId))).status).toBe(201);
+    const before = await deploymentRows(externalId);
+    const answer = await send("POST /api/deployments", "ingestToken", "/api/deployments", deploymentBody(world.teamA.serviceSlug, externalId));
+    expect(answer.status).toBe(422);
+    expect(answer.message).toContain(world.teamA.serviceSlug);
+    expect(answer.message).toContain(world.teamB.serviceSlug);
+    expect(await deploymentRows(externalId)).toEqual(before);
+  });
+
+  it("an incident of team A cannot be given a deployment of team B by team A's member or token, on create or on change", async () => {
+    const theirs = await db.deployment.create({
+      data: {
+        serviceId: await serviceId(world.teamB.serviceSlug),
+        environment: "production",
+        status: "SUCCEEDED",
+        startedAt: new Date("2026-11-01T09:00:00Z"),
+        finishedAt: new Date("2026-11-01T09:10:00Z"),
+        source: "matrix-x",
+        externalId: uniqueSlug("d"),
+      },
+    });
+    for (const caller of ["member", "maintainer", "teamIngestToken"] as const) {
+      for (const deployment of [{ id: theirs.id }, { source: theirs.source, externalId: theirs.externalId }]) {
+        const externalId = uniqueSlug("i");
+        const answer = await send("POST /api/incidents", caller, "/api/incidents", {
+          service: world.teamA.serviceSlug,
+          title: "Cross",
+          severity: "SEV2",
+          openedAt: "2026-11-01T10:00:00Z",
+          source: "matrix-x",
+          externalId,
+          deployment,
+        });
+        expect(answer.status, `${caller}: ${answer.message}`).toBe(403);
+        expect(answer.message).toContain(world.teamB.serviceSlug);
+        expect(await db.incident.count({ where: { source: "matrix-x", externalId } })).toBe(0);
+      }
+    }
+    const incident = await db.incident.create({
+      data: { serviceId: await serviceId(world.teamA.serviceSlug), title: "Cross", severity: "SEV3", openedAt: new Date("2026-11-01T10:00:00Z"), source: "matrix-x", externalId: uniqueSlug("i") },
+    });
+    for (const caller of ["member", "maintainer"] as const) {
+      const answer = await send("PATCH /api/incidents/[id]", caller, `/api/incidents/${incident.id}`, { deployment: { id: theirs.id } }, { id: String(incident.id) });
+      expect(answer.status).toBe(403);
+    }
+    expect(await db.incident.findUniqueOrThrow({ where: { id: incident.id } })).toEqual(incident);
+    expect(await db.incident.count({ where: { deploymentId: theirs.id } })).toBe(0);
+  });
+
+  it("a team's maintainer cannot create a token for another team", async () => {
+    const name = uniqueSlug("ci");
+    const answer = await send("POST /api/tokens", "maintainer", "/api/tokens", { name, scopes: ["ingest"], team: world.teamB.slug });
+    expect(answer.status).toBe(403);
+    expect(await db.apiToken.count({ where: { name } })).toBe(0);
+  });
 });
 
 describe("what a refusal gives away", () => {

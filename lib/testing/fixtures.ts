@@ -22,3 +22,17 @@ export async function makeToken(scopes: TTokenScope[] = ["ingest"]): Promise<{ i
   const created = await createApiToken({ name: uniqueSlug("token"), scopes, actor: { system: "test" } });
   return { id: created.id, token: created.token };
 }
+
+/** A team (nested under `parentId` when given) with one service. */
+export async function makeTeamService({ parentId = null }: { parentId?: number | null } = {}): Promise<{ teamId: number; serviceId: number; slug: string }> {
+  const team = await db.team.create({ data: { slug: uniqueSlug("team"), name: "Test team", parentId }, select: { id: true } });
+  const slug = uniqueSlug("svc");
+  const service = await db.service.create({ data: { slug, name: slug, teamId: team.id }, select: { id: true } });
+  return { teamId: team.id, serviceId: service.id, slug };
+}
+
+/** A token scoped to one team (and the teams nested under it). */
+export async function makeTeamToken(teamId: number, scopes: TTokenScope[] = ["ingest"]): Promise<{ id: number; token: string }> {
+  const created = await createApiToken({ name: uniqueSlug("token"), scopes, teamId, actor: { system: "test" } });
+  return { id: created.id, token: created.token };
+}

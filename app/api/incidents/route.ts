@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { jsonResponse, parseJsonBody, zodIssues } from "@/lib/http";
 import { ZIncidentFiltersSchema, ZIncidentIngestSchema } from "@/lib/incidents/schemas";
 import { findIncidents } from "@/lib/incidents/server/find-incidents";
-import { actorLabel } from "@/lib/incidents/server/incident-store";
+import { actorLabel, mayLinkDeploymentsOf } from "@/lib/incidents/server/incident-store";
 import { recordIncidents } from "@/lib/incidents/server/record-incidents";
 
 // GET /api/incidents – incidents, open first, newest first within (?team ?service ?status ?severity ?page)
@@ -28,6 +28,7 @@ export const POST = withAuth(
       incidents,
       isBatch,
       requireTeam,
+      mayLinkTeam: mayLinkDeploymentsOf(principal),
       writer: { actor, actorLabel: actorLabel(principal), origin: { ip, requestId }, windowHours: env().attributionWindowHours },
     });
     return jsonResponse(outcome, { status: outcome.created > 0 ? 201 : 200, requestId });

@@ -43,7 +43,14 @@ export interface TIngestDeploymentsOptions {
  * and a hash join there read the whole Deployment table on every single post.
  */
 const INGEST_SQL = /* sql */ `
-    WITH token AS (${liveTokenSql("$3::text")}),
+    WITH RECURSIVE token AS (${liveTokenSql("$3::text")}),
+    -- The teams a team's token writes for: its own and every team nested under it (none for an organisation-wide token).
+    -- UNION, not UNION ALL: a cycle in bad data ends the walk.
+    scope AS (
+      SELECT "teamId" AS id FROM token WHERE "teamId" IS NOT NULL
+      UNION
+      SELECT t.id FROM "Team" t JOIN scope ON t."parentId" = scope.id
+    ),
     actor AS (
       SELECT CASE WHEN $3::text IS NULL THEN 'ok'
                   WHEN NOT EXISTS (SELECT 1 FROM token) THEN 'unauthorized'
@@ -61,16 +68,36 @@ const INGEST_SQL = /* sql */ `
                    WHERE t.id IN (SELECT id FROM token WHERE "isStale" AND 'ingest' = ANY (scopes))
                    FOR NO KEY UPDATE SKIP LOCKED)
     ),
+    -- Each input row with its service and, when the deployment is stored already, the service it belongs to.
     raw AS (
-      SELECT x.*, (SELECT s.id FROM "Service" s WHERE s.slug = x.service) AS "serviceId"
+      SELECT x.*, s.id AS "serviceId", s."teamId" AS "teamId",
+             e."serviceId" AS "storedServiceId", e.slug AS "storedService", e."teamId" AS "storedTeamId"
       FROM jsonb_to_recordset($1::jsonb) AS x(
         idx int, req int, service text, environment text, status text, "startedAt" timestamptz, "finishedAt" timestamptz,
         version text, "isPlanned" boolean, "fixesIncidentRef" text, source text, "externalId" text, url text, commits jsonb)
+      LEFT JOIN LATERAL (SELECT s.id, s."teamId" FROM "Service" s WHERE s.slug = x.service LIMIT 1) s ON true
+      LEFT JOIN LATERAL (SELECT d."serviceId", ds.slug, ds."teamId" FROM "Deployment" d JOIN "Service" ds ON ds.id = d."serviceId"
+                         WHERE d.source = x.source AND d."externalId" = x."externalId" LIMIT 1) e ON true
     ),
     -- Only a caller who may ingest learns which services are unknown.
     unknown AS (SELECT idx, req, service FROM raw WHERE "serviceId" IS NULL AND (SELECT status FROM actor) = 'ok'),
-    -- One unknown service, or a caller who may not ingest, and nothing is written.
-    input AS (SELECT * FROM raw WHERE NOT EXISTS (SELECT 1 FROM unknown) AND (SELECT status FROM actor) = 'ok'),
+    -- A team's token writes only deployments of its teams' services, and never one another team's service has;
+    -- whoever posts, a deployment stored for one service is never moved to another by posting it again.
+    refused AS (
+      SELECT * FROM (
+        SELECT idx, req, service, "storedService",
+               CASE WHEN (SELECT "teamId" FROM token) IS NOT NULL AND "teamId" NOT IN (SELECT id FROM scope) THEN 'team'
+                    WHEN (SELECT "teamId" FROM token) IS NOT NULL AND "storedTeamId" NOT IN (SELECT id FROM scope) THEN 'stored team'
+                    WHEN "storedServiceId" <> "serviceId" THEN 'moved' END AS reason
+        FROM raw WHERE "serviceId" IS NOT NULL AND (SELECT status FROM actor) = 'ok'
+      ) r
+      WHERE reason IS NOT NULL
+    ),
+    -- One unknown service or refused row, or a caller who may not ingest, and nothing is written.
+    input AS (
+      SELECT * FROM raw
+      WHERE NOT EXISTS (SELECT 1 FROM unknown) AND NOT EXISTS (SELECT 1 FROM refused) AND (SELECT status FROM actor) = 'ok'
+    ),
     upserted AS (
       INSERT INTO "Deployment" AS d ("serviceId", environment, status, "startedAt", "finishedAt", version, "isPlanned",
                                      "fixesIncidentRef", source, "externalId", url, "updatedAt")
@@ -78,13 +105,16 @@ const INGEST_SQL = /* sql */ `
              version, "isPlanned", "fixesIncidentRef", source, "externalId", url, now() AT TIME ZONE 'UTC'
       FROM input
       ON CONFLICT (source, "externalId") DO UPDATE SET
-        "serviceId" = EXCLUDED."serviceId", environment = EXCLUDED.environment, status = EXCLUDED.status,
+        environment = EXCLUDED.environment, status = EXCLUDED.status,
         "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt", version = EXCLUDED.version,
         "isPlanned" = EXCLUDED."isPlanned", "fixesIncidentRef" = EXCLUDED."fixesIncidentRef", url = EXCLUDED.url,
         "updatedAt" = EXCLUDED."updatedAt"
-      WHERE (d."serviceId", d.environment, d.status, d."startedAt", d."finishedAt", d.version, d."isPlanned", d."fixesIncidentRef", d.url)
+      -- Only a row of the same service, which refused checked: one another request stored for another service after this
+      -- statement began is left alone (this one then answers 409 and, sent again, gets its 403 or 422).
+      WHERE d."serviceId" = EXCLUDED."serviceId"
+        AND (d.environment, d.status, d."startedAt", d."finishedAt", d.version, d."isPlanned", d."fixesIncidentRef", d.url)
             IS DISTINCT FROM
-            (EXCLUDED."serviceId", EXCLUDED.environment, EXCLUDED.status, EXCLUDED."startedAt", EXCLUDED."finishedAt",
+            (EXCLUDED.environment, EXCLUDED.status, EXCLUDED."startedAt", EXCLUDED."finishedAt",
              EXCLUDED.version, EXCLUDED."isPlanned", EXCLUDED."fixesIncidentRef", EXCLUDED.url)
       RETURNING d.id, d.source, d."externalId", (xmax = 0) AS inserted
     ),
@@ -171,7 +201,7 @@ const INGEST_SQL = /* sql */ `
          OR EXISTS (SELECT 1 FROM backfilled b WHERE r.req IN (b."authoredReq", b."committedReq"))
     )
     SELECT 'actor' AS kind, -1 AS index, NULL::int AS req, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
-           NULL::boolean AS "mayAffectIncidents"
+           NULL::boolean AS "mayAffectIncidents", NULL AS "storedService"
     FROM actor
     UNION ALL
     -- A superset of the deployments whose change may move an incident's attribution (lib/incidents/server/reattribute-incidents.ts):
@@ -179,10 +209,14 @@ const INGEST_SQL = /* sql */ `
     SELECT 'row', idx, req, id, source, "externalId", result, NULL,
            result <> 'unchanged' AND (
              EXISTS (SELECT 1 FROM "Incident" n WHERE n."serviceId" = o."serviceId" AND n."openedAt" >= o."finishedAt" AT TIME ZONE 'UTC')
-             OR EXISTS (SELECT 1 FROM "Incident" n WHERE n."deploymentId" = o.id))
+             OR EXISTS (SELECT 1 FROM "Incident" n WHERE n."deploymentId" = o.id)),
+           NULL
     FROM outcome o
     UNION ALL
-    SELECT 'unknown', idx, req, NULL, NULL, NULL, NULL, service, NULL FROM unknown
+    SELECT 'unknown', idx, req, NULL, NULL, NULL, NULL, service, NULL, NULL FROM unknown
+    UNION ALL
+    -- result: why it was refused; service: the one it was posted for.
+    SELECT 'refused', idx, req, NULL, NULL, NULL, reason, service, NULL, "storedService" FROM refused
     ORDER BY 2`;
 
 const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
@@ -196,8 +230,8 @@ export interface TIngestRequest {
 
 /**
  * What became of one request in a statement that carried several: its result, its own error (an unknown service,
- * a deployment a concurrent request was storing), or `retry` when another request's unknown service kept the
- * statement from writing anything for it.
+ * a deployment a concurrent request was storing, a row it may not write), or `retry` when another request's
+ * unknown service or refused row kept the statement from writing anything for it.
  */
 export type TIngestRequestOutcome = { result: TIngestDeploymentsResult } | { error: AppError } | { retry: true };
 
@@ -207,11 +241,60 @@ function unknownServicesError(unknown: { index: number; service: string }[]): Ap
   });
 }
 
+/** Why the statement refused a row of a request (the `refused` part of INGEST_SQL). */
+interface TRefusal {
+  index: number;
+  reason: "team" | "stored team" | "moved";
+  /** The service the row was posted for. */
+  service: string;
+  /** The service the deployment is stored for, when it is stored. */
+  storedService: string | null;
+}
+
+const quoted = (names: Iterable<string>) => [...new Set(names)].map((n) => `"${n}"`).join(", ");
+
+/**
+ * A request's refused rows as one answer: another team's service or deployment first (403: the token may not
+ * write it, whatever else is wrong), then deployments that would move to another service (422).
+ */
+function refusalError(refusals: TRefusal[], deployments: readonly TDeploymentInput[]): AppError {
+  const foreign = refusals.filter((r) => r.reason !== "moved");
+  if (foreign.length > 0) {
+    const services = foreign.map((r) => (r.reason === "team" ? r.service : r.storedService!));
+    return new AppError(
+      "FORBIDDEN",
+      `This token records deployments of its own team's services only (and of teams nested under it), not of ${quoted(services)}. Nothing was stored.`,
+      {
+        details: {
+          forbidden: foreign.map((r) => ({
+            path: `deployments.${r.index}`,
+            service: r.reason === "team" ? r.service : r.storedService,
+            ...(r.reason === "stored team" ? { message: `is a deployment of ${r.storedService} already` } : {}),
+          })),
+        },
+      },
+    );
+  }
+  const moves = refusals.map((r) => {
+    const d = deployments[r.index]!;
+    return { path: `deployments.${r.index}.service`, source: d.source, externalId: d.externalId, storedService: r.storedService!, service: r.service };
+  });
+  const first = moves[0]!;
+  return new AppError(
+    "UNPROCESSABLE",
+    `deployments.${refusals[0]!.index} (${first.source} ${first.externalId}) is a deployment of "${first.storedService}"; posting it for "${first.service}" would move it to another service, which a post never does${moves.length > 1 ? ` (and ${moves.length - 1} more like it)` : ""}. Nothing was stored.`,
+    { details: { movedDeployments: moves } },
+  );
+}
+
 /**
  * Upserts a batch of deployments with their commits, idempotent by
  * source + externalId, in one SQL statement: it is atomic (all or nothing)
  * without a transaction round trip, and costs one round trip per batch.
- * An unknown service refuses the whole request inside the same statement.
+ * An unknown service refuses the whole request inside the same statement, and
+ * so does, with a 403, a team's token naming a service or a stored deployment
+ * of a team outside its own (and the teams nested under it), and, with a 422,
+ * a deployment posted again for another service than the one it is stored for.
  * Commit times it carries fill in those CodePipeline deployments' changes of
  * the same sha lack (in the same statement).
  */
@@ -265,7 +348,7 @@ export async function ingestDeploymentRequests(actor: TIngestDeploymentsOptions[
   const actorType = tokenHash !== null ? "TOKEN" : "USER";
 
   const rows = await preparedQuery<{
-    kind: "actor" | "row" | "unknown";
+    kind: "actor" | "row" | "unknown" | "refused";
     index: number;
     req: number | null;
     id: number | null;
@@ -274,6 +357,7 @@ export async function ingestDeploymentRequests(actor: TIngestDeploymentsOptions[
     result: string | null;
     service: string | null;
     mayAffectIncidents: boolean | null;
+    storedService: string | null;
   }>("ingest-deployments", INGEST_SQL, [
     payload,
     actorType,
@@ -288,11 +372,18 @@ export async function ingestDeploymentRequests(actor: TIngestDeploymentsOptions[
   if (status === "forbidden") throw missingScopeError("ingest");
 
   const unknown = rows.filter((r) => r.kind === "unknown");
-  if (unknown.length > 0) {
-    // Nothing was written: the requests naming an unknown service are refused, the others go again without them.
-    return requests.map((_, req) => {
+  const refused = rows.filter((r) => r.kind === "refused");
+  if (unknown.length > 0 || refused.length > 0) {
+    // Nothing was written: the requests naming an unknown service or a row they may not write are refused, the others go again without them.
+    return requests.map((request, req) => {
+      const refusals = refused
+        .filter((r) => r.req === req)
+        .map((r): TRefusal => ({ index: r.index - offsets[req]!, reason: r.result as TRefusal["reason"], service: r.service!, storedService: r.storedService }));
       const own = unknown.filter((u) => u.req === req).map((u) => ({ index: u.index - offsets[req]!, service: u.service! }));
-      return own.length > 0 ? { error: unknownServicesError(own) } : { retry: true };
+      if (refusals.some((r) => r.reason !== "moved")) return { error: refusalError(refusals, request.deployments) };
+      if (own.length > 0) return { error: unknownServicesError(own) };
+      if (refusals.length > 0) return { error: refusalError(refusals, request.deployments) };
+      return { retry: true };
     });
   }
   const outcomes: TIngestRequestOutcome[] = requests.map(() => ({

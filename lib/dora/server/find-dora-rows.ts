@@ -49,10 +49,14 @@ export async function findDoraRows({ query, now = Date.now() }: TFindDoraRowsOpt
     [query.environment, window.fromDay, window.toDay, scopeParam, query.pageSize, offset],
   );
   const incidents = rows.length
-    ? await preparedQuery<{ deploymentId: number; id: number; title: string; openedAt: Date; resolvedAt: Date | null; causedByChange: boolean | null; attributionSource: "EXPLICIT" | "RULE" | null }>(
+    ? await preparedQuery<{ deploymentId: number; id: number; title: string; openedAt: Date; resolvedAt: Date | null; causedByChange: boolean | null; attributionSource: "EXPLICIT" | "RULE" | null; attributedBy: string | null }>(
         "dora-rows-incidents",
-        `SELECT "deploymentId", id, title, "openedAt" AT TIME ZONE 'UTC' AS "openedAt", "resolvedAt" AT TIME ZONE 'UTC' AS "resolvedAt", "causedByChange", "attributionSource"::text AS "attributionSource"
-         FROM "Incident" WHERE "deploymentId" = ANY ($1::int[]) ORDER BY "openedAt", id`,
+        // Who linked it by hand (another team may have): the actor of its latest attribution, which made the link it has.
+        `SELECT i."deploymentId", i.id, i.title, i."openedAt" AT TIME ZONE 'UTC' AS "openedAt", i."resolvedAt" AT TIME ZONE 'UTC' AS "resolvedAt", i."causedByChange",
+                i."attributionSource"::text AS "attributionSource",
+                CASE WHEN i."attributionSource" = 'EXPLICIT' THEN
+                  (SELECT e.actor FROM "IncidentEvent" e WHERE e."incidentId" = i.id AND e.kind = 'attributed' ORDER BY e.id DESC LIMIT 1) END AS "attributedBy"
+         FROM "Incident" i WHERE i."deploymentId" = ANY ($1::int[]) ORDER BY i."openedAt", i.id`,
         [rows.map((r) => r.deploymentId)],
       )
     : [];
@@ -76,7 +80,7 @@ export async function findDoraRows({ query, now = Date.now() }: TFindDoraRowsOpt
       isUnrecovered: r.isUnrecovered,
       incidents: incidents
         .filter((i) => i.deploymentId === r.deploymentId)
-        .map((i) => ({ id: i.id, title: i.title, openedAt: i.openedAt.toISOString(), resolvedAt: i.resolvedAt?.toISOString() ?? null, causedByChange: i.causedByChange, attributionSource: i.attributionSource })),
+        .map((i) => ({ id: i.id, title: i.title, openedAt: i.openedAt.toISOString(), resolvedAt: i.resolvedAt?.toISOString() ?? null, causedByChange: i.causedByChange, attributionSource: i.attributionSource, attributedBy: i.attributedBy })),
     })),
     total: rows[0]?.total ?? 0,
     page: query.page,

@@ -1,5 +1,6 @@
 import "server-only";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
+import { holdsForTeam } from "@/lib/auth/permissions";
 import type { TPrincipal } from "@/lib/auth/server/with-auth";
 import type { Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -10,6 +11,16 @@ import type { TDeploymentRef } from "@/lib/incidents/schemas";
 /** Who made a change, as the incident's timeline names them. */
 export function actorLabel(principal: TPrincipal): string {
   return principal.kind === "user" ? principal.email : `API token ${principal.name}`;
+}
+
+/**
+ * Whether the caller may give an incident a deployment of this team as its cause when the team is not the
+ * incident's own: that raises the other team's change fail rate, so it takes the right to manage that team's
+ * incidents too (admins hold it everywhere), or an organisation-wide token. A team's token holds it for no
+ * other team.
+ */
+export function mayLinkDeploymentsOf(principal: TPrincipal): (teamId: number) => boolean {
+  return (teamId) => (principal.kind === "user" ? holdsForTeam(principal, "incident.manage", teamId) : principal.teamId === null);
 }
 
 /** Everything incident writes need to record who did it and how the rule was set. */
@@ -63,6 +74,13 @@ export async function lockIncident(tx: Prisma.TransactionClient, where: { id: nu
   return tx.incident.findUniqueOrThrow({ where: { id }, select: { ...STATE_SELECT, service: { select: { teamId: true } } } });
 }
 
+/** A deployment named explicitly, with the service (and team) it belongs to. */
+export interface TLinkedDeployment {
+  id: number;
+  teamId: number;
+  service: string;
+}
+
 export interface TDeploymentProblem {
   /** Where in the request, e.g. "incidents.2.deployment". */
   path: string;
@@ -78,23 +96,45 @@ export interface TDeploymentProblem {
 export async function resolveDeploymentRefs(
   client: Prisma.TransactionClient,
   refs: readonly { path: string; ref: TDeploymentRef }[],
-): Promise<{ ids: Map<string, number>; problems: TDeploymentProblem[] }> {
+): Promise<{ ids: Map<string, number>; deployments: Map<string, TLinkedDeployment>; problems: TDeploymentProblem[] }> {
   const ids = new Map<string, number>();
+  const deployments = new Map<string, TLinkedDeployment>();
   const problems: TDeploymentProblem[] = [];
-  if (refs.length === 0) return { ids, problems };
+  if (refs.length === 0) return { ids, deployments, problems };
   const byId = refs.flatMap((r) => (r.ref.id !== undefined ? [r.ref.id] : []));
   const byKey = refs.flatMap((r) => (r.ref.id === undefined ? [{ source: r.ref.source!, externalId: r.ref.externalId! }] : []));
   const found = await client.deployment.findMany({
     where: { OR: [...(byId.length ? [{ id: { in: byId } }] : []), ...byKey] },
-    select: { id: true, source: true, externalId: true, environment: true },
+    select: { id: true, source: true, externalId: true, environment: true, service: { select: { slug: true, teamId: true } } },
   });
   for (const { path, ref } of refs) {
     const deployment = found.find((d) => (ref.id !== undefined ? d.id === ref.id : d.source === ref.source && d.externalId === ref.externalId));
     if (!deployment) problems.push({ path, deployment: ref, problem: "unknown" });
     else if (deployment.environment !== PRODUCTION) problems.push({ path, deployment: ref, problem: "not production" });
-    else ids.set(path, deployment.id);
+    else {
+      ids.set(path, deployment.id);
+      deployments.set(path, { id: deployment.id, teamId: deployment.service.teamId, service: deployment.service.slug });
+    }
   }
-  return { ids, problems };
+  return { ids, deployments, problems };
+}
+
+/**
+ * 403 for links the caller may not make: deployments of another team than the incident's (`teamId`), of a team
+ * whose incidents the caller may not manage. Nothing is stored.
+ */
+export function assertMayLink(
+  links: readonly { path: string; deployment: TLinkedDeployment; teamId: number }[],
+  mayLinkTeam: (teamId: number) => boolean,
+): void {
+  const refused = links.filter((l) => l.deployment.teamId !== l.teamId && !mayLinkTeam(l.deployment.teamId));
+  if (refused.length === 0) return;
+  const first = refused[0]!;
+  throw new AppError(
+    "FORBIDDEN",
+    `${first.path}: deployment #${first.deployment.id} is of service "${first.deployment.service}", of another team; giving it an incident of yours takes the right to manage that team's incidents too${refused.length > 1 ? ` (and ${refused.length - 1} more like it)` : ""}. Nothing was stored.`,
+    { details: { forbiddenDeployments: refused.map((l) => ({ path: l.path, deploymentId: l.deployment.id, service: l.deployment.service })) } },
+  );
 }
 
 export function deploymentProblemsError(problems: readonly TDeploymentProblem[], extra: Record<string, unknown> = {}): AppError {

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { mergeReportedTimes, statusOf, type TIncidentState } from "@/lib/incidents/incident-state";
 import type { TIncidentInput } from "@/lib/incidents/schemas";
 import {
+  assertMayLink,
   deploymentProblemsError,
   lockIncident,
   resolveDeploymentRefs,
@@ -37,6 +38,8 @@ export interface TRecordIncidentsOptions {
   isBatch: boolean;
   /** Throws 403 unless the caller may record incidents for this team's services. */
   requireTeam: (teamId: number) => void;
+  /** Whether the caller may link an incident to a deployment of this team, when it is another team than the incident's (mayLinkDeploymentsOf). */
+  mayLinkTeam: (teamId: number) => boolean;
   writer: TIncidentWriter;
 }
 
@@ -46,10 +49,11 @@ export interface TRecordIncidentsOptions {
  * attribution; a known one takes the report under the merge rule of
  * lib/incidents/incident-state.ts (so a repeat changes nothing and a late,
  * older report never reopens it). All or nothing: one unknown service or
- * deployment, or one service of a team the caller may not act for, and
- * nothing is stored.
+ * deployment, one service of a team the caller may not act for, or one
+ * deployment of another team the caller may not link to, and nothing is
+ * stored.
  */
-export async function recordIncidents({ incidents, isBatch, requireTeam, writer }: TRecordIncidentsOptions): Promise<TRecordOutcome> {
+export async function recordIncidents({ incidents, isBatch, requireTeam, mayLinkTeam, writer }: TRecordIncidentsOptions): Promise<TRecordOutcome> {
   const at = (index: number, field: string) => (isBatch ? `incidents.${index}.${field}` : field);
 
   const slugs = [...new Set(incidents.map((i) => i.service))];
@@ -61,7 +65,16 @@ export async function recordIncidents({ incidents, isBatch, requireTeam, writer 
   const unknownServices = incidents.flatMap((i, index) => (services.has(i.service) ? [] : [{ index, service: i.service }]));
 
   const refs = incidents.flatMap((i, index) => (i.deployment ? [{ path: at(index, "deployment"), ref: i.deployment }] : []));
-  const { ids: deploymentIds, problems } = await resolveDeploymentRefs(db, refs);
+  const { ids: deploymentIds, deployments, problems } = await resolveDeploymentRefs(db, refs);
+  // Another team's deployment as the cause: only for someone who may manage that team's incidents too.
+  assertMayLink(
+    incidents.flatMap((i, index) => {
+      const deployment = deployments.get(at(index, "deployment"));
+      const service = services.get(i.service);
+      return deployment && service ? [{ path: at(index, "deployment"), deployment, teamId: service.teamId }] : [];
+    }),
+    mayLinkTeam,
+  );
   if (problems.length) throw deploymentProblemsError(problems, unknownServices.length ? { unknownServices } : {});
   if (unknownServices.length) {
     throw new AppError("UNPROCESSABLE", `Unknown service(s): ${[...new Set(unknownServices.map((u) => u.service))].join(", ")}. Nothing was stored.`, {

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import type { TIssue } from "@/lib/http";
 import type { TIncidentState } from "@/lib/incidents/incident-state";
 import type { TIncidentPatch } from "@/lib/incidents/schemas";
-import { deploymentProblemsError, lockIncident, resolveDeploymentRefs, toState, writeIncidentChange, type TIncidentWriter } from "@/lib/incidents/server/incident-store";
+import { assertMayLink, deploymentProblemsError, lockIncident, resolveDeploymentRefs, toState, writeIncidentChange, type TIncidentWriter } from "@/lib/incidents/server/incident-store";
 import { attributeStoredIncident } from "@/lib/incidents/server/rule-deployment";
 
 /** The team that owns the incident's service (whose members may change it), or null when there is no such incident. */
@@ -16,6 +16,8 @@ export async function findIncidentTeam(id: number): Promise<number | null> {
 export interface TUpdateIncidentOptions {
   id: number;
   patch: TIncidentPatch;
+  /** Whether the caller may link the incident to a deployment of this team, when it is another team than the incident's (mayLinkDeploymentsOf). */
+  mayLinkTeam: (teamId: number) => boolean;
   writer: TIncidentWriter;
 }
 
@@ -24,16 +26,21 @@ export interface TUpdateIncidentOptions {
  * cause, correct severity or title, or re-attribute it — to a deployment or
  * to none (explicit, and then it wins over the rule), or back to the rule.
  * What a person says replaces what was stored (unlike reports, which merge).
- * Audited with before and after; returns whether anything changed.
+ * Linking it to another team's deployment takes the right to manage that
+ * team's incidents too. Audited with before and after; returns whether
+ * anything changed.
  */
-export async function updateIncident({ id, patch, writer }: TUpdateIncidentOptions): Promise<{ isChanged: boolean }> {
+export async function updateIncident({ id, patch, mayLinkTeam, writer }: TUpdateIncidentOptions): Promise<{ isChanged: boolean }> {
   const ref = patch.deployment && patch.deployment !== "rule" ? patch.deployment : null;
-  const { ids, problems } = await resolveDeploymentRefs(db, ref ? [{ path: "deployment", ref }] : []);
+  const { ids, deployments, problems } = await resolveDeploymentRefs(db, ref ? [{ path: "deployment", ref }] : []);
   if (problems.length) throw deploymentProblemsError(problems);
 
   return db.$transaction(async (tx) => {
     const locked = await lockIncident(tx, { id });
     if (!locked) throw new AppError("NOT_FOUND", `No incident with id ${id}.`);
+    const linked = deployments.get("deployment");
+    // Another team's deployment as the cause: only for someone who may manage that team's incidents too.
+    if (linked) assertMayLink([{ path: "deployment", deployment: linked, teamId: locked.service.teamId }], mayLinkTeam);
     const before = toState(locked);
     const after: TIncidentState = { ...before };
     if (patch.acknowledgedAt !== undefined) after.acknowledgedAt = new Date(patch.acknowledgedAt);
