@@ -10,7 +10,8 @@ import { formatDuration, METRIC_META, toCsv } from "@/components/dora/metric-for
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { apiFetch, ApiError } from "@/lib/api-client";
-import { ROWS_PAGE_SIZE, type TDoraRow, type TDoraRows, type TMetricKey } from "@/lib/dora/schemas";
+import { ROWS_PAGE_SIZE, type TDoraRow, type TDoraRowIncident, type TDoraRows, type TMetricKey } from "@/lib/dora/schemas";
+import { safeHref } from "@/lib/schemas";
 
 /** The rows export stops here: a window with more belongs in a warehouse query, not a browser download. */
 const EXPORT_MAX_ROWS = 10_000;
@@ -25,6 +26,17 @@ const dur = (s: number) => {
   return `${d.value} ${d.unit}`;
 };
 const when = (iso: string) => iso.replace("T", " ").slice(0, 16);
+
+/**
+ * How an incident came to count against this deployment. A link made by hand names who made it: it may come from
+ * another team, whose incident then counts in this team's change fail rate.
+ */
+function attributionText(incident: TDoraRowIncident): string | null {
+  if (incident.attributionSource === "RULE") return "attributed by rule";
+  if (incident.attributionSource !== "EXPLICIT") return null;
+  const by = incident.attributedBy;
+  return by ? `linked by hand, attributed by ${by}` : "linked by hand";
+}
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -162,7 +174,7 @@ export function FigureRows({ query, metric, closeHref, filenameStem }: { query: 
                           {r.url ? (
                             <>
                               {" · "}
-                              <a href={r.url} rel="noreferrer" className="inline-flex items-center gap-0.5 hover:underline">
+                              <a href={safeHref(r.url)} rel="noreferrer" className="inline-flex items-center gap-0.5 hover:underline">
                                 open
                                 <ExternalLink aria-hidden className="size-3" />
                                 <span className="sr-only"> deployment {r.deploymentId} at its source</span>
@@ -196,7 +208,7 @@ export function FigureRows({ query, metric, closeHref, filenameStem }: { query: 
                                 #{i.id} {i.title}
                                 <span className="block text-zinc-500 dark:text-zinc-400">
                                   {i.resolvedAt ? `resolved ${when(i.resolvedAt)}` : "open"}
-                                  {i.attributionSource ? ` · ${i.attributionSource === "EXPLICIT" ? "linked by hand" : "attributed by rule"}` : ""}
+                                  {attributionText(i) ? ` · ${attributionText(i)}` : ""}
                                   {i.causedByChange === false ? " · not caused by a change" : ""}
                                 </span>
                               </li>

@@ -16,13 +16,14 @@ export function parseAlarmTimestamp(text: string): Date | null {
   const iso = text.replace(/([+-]\d{2})(\d{2})$/, "$1:$2");
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return null;
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : new Date(ms);
+  // Before 1970 is no alarm's time, and year 0000 has no place in PostgreSQL.
+  return Number.isNaN(ms) || ms < 0 ? null : new Date(ms);
 }
 
 const ZTimestamp = z.string().transform((text, ctx) => {
   const date = parseAlarmTimestamp(text);
   if (!date) {
-    ctx.addIssue({ code: "custom", message: "must be a timestamp, e.g. 2026-11-02T10:00:05.123+0000" });
+    ctx.addIssue({ code: "custom", message: "must be a timestamp from 1970 on, e.g. 2026-11-02T10:00:05.123+0000" });
     return z.NEVER;
   }
   return date;

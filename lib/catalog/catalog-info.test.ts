@@ -62,3 +62,47 @@ describe("catalog-info.yaml", () => {
     expect(parseCatalogInfo(userOwned).problems).toEqual([{ line: 6, message: "spec.owner: must refer to a Group (user owners are not supported)" }]);
   });
 });
+
+describe("catalog-info.yaml that attacks the parser or the pages", () => {
+  const component = (metadata: string, annotations = "") =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n${metadata}${annotations ? `  annotations:\n${annotations}` : ""}spec:\n  type: service\n  lifecycle: production\n  owner: team\n`;
+
+  it("refuses links that are not http(s) or mailto, which the service page would render", () => {
+    const text = component(`  links:\n    - url: "javascript:alert(document.cookie)"\n      title: Runbook\n    - url: "data:text/html,<script>alert(1)</script>"\n    - url: mailto:oncall@example.com\n`);
+    expect(parseCatalogInfo(text).problems).toEqual([
+      { line: 6, message: "metadata.links.0.url: must be an http://, https:// or mailto: URL" },
+      { line: 8, message: "metadata.links.1.url: must be an http://, https:// or mailto: URL" },
+    ]);
+  });
+
+  it("refuses a source location that is not an http(s) URL, and keeps one that is", () => {
+    const bad = parseCatalogInfo(component("", `    backstage.io/source-location: "url:javascript:alert(1)"\n`));
+    expect(bad.problems).toEqual([{ line: 6, message: 'backstage.io/source-location: "javascript:alert(1)" is not an http(s) URL (url:https://…)' }]);
+    const good = parseCatalogInfo(component("", `    backstage.io/source-location: "url:https://git.example.com/web/tree/main/"\n`));
+    expect((good.entities[0] as TComponentEntity).repositoryUrl).toBe("https://git.example.com/web/tree/main/");
+  });
+
+  it("refuses NUL characters and lone surrogates, naming the field and its line", () => {
+    expect(parseCatalogInfo(component(`  description: "before\\0after"\n`)).problems).toEqual([{ line: 5, message: "metadata.description: must not contain a NUL character (\\u0000)" }]);
+    expect(parseCatalogInfo(component(`  title: "half \\uD800 a pair"\n`)).problems).toEqual([{ line: 5, message: "metadata.title: must not contain an unpaired surrogate (not valid Unicode)" }]);
+  });
+
+  it("refuses an alias bomb (billion laughs) with a clear message", () => {
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (let i = 1; i < 9; i++) levels.push(`${"abcdefghi"[i]}: &${"abcdefghi"[i]} [${Array(9).fill(`*${"abcdefghi"[i - 1]}`).join(", ")}]`);
+    expect(parseCatalogInfo(levels.join("\n")).problems).toEqual([{ line: 1, message: "YAML: the document expands aliases (*name) too many times (at most 100); write the values out" }]);
+  });
+
+  it("refuses very deep nesting with a clear message, not the parser's stack overflow", () => {
+    const message = "YAML: the document nests too deeply (at most 32 levels)";
+    expect(parseCatalogInfo(`a: ${"[".repeat(50_000)}${"]".repeat(50_000)}`).problems).toEqual([{ line: 1, message }]);
+    expect(parseCatalogInfo(`a: ${"[".repeat(40)}${"]".repeat(40)}`).problems).toEqual([{ line: 1, message }]);
+    const indented = Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i)}k:`).join("\n");
+    expect(parseCatalogInfo(`${indented} 1`).problems).toEqual([{ line: 1, message }]);
+  });
+
+  it("refuses a file of more than 1,000 documents with a 413 that names the limit", () => {
+    const text = Array.from({ length: 1001 }, () => "kind: Group\n").join("---\n");
+    expect(() => parseCatalogInfo(text)).toThrow(expect.objectContaining({ status: 413, message: "The file holds 1001 documents; one import takes at most 1000. Split it into several files." }));
+  });
+});

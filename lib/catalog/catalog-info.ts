@@ -6,6 +6,8 @@
  */
 import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { checkStorableStrings, ZHttpUrl, ZLinkUrl, ZText } from "@/lib/schemas";
 
 export const ANNOTATIONS = {
   codepipelineArn: "aws.amazon.com/aws-codepipeline-arn",
@@ -26,14 +28,26 @@ const ZName = z
   .regex(/^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$/, "must be letters and digits separated by - _ or . (at most 63)");
 const ZRef = z.string().min(1).max(253);
 
+/**
+ * One import is one transaction: 1,000 documents take a few seconds; ~5,000
+ * outlasted the transaction. A bigger catalog is imported in several files
+ * (README, "Catalog files").
+ */
+export const MAX_CATALOG_DOCUMENTS = 1000;
+/** Real catalog files nest a few levels; a deeper one is an attack on the parser (or on jsonb). */
+export const MAX_CATALOG_DEPTH = 32;
+/** Aliases (*name) one document may use: enough for shared anchors, not for a "billion laughs". */
+export const MAX_CATALOG_ALIASES = 100;
+
 const ZMetadata = z.object({
   name: ZName,
   namespace: ZName.optional(),
-  title: z.string().max(200).optional(),
-  description: z.string().max(2000).optional(),
+  title: ZText.max(200).optional(),
+  description: ZText.max(2000).optional(),
   annotations: z.record(z.string(), z.string()).optional(),
   tags: z.array(z.string()).optional(),
-  links: z.array(z.object({ url: z.url(), title: z.string().optional() }).passthrough()).optional(),
+  // Rendered as links on the service page: never javascript: or data:.
+  links: z.array(z.object({ url: ZLinkUrl, title: ZText.max(200).optional() }).passthrough()).optional(),
 }).passthrough();
 
 const ZEnvelope = z.object({
@@ -115,6 +129,23 @@ const ARN = {
 // CodePipeline's StageDeclaration.name pattern.
 const STAGE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
 const TAG_SELECTOR = /^[^=,\s]+=[^=,]*(,\s*[^=,\s]+=[^=,]*)*$/;
+// GitHub's owner/repository names.
+const GITHUB_SLUG = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const ZStorable = z.unknown().superRefine(checkStorableStrings);
+const TOO_DEEP = `the document nests too deeply (at most ${MAX_CATALOG_DEPTH} levels)`;
+
+/** How deeply a parsed document nests (iterative: the value may be deeper than the stack). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_CATALOG_DEPTH) break;
+    if (current !== null && typeof current === "object") for (const item of Object.values(current)) stack.push([item, depth + 1]);
+  }
+  return deepest;
+}
 
 function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): number {
   for (let depth = path.length; depth >= 0; depth--) {
@@ -129,7 +160,7 @@ function componentAnnotations(
   annotations: Record<string, string>,
   annotationLine: (name: string) => number,
   problems: TCatalogProblem[],
-): { mappings: TMapping[]; tier: TComponentEntity["tier"]; pipelineProdStage: string | null } {
+): { mappings: TMapping[]; tier: TComponentEntity["tier"]; pipelineProdStage: string | null; repositoryUrl: string | null } {
   const mappings: TMapping[] = [];
   const pipelineArn = annotations[ANNOTATIONS.codepipelineArn];
   if (pipelineArn !== undefined) {
@@ -163,7 +194,18 @@ function componentAnnotations(
     if (STAGE_NAME.test(prodStageText.trim())) pipelineProdStage = prodStageText.trim();
     else problems.push({ line: annotationLine(ANNOTATIONS.prodStage), message: `${ANNOTATIONS.prodStage}: "${prodStageText}" is not a CodePipeline stage name (letters, digits and . @ - _, at most 100)` });
   }
-  return { mappings, tier, pipelineProdStage };
+  // Shown as a link on the service page: http(s) only.
+  let repositoryUrl: string | null = null;
+  const slug = annotations[ANNOTATIONS.githubSlug]?.trim();
+  const location = annotations[ANNOTATIONS.sourceLocation]?.trim().replace(/^url:/, "");
+  if (slug) {
+    if (GITHUB_SLUG.test(slug)) repositoryUrl = `https://github.com/${slug}`;
+    else problems.push({ line: annotationLine(ANNOTATIONS.githubSlug), message: `${ANNOTATIONS.githubSlug}: "${slug}" is not a GitHub owner/repository` });
+  } else if (location !== undefined) {
+    if (ZHttpUrl.safeParse(location).success) repositoryUrl = location;
+    else problems.push({ line: annotationLine(ANNOTATIONS.sourceLocation), message: `${ANNOTATIONS.sourceLocation}: "${location}" is not an http(s) URL (url:https://…)` });
+  }
+  return { mappings, tier, pipelineProdStage, repositoryUrl };
 }
 
 export function parseCatalogInfo(text: string): { entities: TCatalogEntity[]; problems: TCatalogProblem[] } {
@@ -176,13 +218,41 @@ export function parseCatalogInfo(text: string): { entities: TCatalogEntity[]; pr
   if (!Array.isArray(docs)) {
     return { entities, problems: [{ line: 1, message: "the file is empty" }] };
   }
+  if (docs.length > MAX_CATALOG_DOCUMENTS) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `The file holds ${docs.length} documents; one import takes at most ${MAX_CATALOG_DOCUMENTS}. Split it into several files.`, {
+      details: { documents: docs.length, limit: MAX_CATALOG_DOCUMENTS },
+    });
+  }
   for (const doc of docs) {
+    let isTooDeep = false;
     for (const error of doc.errors) {
-      problems.push({ line: error.linePos?.[0].line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
+      // The parser itself recurses: a deep enough file overflows its stack (once per level it unwinds: said once).
+      if (error.message.includes("Maximum call stack size exceeded")) {
+        if (!isTooDeep) problems.push({ line: error.linePos?.[0].line ?? 1, message: `YAML: ${TOO_DEEP}` });
+        isTooDeep = true;
+      } else problems.push({ line: error.linePos?.[0].line ?? 1, message: `YAML: ${error.message.split("\n")[0]}` });
     }
     if (doc.errors.length > 0 || doc.contents === null) continue;
-    const raw = doc.toJS() as unknown;
     const at = (path: (string | number)[]) => lineOf(doc, counter, path);
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_CATALOG_ALIASES }) as unknown;
+    } catch (error) {
+      // yaml refuses an alias expansion past the count with a ReferenceError; a deep value overflows the stack.
+      if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
+      const message = error instanceof RangeError ? TOO_DEEP : `the document expands aliases (*name) too many times (at most ${MAX_CATALOG_ALIASES}); write the values out`;
+      problems.push({ line: at([]), message: `YAML: ${message}` });
+      continue;
+    }
+    if (depthOf(raw) > MAX_CATALOG_DEPTH) {
+      problems.push({ line: at([]), message: `YAML: ${TOO_DEEP}` });
+      continue;
+    }
+    const storable = ZStorable.safeParse(raw);
+    if (!storable.success) {
+      for (const issue of storable.error.issues) problems.push({ line: at(issue.path as (string | number)[]), message: `${issue.path.join(".") || "document"}: ${issue.message}` });
+      continue;
+    }
     const envelope = ZEnvelope.safeParse(raw);
     if (!envelope.success) {
       for (const issue of envelope.error.issues) problems.push({ line: at(issue.path as (string | number)[]), message: `${issue.path.join(".") || "document"}: ${issue.message}` });
@@ -229,8 +299,6 @@ export function parseCatalogInfo(text: string): { entities: TCatalogEntity[]; pr
       continue;
     }
 
-    const slug = annotations[ANNOTATIONS.githubSlug];
-    const location = annotations[ANNOTATIONS.sourceLocation]?.replace(/^url:/, "");
     entities.push({
       kind,
       line,
@@ -242,7 +310,7 @@ export function parseCatalogInfo(text: string): { entities: TCatalogEntity[]; pr
       system: data.system ? refName(String(data.system), "system") : null,
       dependsOn: ((data.dependsOn as string[] | undefined) ?? []).map((d) => d.trim()),
       tier: componentExtras!.tier,
-      repositoryUrl: slug ? `https://github.com/${slug}` : location ?? null,
+      repositoryUrl: componentExtras!.repositoryUrl,
       links: (metadata.links ?? []).map((l) => ({ title: l.title ?? l.url, url: l.url })),
       xrayName: annotations[ANNOTATIONS.xrayServiceName] ?? null,
       pipelineProdStage: componentExtras!.pipelineProdStage,

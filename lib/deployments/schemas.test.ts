@@ -83,6 +83,22 @@ describe("deployment ingest schema", () => {
     ).toEqual(["startedAt: is before 1970-01-01", "finishedAt: is before 1970-01-01", "commits.0.committedAt: is before 1970-01-01"]);
   });
 
+  it("refuses NUL characters and lone surrogates in text, naming the field (PostgreSQL cannot store them)", () => {
+    expect(issuesOf({ ...valid, version: "1.0\u0000", externalId: "run-\uD800", commits: [{ sha: valid.commits[0]!.sha, message: "fix\u0000" }] })).toEqual([
+      "version: must not contain a NUL character (\\u0000)",
+      "commits.0.message: must not contain a NUL character (\\u0000)",
+      "externalId: must not contain an unpaired surrogate (not valid Unicode)",
+    ]);
+  });
+
+  it("takes only http(s) URLs for the deployment and its commits, never javascript: or data:", () => {
+    expect(issuesOf({ ...valid, url: "javascript:alert(document.cookie)", commits: [{ sha: valid.commits[0]!.sha, url: "data:text/html,<script>alert(1)</script>" }] })).toEqual([
+      "commits.0.url: must be an http:// or https:// URL",
+      "url: must be an http:// or https:// URL",
+    ]);
+    expect(issuesOf({ ...valid, url: "https://ci.example.com/runs/1" })).toEqual([]);
+  });
+
   it("accepts any well-formed deployment and keeps the batch order (property)", () => {
     const item = fc.record({
       externalId: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),

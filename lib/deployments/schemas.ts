@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestamp } from "@/lib/timestamp";
+import { ZHttpUrl, ZText, ZTimestamp } from "@/lib/schemas";
 import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_BATCH = 1000;
@@ -20,26 +20,26 @@ export const ZCommitSchema = z.object({
   sha: z.string().regex(/^[0-9a-f]{7,64}$/i, "must be a commit sha (7–64 hex characters)"),
   authoredAt: ZTimestamp.optional(),
   committedAt: ZTimestamp.optional(),
-  message: z.string().max(2000).optional(),
-  url: z.url().max(2000).optional(),
+  message: ZText.max(2000).optional(),
+  url: ZHttpUrl.optional(),
 });
 
 export const DEPLOYMENT_STATUSES = ["succeeded", "failed", "rolled_back", "in_progress"] as const;
 
 export const ZDeploymentInputSchema = z
   .object({
-    service: z.string().min(1).max(200).describe("slug of a catalog service"),
-    environment: z.string().trim().min(1).max(64).transform(normaliseEnvironment),
+    service: ZText.min(1).max(200).describe("slug of a catalog service"),
+    environment: ZText.trim().min(1).max(64).transform(normaliseEnvironment),
     status: z.enum(DEPLOYMENT_STATUSES),
     startedAt: ZTimestamp,
     finishedAt: ZTimestamp.optional(),
-    version: z.string().max(200).optional(),
+    version: ZText.max(200).optional(),
     commits: z.array(ZCommitSchema).max(MAX_COMMITS).default([]),
     planned: z.boolean().default(true),
-    fixesIncident: z.string().min(1).max(300).optional(),
-    source: z.string().trim().min(1).max(100),
-    externalId: z.string().trim().min(1).max(300),
-    url: z.url().max(2000).optional(),
+    fixesIncident: ZText.min(1).max(300).optional(),
+    source: ZText.trim().min(1).max(100),
+    externalId: ZText.trim().min(1).max(300),
+    url: ZHttpUrl.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

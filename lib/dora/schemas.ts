@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { BAND_YEARS, DEFAULT_BAND_YEAR, type TBand, type TBandYear } from "@/lib/dora/bands";
+import { ZText } from "@/lib/schemas";
 
 export const METRIC_KEYS = ["deploymentFrequency", "leadTime", "changeFailRate", "recoveryTime", "reworkRate"] as const;
 export type TMetricKey = (typeof METRIC_KEYS)[number];
@@ -15,7 +16,7 @@ export const MAX_WINDOW_DAYS = 3 * 366;
 export const DEFAULT_ENVIRONMENT = "production";
 
 const ZIsoDate = z.iso.date({ message: "must be a date, YYYY-MM-DD" });
-const ZSlug = z.string().trim().min(1).max(200);
+const ZSlug = ZText.trim().min(1).max(200);
 
 /** Scope and window, shared by every DORA query. `team` includes the teams nested under it. */
 const scopeAndWindow = {
@@ -29,7 +30,7 @@ const scopeAndWindow = {
     .describe(`days ending today (default ${DEFAULT_WINDOW_DAYS}); or give from and to`),
   from: ZIsoDate.optional().describe("first day, inclusive (UTC)"),
   to: ZIsoDate.optional().describe("last day, inclusive (UTC)"),
-  environment: z.string().trim().min(1).max(64).default(DEFAULT_ENVIRONMENT),
+  environment: ZText.trim().min(1).max(64).default(DEFAULT_ENVIRONMENT),
 };
 
 function checkScopeAndWindow(q: { team?: string; service?: string; window?: number; from?: string; to?: string }, ctx: z.RefinementCtx) {
@@ -194,6 +195,8 @@ export interface TDoraRowIncident {
   resolvedAt: string | null;
   causedByChange: boolean | null;
   attributionSource: "EXPLICIT" | "RULE" | null;
+  /** Who linked it by hand (the actor of its latest attribution), when it was linked by hand. */
+  attributedBy: string | null;
 }
 
 export interface TDoraRow {

@@ -59,6 +59,18 @@ describe("ZIncidentIngestSchema", () => {
     ]);
     expect(problems(ZIncidentIngestSchema.safeParse(incident({ deployment: { source: "ci" } })))).toEqual(["deployment.externalId: is required with source"]);
   });
+
+  it("refuses a deployment id beyond PostgreSQL's integer, and NUL or lone surrogates in text, naming the field", () => {
+    expect(problems(ZIncidentIngestSchema.safeParse(incident({ deployment: { id: 2147483648 } })))).toEqual(["deployment.id: must be an id no larger than 2147483647"]);
+    expect(problems(ZIncidentIngestSchema.safeParse(incident({ title: "a\u0000b", description: "\uDC00" })))).toEqual([
+      "title: must not contain a NUL character (\\u0000)",
+      "description: must not contain an unpaired surrogate (not valid Unicode)",
+    ]);
+    expect(problems(ZIncidentPatchSchema.safeParse({ title: "\u0000", deployment: { id: 2147483648 } }))).toEqual([
+      "deployment.id: must be an id no larger than 2147483647",
+      "title: must not contain a NUL character (\\u0000)",
+    ]);
+  });
 });
 
 describe("ZIncidentPatchSchema", () => {

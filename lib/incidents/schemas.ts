@@ -3,7 +3,7 @@
  * the browser (no server-only imports here).
  */
 import { z } from "zod";
-import { ZTimestamp } from "@/lib/timestamp";
+import { ZDbId, ZText, ZTimestamp } from "@/lib/schemas";
 import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_INCIDENT_BATCH = 100;
@@ -23,9 +23,9 @@ export type TIncidentStatus = (typeof INCIDENT_STATUSES)[number];
  */
 export const ZDeploymentRefSchema = z
   .object({
-    id: z.number().int().positive().optional(),
-    source: z.string().trim().min(1).max(100).optional(),
-    externalId: z.string().trim().min(1).max(300).optional(),
+    id: ZDbId.optional(),
+    source: ZText.trim().min(1).max(100).optional(),
+    externalId: ZText.trim().min(1).max(300).optional(),
   })
   .strict()
   .superRefine((ref, ctx) => {
@@ -45,20 +45,20 @@ function timeOf(value: unknown): number | null {
 /** One incident as an incident tool reports it; posted again as it changes. */
 export const ZIncidentInputSchema = z
   .object({
-    service: z.string().min(1).max(200).describe("slug of a catalog service"),
-    title: z.string().trim().min(1).max(500),
+    service: ZText.min(1).max(200).describe("slug of a catalog service"),
+    title: ZText.trim().min(1).max(500),
     severity: z.enum(SEVERITIES),
     status: z.enum(INCIDENT_STATUSES).optional().describe("checked against the times given; the stored status follows from the times"),
     openedAt: ZTimestamp,
     acknowledgedAt: ZTimestamp.optional(),
     resolvedAt: ZTimestamp.optional(),
-    source: z.string().trim().min(1).max(100),
-    externalId: z.string().trim().min(1).max(300),
+    source: ZText.trim().min(1).max(100),
+    externalId: ZText.trim().min(1).max(300),
     causedByChange: z.boolean().optional().describe("false: not caused by a change (left out of recovery time); absent: unchanged"),
     deployment: ZDeploymentRefSchema.nullable()
       .optional()
       .describe("explicit attribution, which wins over the rule; null: explicitly no deployment; absent: the rule decides (or an earlier explicit link stands)"),
-    description: z.string().max(10_000).optional(),
+    description: ZText.max(10_000).optional(),
   })
   .strict()
   .superRefine(
@@ -108,8 +108,8 @@ export const ZIncidentPatchSchema = z
       .optional(),
     causedByChange: z.boolean().nullable().optional().describe("null: not known"),
     severity: z.enum(SEVERITIES).optional(),
-    title: z.string().trim().min(1).max(500).optional(),
-    description: z.string().max(10_000).nullable().optional(),
+    title: ZText.trim().min(1).max(500).optional(),
+    description: ZText.max(10_000).nullable().optional(),
   })
   .strict()
   .superRefine(
@@ -132,9 +132,7 @@ export const ZIncidentPatchSchema = z
   );
 export type TIncidentPatch = z.infer<typeof ZIncidentPatchSchema>;
 
-const ZOptionalText = z
-  .string()
-  .trim()
+const ZOptionalText = ZText.trim()
   .max(200)
   .optional()
   .transform((v) => v || undefined);

@@ -3,15 +3,14 @@
  * the browser (no server-only imports here).
  */
 import { z } from "zod";
+import { ZText } from "@/lib/schemas";
 
 export const BOARD_STATUSES = ["failed", "in_progress", "succeeded", "other"] as const;
 export type TBoardStatus = (typeof BOARD_STATUSES)[number];
 
 export const BOARD_PAGE_SIZE = 100;
 
-const ZOptionalText = z
-  .string()
-  .trim()
+const ZOptionalText = ZText.trim()
   .max(200)
   .optional()
   .transform((v) => v || undefined);
@@ -117,9 +116,9 @@ export function formatDuration(ms: number): string {
 
 /** An answer to a manual approval (POST /api/pipelines/{id}/approvals). */
 export const ZApprovalSchema = z.object({
-  stage: z.string().min(1).max(100),
-  action: z.string().min(1).max(100),
+  stage: ZText.min(1).max(100),
+  action: ZText.min(1).max(100),
   decision: z.enum(["Approved", "Rejected"]),
   // PutApprovalResult's summary: up to 512 characters.
-  comment: z.string().trim().min(1, "say why (it is kept in CodePipeline and the audit log)").max(512),
+  comment: ZText.trim().min(1, "say why (it is kept in CodePipeline and the audit log)").max(512),
 });

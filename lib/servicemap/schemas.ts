@@ -2,6 +2,7 @@
  * The service map's query parameters and what the API returns. Safe on client and server.
  */
 import { z } from "zod";
+import { ZText, ZTimestamp } from "@/lib/schemas";
 import { MAX_WINDOW_MS, WINDOW_PRESETS } from "@/lib/servicemap/window";
 
 export const ZWindowPresetSchema = z.enum(Object.keys(WINDOW_PRESETS) as [keyof typeof WINDOW_PRESETS, ...(keyof typeof WINDOW_PRESETS)[]]);
@@ -13,11 +14,11 @@ const localToUtc = (v: unknown) => (v === "" ? undefined : typeof v === "string"
 export const ZServiceMapQuerySchema = z
   .object({
     window: z.preprocess(blankToUndefined, z.union([ZWindowPresetSchema, z.literal("custom")]).default("1h")),
-    from: z.preprocess(localToUtc, z.iso.datetime({ offset: true }).optional()),
-    to: z.preprocess(localToUtc, z.iso.datetime({ offset: true }).optional()),
+    from: z.preprocess(localToUtc, ZTimestamp.optional()),
+    to: z.preprocess(localToUtc, ZTimestamp.optional()),
     team: z.preprocess(blankToUndefined, z.string().regex(/^[a-z0-9-]+$/).max(100).optional()),
     service: z.preprocess(blankToUndefined, z.string().regex(/^[a-z0-9-]+$/).max(100).optional()),
-    group: z.preprocess(blankToUndefined, z.string().min(1).max(32).default("Default")),
+    group: z.preprocess(blankToUndefined, ZText.min(1).max(32).default("Default")),
   })
   .superRefine((q, ctx) => {
     if (q.window !== "custom") return;

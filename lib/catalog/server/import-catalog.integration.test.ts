@@ -77,4 +77,17 @@ describe("importCatalog", () => {
     });
     expect(await db.service.count({ where: { slug: `returns-worker-renamed-${suffix}` } })).toBe(0);
   });
+
+  it("refuses a file of ~5,000 documents up front (one import takes at most 1,000), storing nothing", async () => {
+    const team = `big-${suffix}`;
+    const doc = (i: number) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${team}-${i}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${team}\n`;
+    const text = [`apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${team}\nspec:\n  type: team\n  children: []\n`, ...Array.from({ length: 5000 }, (_, i) => doc(i))].join("---\n");
+    const audits = await db.auditEvent.count();
+    await expect(importCatalog({ text, source: "big.yaml", actor: { system: "test" } })).rejects.toMatchObject({
+      status: 413,
+      message: "The file holds 5001 documents; one import takes at most 1000. Split it into several files.",
+    });
+    expect(await db.team.count({ where: { slug: team } })).toBe(0);
+    expect(await db.auditEvent.count()).toBe(audits);
+  });
 });

@@ -31,6 +31,9 @@ export interface TImportResult {
   pipelines: { remapped: number };
 }
 
+/** For a file of MAX_CATALOG_DOCUMENTS (lib/catalog/catalog-info.ts), with room to spare. */
+const IMPORT_TRANSACTION_TIMEOUT_MS = 60_000;
+
 function zero(): TImportCounts {
   return { created: 0, updated: 0, unchanged: 0 };
 }
@@ -198,7 +201,8 @@ export async function importCatalog({ text, source, actor, origin }: TImportCata
     if (changed > 0) {
       await tx.auditEvent.create({ data: auditData(actor, { action: "catalog.import", entityType: "CatalogFile", entityId: source, after: result }, origin) });
     }
-  });
+    // A write or two per entity: MAX_CATALOG_DOCUMENTS of them outlast Prisma's default of 5 s on a busy server.
+  }, { timeout: IMPORT_TRANSACTION_TIMEOUT_MS });
   const isPipelineMappingChanged = result.mappings.created + result.mappings.removed + result.services.created + result.services.updated > 0;
   if (isPipelineMappingChanged) {
     // Pipelines are written with plain SQL in their own transaction (lib/pipelines/server). Should this step

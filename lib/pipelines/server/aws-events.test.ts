@@ -103,4 +103,22 @@ describe("the envelope", () => {
     expect(ZAwsEventBatchSchema.safeParse([]).success).toBe(false);
     expect(ZAwsEventBatchSchema.safeParse(Array.from({ length: 101 }, () => envelope("x", {}))).success).toBe(false);
   });
+
+  const raw = { ...envelope("x", {}) };
+
+  it("refuses a time of year 0000 (or before 1970), which PostgreSQL cannot store", () => {
+    const event = { ...raw, time: "0000-01-01T00:00:00Z" };
+    expect(ZAwsEventSchema.safeParse(event).error?.issues).toEqual([expect.objectContaining({ path: ["time"], message: "is before 1970-01-01" })]);
+    const alarm = parseAwsEvent({
+      ...envelope("CloudWatch Alarm State Change", { alarmName: "a", state: { value: "ALARM", timestamp: "0000-01-01T00:00:00.000+0000" } }),
+      source: "aws.cloudwatch",
+    });
+    expect(alarm).toMatchObject({ kind: "invalid", issues: [expect.objectContaining({ path: ["state", "timestamp"] })] });
+  });
+
+  it("refuses NUL characters and lone surrogates anywhere in an event, fields AWS may add included, with their path", () => {
+    const issues = (body: unknown) => ZAwsEventSchema.safeParse(body).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    expect(issues({ ...raw, id: "evt\u0000" })).toEqual(["id: must not contain a NUL character (\\u0000)"]);
+    expect(issues({ ...raw, detail: { pipeline: "p", extra: ["\uD800"] } })).toEqual(["detail.extra.0: must not contain an unpaired surrogate (not valid Unicode)"]);
+  });
 });

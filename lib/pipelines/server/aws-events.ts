@@ -14,6 +14,7 @@
  */
 import { z } from "zod";
 import { CLOUDWATCH_EVENT_SOURCE, parseAlarmEvent, type TAlarmEvent } from "@/lib/alarms/alarm-events";
+import { checkStorableStrings, ZTimestamp } from "@/lib/schemas";
 
 export const CODEPIPELINE_EVENT_SOURCE = "aws.codepipeline";
 export const PIPELINE_EXECUTION_DETAIL = "CodePipeline Pipeline Execution State Change";
@@ -21,8 +22,6 @@ export const STAGE_EXECUTION_DETAIL = "CodePipeline Stage Execution State Change
 export const ACTION_EXECUTION_DETAIL = "CodePipeline Action Execution State Change";
 /** EventBridge sends one event per request; a few together are accepted for replays and tests. */
 export const MAX_EVENTS_PER_REQUEST = 100;
-
-const ZTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp, e.g. 2026-11-02T10:00:05Z" });
 
 export const ZAwsEventSchema = z
   .object({
@@ -32,12 +31,16 @@ export const ZAwsEventSchema = z
     source: z.string().min(1).max(200),
     // A string of 12 digits in real events; some documentation examples show a number.
     account: z.union([z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"), z.number().int().nonnegative().transform((n) => String(n).padStart(12, "0"))]),
-    time: ZTime,
+    // From 1970 on: year 0000 passed the format and then failed the statement in PostgreSQL.
+    time: ZTimestamp,
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region, e.g. eu-west-1"),
-    resources: z.array(z.string()).default([]),
+    // ARNs: at most 2,048 characters each.
+    resources: z.array(z.string().max(2048)).max(100).default([]),
     detail: z.record(z.string(), z.unknown()),
   })
-  .passthrough();
+  .passthrough()
+  // Fields AWS adds pass through, and many are stored: none may hold text PostgreSQL cannot store.
+  .superRefine(checkStorableStrings);
 
 export type TAwsEvent = z.infer<typeof ZAwsEventSchema>;
 
@@ -50,10 +53,11 @@ const ZStructureVersion = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/)
 const base = {
   pipeline: z.string().min(1).max(100),
   "execution-id": z.string().min(1).max(200),
-  "start-time": ZTime.optional(),
+  "start-time": ZTimestamp.optional(),
   version: ZStructureVersion,
   "pipeline-execution-attempt": z.number().optional(),
-  state: z.string().min(1),
+  // Unknown states are ignored, not refused, but a state is a short word: a long one is no event.
+  state: z.string().min(1).max(100),
 };
 
 export const ZPipelineExecutionDetailSchema = z

@@ -17,6 +17,7 @@ import { getIncident } from "@/lib/incidents/server/get-incident";
 import { getIncidentContext } from "@/lib/incidents/server/get-incident-context";
 import { incidentTimeline } from "@/lib/incidents/timeline";
 import { formatDuration } from "@/lib/pipelines/board";
+import { safeHref } from "@/lib/schemas";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Incident ${(await params).id}` };
@@ -133,7 +134,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
                   {deployment.url ? (
                     <>
                       {" · "}
-                      <a href={deployment.url} className="text-sky-700 underline dark:text-sky-400" rel="noreferrer">details</a>
+                      <a href={safeHref(deployment.url)} className="text-sky-700 underline dark:text-sky-400" rel="noreferrer">details</a>
                     </>
                   ) : null}
                   <span className="block text-xs text-zinc-600 dark:text-zinc-400">

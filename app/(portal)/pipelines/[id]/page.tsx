@@ -19,6 +19,7 @@ import { holdsEverywhere, holdsForTeam } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { formatDuration } from "@/lib/pipelines/board";
 import { getPipeline } from "@/lib/pipelines/server/get-pipeline";
+import { safeHref, toDbId } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Pipeline" };
 
@@ -29,8 +30,9 @@ export default async function PipelinePage({ params, searchParams }: { params: P
   const viewer = await requireViewer();
   const { id } = await params;
   const pageParam = (await searchParams).page ?? "1";
-  if (!/^\d+$/.test(id) || !/^[1-9]\d{0,4}$/.test(pageParam)) notFound();
-  const p = await getPipeline(Number(id), Number(pageParam));
+  const pipelineId = toDbId(id);
+  if (pipelineId === null || !/^[1-9]\d{0,4}$/.test(pageParam)) notFound();
+  const p = await getPipeline(pipelineId, Number(pageParam));
   if (!p) notFound();
   const canApprove = p.service?.team ? holdsForTeam(viewer, "pipeline.approve", p.service.team.id) : holdsEverywhere(viewer, "pipeline.approve");
   const now = new Date();
@@ -117,7 +119,7 @@ export default async function PipelinePage({ params, searchParams }: { params: P
                           ) : null}
                           {actionState?.errorMessage ? <span className="block text-red-800 dark:text-red-300">{actionState.errorMessage}</span> : null}
                           {actionState?.externalUrl ? (
-                            <a href={actionState.externalUrl} className="block underline" rel="noreferrer">Details</a>
+                            <a href={safeHref(actionState.externalUrl)} className="block underline" rel="noreferrer">Details</a>
                           ) : null}
                         </li>
                       );
@@ -176,7 +178,7 @@ export default async function PipelinePage({ params, searchParams }: { params: P
                     {revision?.revisionId ? (
                       <>
                         {revision.revisionUrl ? (
-                          <a href={revision.revisionUrl} className="font-mono text-sky-700 hover:underline dark:text-sky-400" rel="noreferrer">{revision.revisionId.slice(0, 7)}</a>
+                          <a href={safeHref(revision.revisionUrl)} className="font-mono text-sky-700 hover:underline dark:text-sky-400" rel="noreferrer">{revision.revisionId.slice(0, 7)}</a>
                         ) : (
                           <span className="font-mono">{revision.revisionId.slice(0, 7)}</span>
                         )}

@@ -20,6 +20,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { getService } from "@/lib/catalog/server/get-service";
 import { ServiceMapCard } from "@/components/servicemap/service-map-card";
 import { getServiceMap } from "@/lib/servicemap/server/get-service-map";
+import { safeHref } from "@/lib/schemas";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
@@ -109,7 +110,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
             <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Owner</dt><dd><Link href={`/teams/${service.team.slug}`} className="text-sky-700 hover:underline dark:text-sky-400">{service.team.name}</Link></dd></div>
             {service.system ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">System</dt><dd>{service.system}</dd></div> : null}
             {service.xrayName ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">X-Ray service name</dt><dd className="font-mono text-xs">{service.xrayName}</dd></div> : null}
-            {service.repositoryUrl ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Repository</dt><dd><a href={service.repositoryUrl} className="break-all text-sky-700 hover:underline dark:text-sky-400">{service.repositoryUrl}</a></dd></div> : null}
+            {service.repositoryUrl ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Repository</dt><dd><a href={safeHref(service.repositoryUrl)} className="break-all text-sky-700 hover:underline dark:text-sky-400">{service.repositoryUrl}</a></dd></div> : null}
             {service.dependsOn.length > 0 ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Depends on</dt><dd className="font-mono text-xs">{service.dependsOn.join(", ")}</dd></div> : null}
             {service.pipelines.length > 0 ? <div><dt className="text-xs text-zinc-500 dark:text-zinc-400">Pipelines</dt><dd>{service.pipelines.map((p) => `${p.name} (${p.region})`).join(", ")}</dd></div> : null}
             {service.pipelineProdStage ? (
@@ -124,7 +125,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
             {service.links.length > 0 ? (
               <div>
                 <dt className="text-xs text-zinc-500 dark:text-zinc-400">Links</dt>
-                <dd><ul>{service.links.map((l) => <li key={l.url}><a href={l.url} className="text-sky-700 hover:underline dark:text-sky-400">{l.title}</a></li>)}</ul></dd>
+                <dd><ul>{service.links.map((l) => <li key={l.url}><a href={safeHref(l.url)} className="text-sky-700 hover:underline dark:text-sky-400">{l.title}</a></li>)}</ul></dd>
               </div>
             ) : null}
             {service.catalogSource ? (

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/catalog/import/route";
 import { closeDb, db } from "@/lib/db";
@@ -10,6 +11,26 @@ import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
 const FIXTURES = path.join(import.meta.dirname, "../../../../lib/catalog/fixtures");
 let server: Server;
 let base: string;
+/** Bytes (before compression) each endless answer got to send before the portal hung up. */
+const sent: Record<string, number> = {};
+/** Far more than any answer should get out before the portal stops reading at 1 MiB (socket buffers included). */
+const ENDLESS_CAP = 200 * 1024 * 1024;
+
+/** Writes 64 KiB chunks until the client hangs up (or ENDLESS_CAP, so a client that reads everything still ends). */
+function sendEndless(name: string, out: NodeJS.WritableStream, onClosed: (listener: () => void) => void) {
+  const chunk = Buffer.alloc(64 * 1024, "#");
+  let isClosed = false;
+  sent[name] = 0;
+  onClosed(() => (isClosed = true));
+  const pump = () => {
+    while (!isClosed && sent[name]! < ENDLESS_CAP) {
+      sent[name]! += chunk.length;
+      if (!out.write(chunk)) return void out.once("drain", pump);
+    }
+    out.end();
+  };
+  pump();
+}
 let cookie: string;
 const suffix = Math.random().toString(36).slice(2, 8);
 
@@ -20,7 +41,17 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/acme/shop/catalog-info.yaml") res.writeHead(200, { "content-type": "text/plain" }).end(good);
     else if (req.url === "/acme/broken/catalog-info.yaml") res.writeHead(200).end(bad);
-    else if (req.url === "/moved") res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    else if (req.url === "/endless.yaml") {
+      // Chunked, no content-length: only counting while reading stops it.
+      res.writeHead(200, { "content-type": "text/plain" });
+      sendEndless("chunked", res, (listener) => res.once("close", listener));
+    } else if (req.url === "/bomb.yaml") {
+      // A gzip bomb: a few hundred KB on the wire, without end once decoded.
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" });
+      const gzip = createGzip();
+      gzip.pipe(res);
+      sendEndless("gzip", gzip, (listener) => res.once("close", listener));
+    } else if (req.url === "/moved") res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
     else res.writeHead(404).end("not found");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -65,6 +96,21 @@ describe("POST /api/catalog/import from a repository URL", () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { details: { problems: { line: number; message: string }[] } } };
     expect(body.error.details.problems).toContainEqual({ line: 7, message: "portside.dev/tier: must be 1, 2, 3 or 4" });
+  });
+
+  it("stops reading a chunked answer at 1 MiB, with a 413 naming the URL and the limit", async () => {
+    const response = await importFrom(`${base}/endless.yaml`);
+    expect(response.status).toBe(413);
+    const { error } = (await response.json()) as { error: { message: string } };
+    expect(error.message).toContain(`${base}/endless.yaml is over 1 MiB`);
+    expect(sent.chunked).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("counts the decoded bytes of a compressed answer, so a gzip bomb stops at 1 MiB too", async () => {
+    const response = await importFrom(`${base}/bomb.yaml`);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(`${base}/bomb.yaml is over 1 MiB`);
+    expect(sent.gzip).toBeLessThan(64 * 1024 * 1024);
   });
 
   it("fetches only from allowed hosts and never follows redirects", async () => {

@@ -1,9 +1,12 @@
 import { withAuth } from "@/lib/auth/server/with-auth";
 import { ZCatalogUrlSchema } from "@/lib/catalog/schemas";
-import { fetchCatalogFile, MAX_CATALOG_BYTES } from "@/lib/catalog/server/fetch-catalog-file";
+import { catalogTooLarge, fetchCatalogFile, MAX_CATALOG_BYTES, readCatalogText } from "@/lib/catalog/server/fetch-catalog-file";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
 import { AppError } from "@/lib/errors";
 import { jsonResponse, parseJsonBody } from "@/lib/http";
+
+/** A multipart body's boundaries and part headers, beside the file itself. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
 
 /**
  * POST /api/catalog/import – import a catalog-info.yaml, all or nothing:
@@ -17,19 +20,20 @@ export const POST = withAuth(
     let text: string;
     let source: string;
     if (contentType.includes("multipart/form-data")) {
-      const form = await request.formData().catch(() => {
+      // Read with the limit first (and room for the form's own parts): formData() alone would hold any size.
+      const body = await readCatalogText(request.body, "The upload", MAX_CATALOG_BYTES + FORM_OVERHEAD_BYTES);
+      const form = await new Response(body, { headers: { "content-type": contentType } }).formData().catch(() => {
         throw new AppError("INVALID_INPUT", "The form could not be read.");
       });
       const file = form.get("file");
       if (!(file instanceof File) || file.size === 0) throw new AppError("INVALID_INPUT", "Choose a catalog-info.yaml file to upload (form field \"file\").");
-      if (file.size > MAX_CATALOG_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "That file is over 1 MiB: not a catalog-info.yaml.");
+      if (file.size > MAX_CATALOG_BYTES) throw catalogTooLarge("That file");
       text = await file.text();
       source = `upload:${file.name || "catalog-info.yaml"}`;
     } else if (contentType.includes("application/json")) {
-      ({ text, source } = await fetchCatalogFile((await parseJsonBody(request, ZCatalogUrlSchema)).url));
+      ({ text, source } = await fetchCatalogFile({ url: (await parseJsonBody(request, ZCatalogUrlSchema)).url }));
     } else if (/application\/(x-)?yaml|text\/(plain|yaml)/.test(contentType)) {
-      text = await request.text();
-      if (Buffer.byteLength(text) > MAX_CATALOG_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "That file is over 1 MiB: not a catalog-info.yaml.");
+      text = await readCatalogText(request.body, "That file");
       source = request.headers.get("x-catalog-source")?.slice(0, 300) || "api";
     } else {
       throw new AppError("INVALID_INPUT", "Send a file (multipart/form-data), the YAML (application/yaml) or {\"url\": …} (application/json).");

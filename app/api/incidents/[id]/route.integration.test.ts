@@ -174,7 +174,9 @@ describe("PATCH /api/incidents/{id}", () => {
   it("answers 404 for an incident that does not exist, to members and admins alike", async () => {
     for (const auth of [asMember, asAdmin]) {
       expect((await patch(999_999_999, { causedByChange: false }, auth)).status).toBe(404);
-      expect((await patch("abc", { causedByChange: false }, auth)).status).toBe(404);
+      // Not an id at all (or beyond PostgreSQL's integer): 400 naming the path's id.
+      expect((await patch("abc", { causedByChange: false }, auth)).status).toBe(400);
+      expect((await patch("2147483648", { causedByChange: false }, auth)).status).toBe(400);
     }
   });
 
@@ -214,7 +216,7 @@ describe("GET /api/incidents/{id}", () => {
 
   it("answers 404 for an unknown id and 401 to nobody", async () => {
     expect((await get(999_999_999)).status).toBe(404);
-    expect((await get("12abc")).status).toBe(404);
+    expect((await get("12abc")).status).toBe(400);
     expect((await get(1, {})).status).toBe(401);
   });
 });

@@ -2,14 +2,17 @@ import { withAuth } from "@/lib/auth/server/with-auth";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { jsonResponse } from "@/lib/http";
+import { parsePathId, parsePathText } from "@/lib/schemas";
 import { removeMembership } from "@/lib/users/server/set-membership";
 
 // DELETE /api/teams/{slug}/members/{userId} – take someone out of the team
 export const DELETE = withAuth<{ slug: string; userId: string }>(
   async (_request, { params, actor, ip, requestId }) => {
-    const team = await db.team.findUnique({ where: { slug: params.slug }, select: { id: true } });
-    if (!team || !/^\d+$/.test(params.userId)) throw new AppError("NOT_FOUND", `No such member of "${params.slug}".`);
-    await removeMembership({ teamId: team.id, userId: Number(params.userId), actor, origin: { ip, requestId } });
+    const slug = parsePathText(params.slug, "slug");
+    const userId = parsePathId(params.userId, "userId");
+    const team = await db.team.findUnique({ where: { slug }, select: { id: true } });
+    if (!team) throw new AppError("NOT_FOUND", `No such member of "${slug}".`);
+    await removeMembership({ teamId: team.id, userId, actor, origin: { ip, requestId } });
     return jsonResponse({ removed: true }, { requestId });
   },
   { permission: "user.manage" },
