@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { parseJsonBody, withApi } from "@/lib/http";
+import { clientIp, errorResponse, isDatabaseUnavailable, isSameOrigin, parseJsonBody, withApi } from "@/lib/http";
+import { log } from "@/lib/log";
 
 describe("withApi", () => {
   it("maps an AppError to its status and a JSON error body with the request id", async () => {
@@ -57,5 +58,90 @@ describe("parseJsonBody", () => {
       code: "INVALID_INPUT",
       details: { issues: [{ path: "n", message: expect.stringMatching(/number/) }] },
     });
+  });
+});
+
+describe("clientIp", () => {
+  const withForwardedFor = (value: string) => new Request("http://x/api", { headers: { "x-forwarded-for": value } });
+
+  it("with no trusted proxy, takes the last entry: the one the portal's server wrote from the connection", () => {
+    expect(clientIp(withForwardedFor("203.0.113.9, 198.51.100.4"), 0)).toBe("198.51.100.4");
+    expect(clientIp(withForwardedFor("198.51.100.4"), 0)).toBe("198.51.100.4");
+  });
+
+  it("behind one trusted proxy, takes the address that proxy saw, never the client's own entries", () => {
+    // client wrote 203.0.113.9, the load balancer appended the client it saw, the server appended the load balancer.
+    expect(clientIp(withForwardedFor("203.0.113.9, 198.51.100.4, 10.0.1.23"), 1)).toBe("198.51.100.4");
+    expect(clientIp(withForwardedFor("198.51.100.4, 10.0.1.23"), 1)).toBe("198.51.100.4");
+    // Around the proxy (straight to the server): the server's entry is the only one there is.
+    expect(clientIp(withForwardedFor("10.0.1.99"), 1)).toBe("10.0.1.99");
+  });
+
+  it("ignores X-Real-IP, which a client can write, and is null where no server filled the header in", () => {
+    expect(clientIp(new Request("http://x/api", { headers: { "x-real-ip": "203.0.113.9" } }), 0)).toBeNull();
+  });
+});
+
+describe("a database that cannot be reached", () => {
+  const ctx = () => ({ requestId: "req-db", log: log.child({}), ip: null });
+
+  /** Errors shaped as node-postgres and Prisma's driver adapter raise them (the integration test gets real ones). */
+  const socketError = Object.assign(new Error("connect ECONNREFUSED 10.0.0.5:5432"), { code: "ECONNREFUSED", syscall: "connect", errno: -111, address: "10.0.0.5", port: 5432 });
+  const adminShutdown = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01", severity: "FATAL" });
+  const cannotConnectNow = Object.assign(new Error("the database system is starting up"), { code: "57P03", severity: "FATAL" });
+  const connectionFailure = Object.assign(new Error("connection failure"), { code: "08006", severity: "FATAL" });
+  const terminated = new Error("Connection terminated unexpectedly");
+  const poolTimeout = new Error("timeout exceeded when trying to connect");
+  const adapterError = Object.assign(new Error("DatabaseNotReachable"), { name: "DriverAdapterError", cause: { kind: "DatabaseNotReachable", host: "10.0.0.5", port: 5432 } });
+  const prismaRaw = Object.assign(new Error("Raw query failed. Code: `N/A`. Message: `Can't reach database server at 10.0.0.5:5432`"), {
+    name: "PrismaClientKnownRequestError",
+    code: "P2010",
+    meta: { driverAdapterError: adapterError },
+  });
+  const prismaShutdown = Object.assign(new Error("Raw query failed"), {
+    name: "PrismaClientKnownRequestError",
+    code: "P2010",
+    meta: { driverAdapterError: Object.assign(new Error("postgres"), { name: "DriverAdapterError", cause: { kind: "postgres", code: "57P01" } }) },
+  });
+  const poolExhausted = Object.assign(new Error("Timed out fetching a new connection from the connection pool."), { name: "PrismaClientKnownRequestError", code: "P2024" });
+
+  it.each([
+    ["refused connection", socketError],
+    ["admin shutdown (57P01)", adminShutdown],
+    ["cannot connect now (57P03)", cannotConnectNow],
+    ["connection exception (08006)", connectionFailure],
+    ["connection terminated", terminated],
+    ["pool connection timeout", poolTimeout],
+    ["Prisma raw query over the adapter", prismaRaw],
+    ["Prisma over the adapter, server shutting down", prismaShutdown],
+    ["Prisma pool timeout (P2024)", poolExhausted],
+  ])("answers 503 with Retry-After and no host or port: %s", async (_name, error) => {
+    const response = errorResponse(error, ctx());
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: "UNAVAILABLE", requestId: "req-db" } });
+    expect(text).not.toMatch(/10\.0\.0\.5|5432/);
+  });
+
+  it("leaves other failures a 500: a query error, or a refused connection that is not the database's (a fetch)", () => {
+    const uniqueViolation = Object.assign(new Error("duplicate key value"), { code: "23505", severity: "ERROR" });
+    const fetchFailed = new TypeError("fetch failed", { cause: socketError });
+    expect(isDatabaseUnavailable(uniqueViolation)).toBe(false);
+    expect(isDatabaseUnavailable(fetchFailed)).toBe(false);
+    expect(errorResponse(uniqueViolation, ctx()).status).toBe(500);
+    expect(errorResponse(fetchFailed, ctx()).status).toBe(500);
+  });
+});
+
+describe("isSameOrigin", () => {
+  const post = (headers: Record<string, string>) => new Request("http://portal.example.com/api/teams", { method: "POST", headers });
+
+  it("compares the Origin with the request's own Host, never with X-Forwarded-Host", () => {
+    expect(isSameOrigin(post({ host: "portal.example.com", origin: "http://portal.example.com" }))).toBe(true);
+    expect(isSameOrigin(post({ host: "portal.example.com", origin: "https://evil.example", "x-forwarded-host": "evil.example" }))).toBe(false);
+    expect(isSameOrigin(post({ host: "portal.example.com", origin: "null" }))).toBe(false);
+    expect(isSameOrigin(post({ host: "portal.example.com", "sec-fetch-site": "cross-site" }))).toBe(false);
+    expect(isSameOrigin(post({ host: "portal.example.com", "sec-fetch-site": "same-origin" }))).toBe(true);
   });
 });

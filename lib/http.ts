@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ZodError, z } from "zod";
+import { env } from "@/lib/env";
 import { AppError, isAppError, type TErrorBody } from "@/lib/errors";
 import { log, type TLogger } from "@/lib/log";
 
@@ -25,35 +26,107 @@ export function jsonResponse(body: unknown, init?: ResponseInit & { requestId?: 
   return new Response(JSON.stringify(body), { ...init, headers });
 }
 
+/** Seconds a client is told to wait before trying again while the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Node's socket errors that mean the database server cannot be reached or went away. */
+const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+/**
+ * PostgreSQL's: 57P01–57P03 (the server is shutting down, crashed, or cannot take connections yet), 53300 (too many
+ * connections). Class 08 (connection exceptions) is matched by its prefix.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+/** Prisma's: P1001 cannot reach, P1002 timed out, P1017 the server closed the connection, P2024 no pool connection in time. */
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1017", "P2024"]);
+/** The driver adapter's kinds for the same (@prisma/adapter-pg). */
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+/** node-postgres's own words when a connection fails or drops (they carry no code). */
+const PG_CONNECTION_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /connection error and is not queryable/];
+
+/**
+ * Whether an error means the database cannot be reached (down, restarting, refusing connections): as node-postgres
+ * raises it on the hot paths (the socket's error itself, or the server's SQLSTATE), or as Prisma wraps it (the driver
+ * adapter's error under `meta.driverAdapterError`, with the adapter's kind or the server's code as its `cause`). Only
+ * those wrappings are looked into, so that a refused connection elsewhere (a catalog URL, an AWS endpoint) is not
+ * taken for the database's. Such a request may succeed later: the answer is 503 with Retry-After.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 4) return false;
+  const e = error as { name?: unknown; code?: unknown; kind?: unknown; originalCode?: unknown; cause?: unknown; meta?: unknown; errors?: unknown };
+  const isUnavailableCode = (code: unknown) =>
+    typeof code === "string" &&
+    (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_PRISMA_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code));
+  if (isUnavailableCode(e.code) || isUnavailableCode(e.originalCode)) return true;
+  if (typeof e.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(e.kind)) return true;
+  if (error instanceof Error && PG_CONNECTION_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
+  const name = typeof e.name === "string" ? e.name : "";
+  const inner: unknown[] = [];
+  if (name.startsWith("PrismaClient")) inner.push((e.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError, e.cause);
+  if (name === "DriverAdapterError") inner.push(e.cause);
+  // A host name with several addresses: Node tries each and reports them together.
+  if (error instanceof AggregateError) inner.push(...(error.errors as unknown[]));
+  return inner.some((cause) => isDatabaseUnavailable(cause, depth + 1));
+}
+
 export function errorResponse(error: unknown, ctx: TRequestContext): Response {
+  let appError: AppError;
   if (isAppError(error)) {
-    const body: TErrorBody = {
-      error: { code: error.code, message: error.message, details: error.details, requestId: ctx.requestId },
-    };
+    appError = error;
     if (error.status >= 500) ctx.log.error({ err: error }, error.message);
     else ctx.log.info({ code: error.code }, error.message);
-    const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-    return jsonResponse(body, {
-      status: error.status,
-      requestId: ctx.requestId,
-      headers: retryAfter ? { "retry-after": String(retryAfter) } : undefined,
+  } else if (isDatabaseUnavailable(error)) {
+    // The detail (host, port, the driver's words) stays in the log; the caller learns only that it may try again.
+    ctx.log.error({ err: error }, "the database cannot be reached");
+    appError = new AppError("UNAVAILABLE", "The portal's database cannot be reached right now; try again shortly.", {
+      details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     });
+  } else {
+    ctx.log.error({ err: error }, "unhandled error in route handler");
+    const body: TErrorBody = {
+      error: { code: "INTERNAL", message: "Something went wrong on our side.", requestId: ctx.requestId },
+    };
+    return jsonResponse(body, { status: 500, requestId: ctx.requestId });
   }
-  ctx.log.error({ err: error }, "unhandled error in route handler");
   const body: TErrorBody = {
-    error: { code: "INTERNAL", message: "Something went wrong on our side.", requestId: ctx.requestId },
+    error: { code: appError.code, message: appError.message, details: appError.details, requestId: ctx.requestId },
   };
-  return jsonResponse(body, { status: 500, requestId: ctx.requestId });
+  const retryAfter = (appError.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  return jsonResponse(body, {
+    status: appError.status,
+    requestId: ctx.requestId,
+    headers: retryAfter ? { "retry-after": String(retryAfter) } : undefined,
+  });
 }
 
 /**
- * The address the nearest proxy saw: the last X-Forwarded-For entry (App
- * Runner's and the ALB's load balancers append it; earlier entries are
- * whatever the client sent, so they are not trusted).
+ * The client's address: the X-Forwarded-For entry `hops` places before the last (PORTSIDE_TRUSTED_PROXY_HOPS).
+ * The portal's production server (scripts/start.mjs, lib/server/direct-routes.ts) writes the connection's
+ * address as the last entry itself, dropping what the client sent unless proxies are trusted, so with no proxy
+ * this is the connection's address, and behind N proxies that each append, the address the outermost one saw;
+ * entries further left are the client's own words and never used. Under `next dev` nobody rewrites the header
+ * (Next fills it from the connection only when the client sent none): there a client can name any address.
+ * Null only where no server filled the header in (handlers called directly, as tests do).
  */
-export function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for");
-  return forwarded?.split(",").at(-1)?.trim() || request.headers.get("x-real-ip");
+export function clientIp(request: Request, hops: number = env().trustedProxyHops): string | null {
+  const entries = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  // Fewer entries than proxies: the request did not come through them, and every entry is the server's own.
+  return entries.at(-1 - hops) ?? entries[0] ?? null;
+}
+
+/**
+ * CSRF: whether a browser's change comes from the portal's own pages. Browsers send Origin on every cross-origin
+ * request and on same-origin POST/PUT/PATCH/DELETE; older ones send Sec-Fetch-Site instead. The expected host is
+ * PORTSIDE_BASE_URL's, else the request's own Host: never X-Forwarded-Host, which the client can write.
+ */
+export function isSameOrigin(request: Request): boolean {
+  const baseUrl = env().PORTSIDE_BASE_URL;
+  const expectedHost = baseUrl ? new URL(baseUrl).host : (request.headers.get("host") ?? new URL(request.url).host);
+  const origin = request.headers.get("origin");
+  if (origin) return URL.canParse(origin) && new URL(origin).host === expectedHost;
+  return request.headers.get("sec-fetch-site") === "same-origin";
 }
 
 /**

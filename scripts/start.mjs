@@ -65,6 +65,12 @@ if (keepAliveTimeout !== undefined && !(Number.isInteger(keepAliveTimeout) && ke
   fail(`The keep-alive timeout must be a whole number of milliseconds (--keepAliveTimeout or KEEP_ALIVE_TIMEOUT), not ${JSON.stringify(keepAliveText)}.`);
 }
 const hostname = values.hostname;
+// Validated as lib/env.ts does (which the app reads it through); needed here before the app loads.
+const hopsText = process.env.PORTSIDE_TRUSTED_PROXY_HOPS ?? "";
+const trustedProxyHops = hopsText === "" ? 0 : Number(hopsText);
+if (!(Number.isInteger(trustedProxyHops) && trustedProxyHops >= 0 && trustedProxyHops <= 10)) {
+  fail(`PORTSIDE_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10 (the proxies in front that append to X-Forwarded-For), not ${JSON.stringify(hopsText)}.`);
+}
 if (!existsSync(path.join(DIST, "BUILD_ID"))) {
   console.error(`No production build in ${DIST}: run \`npm run build\` first.`);
   process.exit(1);
@@ -85,9 +91,25 @@ const registry = {
     functionsConfig: readBuildJson("server/functions-config-manifest.json"),
     middleware: readBuildJson("server/middleware-manifest.json"),
   },
+  trustedProxyHops,
   /** @type {Map<string, (request: http.IncomingMessage, response: http.ServerResponse) => void>} */
   routes: new Map(),
 };
+
+/**
+ * X-Forwarded-For as Next gets it, as forwardedFor in lib/server/direct-routes.ts makes it for the direct routes:
+ * the connection's address last, after what the trusted proxies wrote, or alone when none are trusted (a client's
+ * own value is dropped, so that it cannot choose the address the bad-token limit counts it under). Next itself
+ * only fills the header in when it is missing.
+ * @param {http.IncomingMessage} request
+ */
+function recordClientAddress(request) {
+  const sent = request.headers["x-forwarded-for"];
+  const socketAddress = request.socket.remoteAddress;
+  if (trustedProxyHops > 0 && sent) request.headers["x-forwarded-for"] = socketAddress ? `${sent}, ${socketAddress}` : sent;
+  else if (socketAddress) request.headers["x-forwarded-for"] = socketAddress;
+  else delete request.headers["x-forwarded-for"];
+}
 Object.assign(globalThis, { [DIRECT_ROUTES_KEY]: registry });
 
 /** @type {http.Server | null} */
@@ -129,6 +151,7 @@ server = http.createServer((request, response) => {
   const query = url.indexOf("?");
   const direct = registry.routes.get(`${request.method} ${query === -1 ? url : url.slice(0, query)}`);
   if (direct) return direct(request, response);
+  recordClientAddress(request);
   handle(request, response).catch((/** @type {unknown} */ error) => {
     log.error({ err: error, path: query === -1 ? url : url.slice(0, query) }, "next's request handler failed");
     if (!response.headersSent) response.statusCode = 500;

@@ -14,6 +14,7 @@
 import { spawn } from "node:child_process";
 import nextEnv from "@next/env";
 import { env } from "../lib/env";
+import { checkStartup } from "../lib/startup-checks";
 import { applyMigrations, createScratchDatabase, ensureDatabase, isDatabaseEmpty, ROOT, startEmbedded, type TRunningDatabase } from "./lib/database";
 import { seedDemo } from "./lib/seed-runner";
 
@@ -37,6 +38,8 @@ const say = (line: string) => {
 };
 
 nextEnv.loadEnvConfig(ROOT, process.env.NODE_ENV !== "production", { info: () => undefined, error: console.error });
+// A bad variable stops here with one line naming it, not a stack trace.
+checkStartup();
 const configured = env().databaseUrl;
 
 let database: TRunningDatabase | undefined;

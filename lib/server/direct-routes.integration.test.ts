@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import { POST as postDeployments } from "@/app/api/deployments/route";
-import { MAX_JSON_BODY_BYTES } from "@/lib/http";
+import { clientIp, MAX_JSON_BODY_BYTES } from "@/lib/http";
 import {
   acceptsGzip,
   DIRECT_ROUTES_KEY,
@@ -65,8 +65,8 @@ function manifests(headers: THeaderRule[], more: Partial<TBuildManifests["routes
  * A server as scripts/start.mjs builds it: a registry on globalThis that the routes register into (there, route
  * files do when Next loads them), looked up by method and exact path, everything else to "Next".
  */
-async function serve(routes: TRoute[], build: TBuildManifests) {
-  const registry: TDirectRouteRegistry = { manifests: build, routes: new Map() };
+async function serve(routes: TRoute[], build: TBuildManifests, { trustedProxyHops }: { trustedProxyHops?: number } = {}) {
+  const registry: TDirectRouteRegistry = { manifests: build, routes: new Map(), trustedProxyHops };
   Object.assign(globalThis, { [DIRECT_ROUTES_KEY]: registry });
   try {
     for (const route of routes) registerDirectRoute(route.method, route.pathname, route.handler);
@@ -95,8 +95,13 @@ async function serve(routes: TRoute[], build: TBuildManifests) {
   };
 }
 
-async function withServer(routes: TRoute[], build: TBuildManifests, run: (target: Awaited<ReturnType<typeof serve>>) => Promise<void>) {
-  const target = await serve(routes, build);
+async function withServer(
+  routes: TRoute[],
+  build: TBuildManifests,
+  run: (target: Awaited<ReturnType<typeof serve>>) => Promise<void>,
+  options: { trustedProxyHops?: number } = {},
+) {
+  const target = await serve(routes, build, options);
   try {
     await run(target);
   } finally {
@@ -116,10 +121,17 @@ interface TAnswer {
 /** One request; `body` in parts is sent part by part, and `beforeRest` may hold the last part back until the answer has come. */
 function request(
   target: { port: number; agent: http.Agent },
-  { method, path, headers = {}, body = [], isRestAfterAnswer = false }: { method: string; path: string; headers?: Record<string, string>; body?: string[]; isRestAfterAnswer?: boolean },
+  {
+    method,
+    path,
+    headers = {},
+    body = [],
+    isRestAfterAnswer = false,
+    localAddress,
+  }: { method: string; path: string; headers?: Record<string, string>; body?: string[]; isRestAfterAnswer?: boolean; localAddress?: string },
 ): Promise<TAnswer> {
   return new Promise((resolve, reject) => {
-    const outgoing = http.request({ host: "127.0.0.1", port: target.port, agent: target.agent, method, path, headers }, (incoming) => {
+    const outgoing = http.request({ host: "127.0.0.1", port: target.port, agent: target.agent, method, path, headers, localAddress }, (incoming) => {
       let text = "";
       incoming.setEncoding("utf8");
       incoming.on("data", (chunk: string) => (text += chunk));
@@ -364,6 +376,79 @@ describe("direct routes (the production server's way around Next's router)", () 
       expect(answer.status).toBe(NEXT_STATUS);
       expect(await db.deployment.count({ where: { source } })).toBe(0);
     });
+  });
+
+  // Each of these connects from its own loopback address (Linux routes all of 127/8 to lo), as separate clients would.
+  it("counts bad tokens by the connection's address: rotating X-Forwarded-For does not escape the limit", async () => {
+    await withServer(ingestRoutes, manifests([SECURITY_RULE]), async (target) => {
+      const body = deploymentBody("d-1", uniqueSlug("direct"));
+      const guess = (i: number) =>
+        request(target, {
+          method: "POST",
+          path: "/api/deployments",
+          headers: { ...jsonHeaders(body, `Bearer psk_guess-${i}`), "x-forwarded-for": `198.51.100.${i}` },
+          body: [body],
+          localAddress: "127.0.0.2",
+        });
+      for (let i = 0; i < 20; i++) expect((await guess(i)).status).toBe(401);
+      const limited = await guess(20);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    });
+  });
+
+  it("never refuses a valid token because another address sent bad ones, whatever X-Forwarded-For claims", async () => {
+    await withServer(ingestRoutes, manifests([SECURITY_RULE]), async (target) => {
+      const badBody = deploymentBody("d-1", uniqueSlug("direct"));
+      for (let i = 0; i < 21; i++) {
+        await request(target, { method: "POST", path: "/api/deployments", headers: jsonHeaders(badBody, `Bearer psk_other-${i}`), body: [badBody], localAddress: "127.0.0.3" });
+      }
+      const source = uniqueSlug("direct");
+      // Another client, naming the blocked address (and no header at all): its valid token is taken.
+      for (const [i, forwarded] of [["1", "127.0.0.3"], ["2", null]] as const) {
+        const good = deploymentBody(`d-${i}`, source);
+        const answer = await request(target, {
+          method: "POST",
+          path: "/api/deployments",
+          headers: { ...jsonHeaders(good), ...(forwarded ? { "x-forwarded-for": forwarded } : {}) },
+          body: [good],
+          localAddress: "127.0.0.4",
+        });
+        expect(answer.status).toBe(201);
+        const audit = await db.auditEvent.findFirstOrThrow({ where: { requestId: String(answer.headers["x-request-id"]) } });
+        expect(audit.ip).toBe("127.0.0.4");
+      }
+      expect(await db.deployment.count({ where: { source } })).toBe(2);
+    });
+  });
+
+  it("writes the connection's address into X-Forwarded-For: alone with no trusted proxy, appended behind one, and the client's address is taken from the right entry", async () => {
+    const echo: TRoute = {
+      method: "GET",
+      pathname: "/echo",
+      handler: async (request) =>
+        Response.json({ forwarded: request.headers.get("x-forwarded-for"), asIfNoProxy: clientIp(request, 0), behindOneProxy: clientIp(request, 1) }),
+    };
+    const ask = async (target: { port: number; agent: http.Agent }, forwarded: string | null) =>
+      JSON.parse(
+        (await request(target, { method: "GET", path: "/echo", headers: forwarded ? { "x-forwarded-for": forwarded } : {}, localAddress: "127.0.0.5" })).text,
+      ) as { forwarded: string; asIfNoProxy: string; behindOneProxy: string };
+    await withServer([echo], manifests([SECURITY_RULE]), async (target) => {
+      expect(await ask(target, "203.0.113.50")).toMatchObject({ forwarded: "127.0.0.5", asIfNoProxy: "127.0.0.5" });
+      expect(await ask(target, null)).toMatchObject({ forwarded: "127.0.0.5", asIfNoProxy: "127.0.0.5" });
+    });
+    // PORTSIDE_TRUSTED_PROXY_HOPS=1: the load balancer (here 127.0.0.5) appended the client it saw; entries before are the client's own.
+    await withServer(
+      [echo],
+      manifests([SECURITY_RULE]),
+      async (target) => {
+        expect(await ask(target, "10.9.9.9, 203.0.113.50")).toEqual({ forwarded: "10.9.9.9, 203.0.113.50, 127.0.0.5", asIfNoProxy: "127.0.0.5", behindOneProxy: "203.0.113.50" });
+        expect(await ask(target, "203.0.113.51")).toMatchObject({ forwarded: "203.0.113.51, 127.0.0.5", behindOneProxy: "203.0.113.51" });
+        // Straight to the server, around the proxy: only the server's own entry.
+        expect(await ask(target, null)).toMatchObject({ forwarded: "127.0.0.5", behindOneProxy: "127.0.0.5" });
+      },
+      { trustedProxyHops: 1 },
+    );
   });
 
   it("registers nothing where no server set up a registry (next dev, builds, tests)", () => {

@@ -60,6 +60,8 @@ export interface TBuildManifests {
 /** Put on globalThis by the production server before Next starts; read by registerDirectRoute and by the server per request. */
 export interface TDirectRouteRegistry {
   manifests: TBuildManifests;
+  /** PORTSIDE_TRUSTED_PROXY_HOPS, as the server read it (default 0): see forwardedFor. */
+  trustedProxyHops?: number;
   /** Keyed by `${method} ${pathname}`. */
   routes: Map<string, TNodeHandler>;
 }
@@ -90,7 +92,10 @@ export function registerDirectRoute(method: "GET" | "POST" | "PUT" | "PATCH" | "
     log.warn({ route: key, reason: plan.reason }, "route served through Next's router: the build has something for its path that only Next applies");
     return;
   }
-  registry.routes.set(key, nodeHandler(handler, plan.headers, { compress: registry.manifests.compress !== false }));
+  registry.routes.set(
+    key,
+    nodeHandler(handler, plan.headers, { compress: registry.manifests.compress !== false, trustedProxyHops: registry.trustedProxyHops ?? 0 }),
+  );
 }
 
 /** The config headers for `pathname`, or why this server cannot answer it as Next would. */
@@ -123,9 +128,13 @@ export function planPath(manifests: TBuildManifests, pathname: string): { header
 }
 
 /** A Web handler served from node:http, the config's `headers` added. */
-function nodeHandler(handler: TWebHandler, headers: [string, string][], { compress }: { compress: boolean }): TNodeHandler {
+function nodeHandler(
+  handler: TWebHandler,
+  headers: [string, string][],
+  { compress, trustedProxyHops }: { compress: boolean; trustedProxyHops: number },
+): TNodeHandler {
   return (request, response) => {
-    serve(handler, headers, compress, request, response).catch((error: unknown) => {
+    serve(handler, headers, { compress, trustedProxyHops }, request, response).catch((error: unknown) => {
       // The handlers answer their own errors (withApi); this is the adapter failing, e.g. the client went away mid-answer.
       log.error({ err: error, path: request.url?.split("?")[0] }, "direct route failed");
       if (!response.headersSent) {
@@ -142,11 +151,11 @@ function nodeHandler(handler: TWebHandler, headers: [string, string][], { compre
 async function serve(
   handler: TWebHandler,
   configHeaders: [string, string][],
-  compress: boolean,
+  { compress, trustedProxyHops }: { compress: boolean; trustedProxyHops: number },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const answer = await handler(toWebRequest(request));
+  const answer = await handler(toWebRequest(request, trustedProxyHops));
   let body = answer.body ? Buffer.from(await answer.arrayBuffer()) : null;
   response.statusCode = answer.status;
   for (const [key, value] of configHeaders) response.setHeader(key, value);
@@ -190,11 +199,22 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 /**
- * The Web Request a route handler takes, over the Node request (its body streamed, read only if the handler reads
- * it). As Next does, the x-forwarded-* headers a proxy did not set are set from the connection, so that the client's
- * address is known without a proxy too.
+ * X-Forwarded-For as the portal's server passes it on (clientIp in lib/http.ts reads it): the connection's address
+ * is always the last entry. Behind `trustedProxyHops` proxies it is appended to what they wrote, as a proxy would;
+ * with none trusted it stands alone, and whatever the client sent is dropped, so that no client can choose the
+ * address it is counted under. scripts/start.mjs does the same for the requests it passes to Next.
  */
-function toWebRequest(request: IncomingMessage): Request {
+export function forwardedFor(sent: string | null | undefined, socketAddress: string | undefined, trustedProxyHops: number): string | undefined {
+  if (trustedProxyHops > 0 && sent) return socketAddress ? `${sent}, ${socketAddress}` : sent;
+  return socketAddress;
+}
+
+/**
+ * The Web Request a route handler takes, over the Node request (its body streamed, read only if the handler reads
+ * it). As Next does, the other x-forwarded-* headers a proxy did not set are set from the connection; X-Forwarded-For
+ * is the server's own (forwardedFor).
+ */
+function toWebRequest(request: IncomingMessage, trustedProxyHops: number): Request {
   const headers = new Headers();
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
@@ -203,7 +223,9 @@ function toWebRequest(request: IncomingMessage): Request {
   if (!headers.has("x-forwarded-host") && host) headers.set("x-forwarded-host", host);
   if (!headers.has("x-forwarded-port") && port) headers.set("x-forwarded-port", String(port));
   if (!headers.has("x-forwarded-proto")) headers.set("x-forwarded-proto", "http");
-  if (!headers.has("x-forwarded-for") && request.socket.remoteAddress) headers.set("x-forwarded-for", request.socket.remoteAddress);
+  const forwarded = forwardedFor(headers.get("x-forwarded-for"), request.socket.remoteAddress, trustedProxyHops);
+  if (forwarded) headers.set("x-forwarded-for", forwarded);
+  else headers.delete("x-forwarded-for");
   const url = new URL(request.url ?? "/", "http://localhost");
   if (host && URL.canParse(`http://${host}`)) url.host = host;
   const hasBody = request.method !== "GET" && request.method !== "HEAD";

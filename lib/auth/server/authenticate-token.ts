@@ -46,9 +46,16 @@ export function missingScopeError(scope: TTokenScope): AppError {
   return new AppError("FORBIDDEN", `This token lacks the "${scope}" scope.`);
 }
 
-/** Refuses an address that sent too many bad tokens lately (429), before any database work. */
+/**
+ * Refuses an address that sent too many bad tokens lately (429), before any database work. The address is the
+ * connection's, or behind trusted proxies the one they saw (clientIp): one a client cannot choose, so rotating
+ * X-Forwarded-For does not escape the limit, and one client's bad tokens never hold up another's good ones. With
+ * no address at all (a handler called without a server, as in tests) nothing is counted: a bucket shared by every
+ * such request would let anyone's failures refuse everyone's valid tokens.
+ */
 export function guardTokenAttempts(ip: string | null): void {
-  const retryAfterSeconds = tokenFailures.retryAfterSeconds(ip ?? "unknown");
+  if (ip === null) return;
+  const retryAfterSeconds = tokenFailures.retryAfterSeconds(ip);
   if (retryAfterSeconds > 0) {
     throw new AppError("RATE_LIMITED", `Too many bad API tokens from this address; try again in ${retryAfterSeconds} s.`, {
       details: { retryAfterSeconds },
@@ -57,7 +64,7 @@ export function guardTokenAttempts(ip: string | null): void {
 }
 
 export function noteBadToken(ip: string | null): void {
-  tokenFailures.recordFailure(ip ?? "unknown");
+  if (ip !== null) tokenFailures.recordFailure(ip);
 }
 
 export async function authenticateToken({

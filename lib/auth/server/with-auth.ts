@@ -4,9 +4,8 @@ import { authenticateToken, type TTokenPrincipal } from "@/lib/auth/server/authe
 import { viewerFromHeaders, type TViewer } from "@/lib/auth/server/viewer";
 import { bearerToken } from "@/lib/auth/tokens";
 import type { TActor } from "@/lib/audit/server/audit";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { withApi, type TRequestContext, type TRouteParams } from "@/lib/http";
+import { isSameOrigin, withApi, type TRequestContext, type TRouteParams } from "@/lib/http";
 
 export type TPrincipal = TViewer | TTokenPrincipal;
 
@@ -36,27 +35,13 @@ function forbidden(permission: TPermission): AppError {
 }
 
 /**
- * CSRF: a cookie-authenticated change must come from the portal's own pages.
- * Browsers send Origin on every cross-origin request and on same-origin
- * POST/PUT/PATCH/DELETE; older ones send Sec-Fetch-Site instead. Session
- * cookies are also SameSite=Lax, so this is the second of two locks.
+ * CSRF: a cookie-authenticated change must come from the portal's own pages
+ * (isSameOrigin: the Origin's host is PORTSIDE_BASE_URL's, else the request's
+ * own Host). Session cookies are also SameSite=Lax, so this is the second of
+ * two locks.
  */
 export function assertSameOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
-  const expectedHost = env().PORTSIDE_BASE_URL
-    ? new URL(env().PORTSIDE_BASE_URL!).host
-    : (request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host);
-  if (origin) {
-    let host: string | null = null;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = null;
-    }
-    if (host === expectedHost) return;
-  } else if (request.headers.get("sec-fetch-site") === "same-origin") {
-    return;
-  }
+  if (isSameOrigin(request)) return;
   throw new AppError("FORBIDDEN", "Cross-site request refused: changes made with a browser session must come from the portal's own pages.");
 }
 

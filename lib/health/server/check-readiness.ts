@@ -2,6 +2,7 @@ import "server-only";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
+import { log as rootLog, type TLogger } from "@/lib/log";
 
 export interface TReadiness {
   isReady: boolean;
@@ -13,6 +14,7 @@ export interface TReadiness {
    * Counted up to DORA_BACKLOG_COUNT_LIMIT, so that a probe stays cheap whatever the backlog; null until migrated.
    */
   doraRefresh?: { pending: number; isPendingCapped: boolean; oldestSeconds: number | null } | null;
+  /** A plain reason for anyone who asks (the probe is anonymous): the driver's words, with host and port, go to the log. */
   error?: string;
 }
 
@@ -39,7 +41,7 @@ function describeError(error: unknown): string {
 }
 
 /** Ready means: the database answers, and every migration in prisma/migrations is applied. */
-export async function checkReadiness(): Promise<TReadiness> {
+export async function checkReadiness({ log = rootLog }: { log?: TLogger } = {}): Promise<TReadiness> {
   let rows: { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[];
   try {
     rows = await db.$queryRaw`SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations`;
@@ -50,7 +52,8 @@ export async function checkReadiness(): Promise<TReadiness> {
       const expected = await expectedMigrations();
       return { isReady: false, database: "ok", migrations: { expected: expected.length, applied: 0, pending: expected, failed: [] } };
     }
-    return { isReady: false, database: "unreachable", migrations: null, error: message };
+    log.warn({ err: error }, `readiness: the database did not answer: ${message}`);
+    return { isReady: false, database: "unreachable", migrations: null, error: "The database did not answer; the server log has the detail." };
   }
   const expected = await expectedMigrations();
   const applied = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
