@@ -1,4 +1,4 @@
-import { runPortside } from "./lib/run-portside";
+import { runPortside, runPortsideWithEnv } from "./lib/run-portside";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/tokens";
 import { closeDb, db } from "@/lib/db";
@@ -43,6 +43,48 @@ describe("npm run portside", () => {
     expect(portside("sync", "pipelines", "--account", accountId, "--region", "ap-south-2")).toMatchObject({ code: 1, stderr: expect.stringMatching(/No registered account collects region ap-south-2/) });
     expect(await db.syncRun.count({ where: { awsAccount: { accountId } } })).toBe(0);
   });
+
+  it("adds, lists and removes AWS accounts, with the deployment's member role as the default", async () => {
+    const member = { PORTSIDE_MEMBER_ROLE_NAME: "PortsideReadOnly", PORTSIDE_MEMBER_EXTERNAL_ID: "cli-member-external-id" };
+    const accountId = String(Math.floor(1e11 + Math.random() * 9e11));
+    const added = runPortsideWithEnv(member, "account", "add", "--id", accountId, "--name", "prod", "--regions", "eu-west-1,us-east-1", "--severity-pattern=-(sev[1-4])-");
+    expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining(`assuming arn:aws:iam::${accountId}:role/PortsideReadOnly with an external id`) });
+    expect(await db.awsAccount.findUniqueOrThrow({ where: { accountId }, select: { name: true, regions: true, roleArn: true, externalId: true, alarmSeverityPattern: true } })).toEqual({
+      name: "prod",
+      regions: ["eu-west-1", "us-east-1"],
+      roleArn: `arn:aws:iam::${accountId}:role/PortsideReadOnly`,
+      externalId: "cli-member-external-id",
+      alarmSeverityPattern: "-(sev[1-4])-",
+    });
+    expect(portside("account", "list").stdout).toMatch(new RegExp(`${accountId}\\s+prod\\s+eu-west-1,us-east-1\\s+arn:aws:iam::${accountId}:role/PortsideReadOnly \\(external id\\)  severity: -\\(sev\\[1-4\\]\\)-`));
+    expect(portside("account", "add", "--id", accountId, "--name", "again", "--regions", "eu-west-1")).toMatchObject({ code: 1, stderr: expect.stringMatching(/already registered/) });
+
+    const home = String(Math.floor(1e11 + Math.random() * 9e11));
+    expect(runPortsideWithEnv(member, "account", "add", "--id", home, "--name", "home", "--regions", "eu-west-1", "--home")).toMatchObject({ code: 0, stdout: expect.stringContaining("home account") });
+    expect(await db.awsAccount.findUniqueOrThrow({ where: { accountId: home }, select: { roleArn: true, externalId: true } })).toEqual({ roleArn: null, externalId: null });
+
+    expect(portside("account", "remove", accountId)).toMatchObject({ code: 0, stdout: expect.stringMatching(/Removed AWS account/) });
+    expect(await db.awsAccount.count({ where: { accountId } })).toBe(0);
+    expect(portside("account", "remove", accountId)).toMatchObject({ code: 2, stderr: `portside: AWS account ${accountId} is not registered\n` });
+  }, 300_000);
+
+  it("refuses a bad account with one line naming the option, and stores nothing", async () => {
+    const accountId = String(Math.floor(1e11 + Math.random() * 9e11));
+    const cases: [string[], RegExp][] = [
+      [["--id", accountId, "--name", "x", "--regions", "eu-west-1", "--severity-pattern", "(["], /^portside: --severity-pattern: is not a valid regular expression/],
+      [["--id", accountId, "--name", "x", "--regions", "eu-west-1", "--severity-pattern", "^SEV[1-4]"], /^portside: --severity-pattern: needs a capture group/],
+      [["--id", "1234", "--name", "x", "--regions", "eu-west-1"], /^portside: --id: must be the 12-digit account id/],
+      [["--id", accountId, "--name", "x"], /^portside: --regions is required/],
+      [["--id", accountId, "--name", "x", "--regions", "eu-west-1", "--external-id", "abc"], /^portside: --external-id only applies with a role to assume/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = portside("account", "add", ...args);
+      expect(code, args.join(" ")).toBe(2);
+      expect(stderr, args.join(" ")).toMatch(message);
+      expect(stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    }
+    expect(await db.awsAccount.count({ where: { accountId } })).toBe(0);
+  }, 300_000);
 
   it("grants the first admin", async () => {
     const { code } = portside("user", "grant", "First.Admin@Example.com", "admin");

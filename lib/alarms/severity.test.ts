@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { alarmSeverity, compileSeverityPattern, isIncidentWorthy, parseSeverity } from "@/lib/alarms/severity";
+import { alarmSeverity, compileSeverityPattern, isIncidentWorthy, parseSeverity, severityPatternProblem } from "@/lib/alarms/severity";
 
 describe("alarm severity", () => {
   it("reads the usual spellings of a severity, and nothing else", () => {
@@ -21,6 +21,18 @@ describe("alarm severity", () => {
     expect(compileSeverityPattern("([")).toBeNull();
     expect(compileSeverityPattern("^SEV[1-4]")).toBeNull();
     expect(compileSeverityPattern("-(sev[1-4])$")?.exec("api-errors-SEV2")?.[1]).toBe("SEV2");
+  });
+
+  it("accepts a naming rule only when its first capture group can capture SEV1–SEV4", () => {
+    for (const ok of ["-(sev[1-4])-", "^(P[1-4])-", "(?<severity>SEV\\d)$", "^(?:prod|dev)-(critical|high|medium|low)-", "[(]x[)]-(sev-[1-4])", "(\\d)"]) {
+      expect(severityPatternProblem(ok), ok).toBeNull();
+    }
+    expect(severityPatternProblem("([")).toMatch(/not a valid regular expression/);
+    expect(severityPatternProblem("^SEV[1-4]")).toMatch(/needs a capture group/);
+    expect(severityPatternProblem("(?:sev[1-4])")).toMatch(/needs a capture group/);
+    expect(severityPatternProblem("^(prod|dev)-sev([1-4])")).toMatch(/first capture group must capture a severity/);
+    expect(severityPatternProblem("-(sev[5-9])-")).toMatch(/first capture group must capture a severity/);
+    expect(severityPatternProblem(`(sev[1-4])${"x".repeat(200)}`)).toMatch(/at most 200 characters/);
   });
 
   it("opens incidents for SEV1 and SEV2 unless told otherwise", () => {

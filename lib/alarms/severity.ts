@@ -31,6 +31,66 @@ export function parseSeverity(text: string | null | undefined): TSeverity | null
   return match ? (`SEV${match[1]}` as TSeverity) : null;
 }
 
+/** The longest naming rule accepted: it runs on every alarm name of its account at each sync. */
+export const MAX_SEVERITY_PATTERN_LENGTH = 200;
+
+// Every spelling parseSeverity reads; a rule's capture group must be able to capture one of them.
+const SEVERITY_SPELLINGS = [...[1, 2, 3, 4].flatMap((n) => [`SEV${n}`, `sev-${n}`, `sev_${n}`, `sev ${n}`, `P${n}`, `${n}`]), ...WORDS.keys()];
+
+/** The source of a pattern's first capturing group (numbered or named), or null when it has none. */
+function firstGroupSource(source: string): string | null {
+  let inClass = false;
+  let start = -1;
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i += 1;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") {
+      if (start >= 0) depth += 1;
+      else if (source[i + 1] !== "?") start = i + 1;
+      else if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") start = source.indexOf(">", i) + 1;
+    } else if (c === ")" && start >= 0) {
+      if (depth === 0) return source.slice(start, i);
+      depth -= 1;
+    }
+  }
+  return null;
+}
+
+/**
+ * Why an account's naming rule (AwsAccount.alarmSeverityPattern) cannot be
+ * used, or null: it must be a regular expression whose first capture group
+ * can capture a severity (SEV1–SEV4, sev-2, P3, 4, high…) from an alarm's
+ * name, such as `-(sev[1-4])-` or `^(P[1-4])-`.
+ */
+export function severityPatternProblem(pattern: string): string | null {
+  if (pattern.length > MAX_SEVERITY_PATTERN_LENGTH) return `must be at most ${MAX_SEVERITY_PATTERN_LENGTH} characters`;
+  try {
+    new RegExp(pattern, "i");
+  } catch (error) {
+    return `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (!compileSeverityPattern(pattern)) return "needs a capture group around the severity in the alarm's name, such as -(sev[1-4])-";
+  const group = firstGroupSource(pattern);
+  if (group === null) return null;
+  let captures: RegExp;
+  try {
+    captures = new RegExp(`^(?:${group})$`, "i");
+  } catch {
+    // A group that only compiles in place (a backreference to an earlier group): taken as written.
+    return null;
+  }
+  return SEVERITY_SPELLINGS.some((s) => captures.test(s)) ? null : "its first capture group must capture a severity: SEV1–SEV4 (or sev-2, P3, 4, high…)";
+}
+
 /** Null when the pattern is not a valid regular expression or has no capturing group (checked where it is entered). */
 export function compileSeverityPattern(pattern: string | null | undefined): RegExp | null {
   if (!pattern) return null;

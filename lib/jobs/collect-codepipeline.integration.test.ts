@@ -7,7 +7,7 @@ import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, getPool } from "@/lib/db";
-import { COLLECT_CODEPIPELINE, planCodePipelineSyncs, singletonKey } from "@/lib/jobs/collect-codepipeline";
+import { COLLECT_CODEPIPELINE, collectCodePipeline, planCodePipelineSyncs, singletonKey } from "@/lib/jobs/collect-codepipeline";
 import { startJobs, type TJobs } from "@/lib/jobs/start-jobs";
 import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/pipelines/collect/fake-codepipeline";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
@@ -86,10 +86,38 @@ describe("collector jobs", () => {
       );
       return rows.map((r) => r.key);
     };
-    expect(await planCodePipelineSyncs(jobs.boss)).toBeGreaterThanOrEqual(2);
+    const midday = { now: new Date("2026-11-02T12:00:00Z"), intervalMinutes: 5 };
+    expect(await planCodePipelineSyncs(jobs.boss, midday)).toBeGreaterThanOrEqual(2);
     expect(await queued()).toEqual([`${accountId}:eu-west-1`, `${accountId}:us-east-1`]);
-    await planCodePipelineSyncs(jobs.boss);
+    await planCodePipelineSyncs(jobs.boss, midday);
     expect(await queued()).toEqual([`${accountId}:eu-west-1`, `${accountId}:us-east-1`]);
     await jobs.boss.purgeQueue(COLLECT_CODEPIPELINE);
+  });
+
+  it("plan the day's first syncs as a full refresh, which reads every pipeline's definition and tags again", async () => {
+    for (const jobs of started.splice(0)) await jobs.stop();
+    const planner = await start({ isWorking: false, isScheduling: false });
+    const accountId = randomAccountId();
+    await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: [REGION] } });
+    await planCodePipelineSyncs(planner.boss, { now: new Date("2026-11-03T00:02:00Z"), intervalMinutes: 5 });
+    const { rows } = await getPool().query<{ data: unknown }>(`SELECT data FROM pgboss.job WHERE name = $1 AND state = 'created' AND singleton_key = $2`, [
+      COLLECT_CODEPIPELINE,
+      `${accountId}:${REGION}`,
+    ]);
+    expect(rows.map((r) => r.data)).toEqual([{ accountId, region: REGION, isFullRefresh: true }]);
+    await planner.boss.purgeQueue(COLLECT_CODEPIPELINE);
+
+    // The full refresh re-reads a pipeline whose version and times say nothing changed: a new portside:service tag is seen.
+    const [before, after] = [await makeService(), await makeService()];
+    const name = uniqueSlug("web");
+    const world = { pipelines: [{ name, version: 1, stages: ["Source", "Production"], tags: { "portside:service": before.slug }, executions: [] }] };
+    const client = new CodePipelineClient({ region: REGION });
+    serveFakeCodePipeline(mockClient(client), world);
+    await collectCodePipeline({ accountId, region: REGION }, { createClient: () => client, definitionRefreshRounds: 0 });
+    world.pipelines[0]!.tags = { "portside:service": after.slug };
+    await collectCodePipeline({ accountId, region: REGION }, { createClient: () => client, definitionRefreshRounds: 0 });
+    expect(await db.pipeline.findFirstOrThrow({ where: { name }, select: { serviceId: true } })).toEqual({ serviceId: before.serviceId });
+    await collectCodePipeline({ accountId, region: REGION, isFullRefresh: true }, { createClient: () => client, definitionRefreshRounds: 0 });
+    expect(await db.pipeline.findFirstOrThrow({ where: { name }, select: { serviceId: true } })).toEqual({ serviceId: after.serviceId });
   });
 });

@@ -11,7 +11,12 @@ export const COLLECT_CODEPIPELINE = "collect-codepipeline";
 /** The scheduled job that enqueues a collect-codepipeline job per account × region. */
 export const PLAN_CODEPIPELINE = "plan-codepipeline-syncs";
 
-const ZCollectJob = z.object({ accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) });
+const ZCollectJob = z.object({
+  accountId: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  /** Read every pipeline's definition and tags, whatever its version (the daily full refresh). */
+  isFullRefresh: z.boolean().optional(),
+});
 export type TCollectJob = z.infer<typeof ZCollectJob>;
 
 /**
@@ -36,26 +41,44 @@ export function singletonKey(job: TCollectJob): string {
   return `${job.accountId}:${job.region}`;
 }
 
+export interface TPlanCodePipelineSyncsOptions {
+  /** When the plan runs: the first plan of each UTC day asks for a full refresh. */
+  now: Date;
+  intervalMinutes: number;
+}
+
+/**
+ * Whether the syncs planned at `now` are the day's full refresh: every
+ * pipeline's definition and tags read whatever its version says (on top of
+ * the rotation that re-reads a slice each sync, see syncRegion), so nothing
+ * stays stale for more than a day even if a listing's times do not move.
+ */
+export function isFullRefreshDue({ now, intervalMinutes }: TPlanCodePipelineSyncsOptions): boolean {
+  const minuteOfDay = now.getUTCHours() * 60 + now.getUTCMinutes();
+  return minuteOfDay < intervalMinutes;
+}
+
 /** Enqueues one sync per registered account × region; one already waiting is not doubled. */
-export async function planCodePipelineSyncs(boss: PgBoss): Promise<number> {
+export async function planCodePipelineSyncs(boss: PgBoss, options: TPlanCodePipelineSyncsOptions): Promise<number> {
   const { rows } = await getPool().query<{ accountId: string; regions: string[] }>(`SELECT "accountId", regions FROM "AwsAccount" ORDER BY "accountId"`);
+  const isFullRefresh = isFullRefreshDue(options);
   let sent = 0;
   for (const { accountId, regions } of rows) {
     for (const region of regions) {
-      const job: TCollectJob = { accountId, region };
+      const job: TCollectJob = { accountId, region, ...(isFullRefresh ? { isFullRefresh } : {}) };
       if (await boss.send(COLLECT_CODEPIPELINE, job, { singletonKey: singletonKey(job) })) sent += 1;
     }
   }
   return sent;
 }
 
-export type TCollectOptions = Pick<TSyncPipelinesOptions, "createClient">;
+export type TCollectOptions = Pick<TSyncPipelinesOptions, "createClient" | "definitionRefreshRounds">;
 
 /** Runs one account × region sync; what it stores and records is syncPipelines'. Returns a summary as the job's output. */
 export async function collectCodePipeline(data: unknown, options: TCollectOptions = {}) {
-  const job = ZCollectJob.parse(data);
+  const { isFullRefresh, ...job } = ZCollectJob.parse(data);
   try {
-    const [outcome] = await syncPipelines({ ...job, ...options });
+    const [outcome] = await syncPipelines({ ...job, ...options, isDefinitionRefreshForced: isFullRefresh === true });
     if (!outcome) return { ...job, status: "SKIPPED" as const };
     log.info(
       { accountId: job.accountId, region: job.region, status: outcome.status, durationMs: outcome.durationMs, ...outcome.stats },

@@ -59,7 +59,9 @@ export async function startJobs(options: TStartJobsOptions = {}): Promise<TJobs>
     for (let i = 0; i < (options.collectConcurrency ?? DEFAULT_COLLECT_CONCURRENCY); i++) {
       await boss.work(COLLECT_CODEPIPELINE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => (job ? collectCodePipeline(job.data, options) : null));
     }
-    await boss.work(PLAN_CODEPIPELINE, { batchSize: 1 }, async () => ({ sent: await planCodePipelineSyncs(boss) }));
+    await boss.work(PLAN_CODEPIPELINE, { batchSize: 1 }, async () => ({
+      sent: await planCodePipelineSyncs(boss, { now: new Date(), intervalMinutes: options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES }),
+    }));
     await boss.work(PRUNE_EVENT_RECEIPTS, { batchSize: 1 }, async () => ({ deleted: await pruneEventReceipts() }));
   }
   if (options.isScheduling ?? true) {
@@ -67,7 +69,7 @@ export async function startJobs(options: TStartJobsOptions = {}): Promise<TJobs>
     await boss.schedule(PLAN_CODEPIPELINE, everyMinutes(interval));
     await boss.schedule(PRUNE_EVENT_RECEIPTS, "17 3 * * *");
     // A fresh start syncs now rather than at the next tick; an instance already running one is not doubled.
-    await planCodePipelineSyncs(boss);
+    await planCodePipelineSyncs(boss, { now: new Date(), intervalMinutes: interval });
   }
   await registerCloudWatchJobs(boss, {
     isWorking: options.isWorking ?? true,

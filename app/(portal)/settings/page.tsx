@@ -7,6 +7,7 @@ import { Table } from "@/components/ui/table";
 import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { findAwsAccounts } from "@/lib/catalog/server/find-aws-accounts";
+import { memberAccountDefaults } from "@/lib/catalog/server/manage-aws-accounts";
 
 export const metadata: Metadata = { title: "AWS accounts" };
 
@@ -23,7 +24,7 @@ export default async function AwsAccountsPage() {
           <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
             Deploy the member-account stack in the account first (see Deploying in the README); it creates the read-only role and prints its ARN and external id.
           </p>
-          <AwsAccountForm />
+          <AwsAccountForm defaults={memberAccountDefaults()} />
         </Card>
       ) : null}
       <Card>
@@ -58,12 +59,15 @@ export default async function AwsAccountsPage() {
                     "Home account (the portal's own role)"
                   )}
                 </td>
-                <td className="py-2 pr-3 font-mono text-xs">{a.regions.join(", ")}</td>
+                <td className="py-2 pr-3 font-mono text-xs">
+                  {a.regions.join(", ")}
+                  {a.alarmSeverityPattern ? <span className="block text-zinc-500 dark:text-zinc-400">alarm severity: {a.alarmSeverityPattern}</span> : null}
+                </td>
                 <td className="py-2 pr-3 text-right tabular-nums">{a.pipelines}</td>
                 <td className="py-2 pr-3 text-right tabular-nums">{a.alarms}</td>
                 {canManage ? (
                   <td className="py-2 text-right">
-                    <AwsAccountActions account={{ id: a.id, accountId: a.accountId, name: a.name, roleArn: a.roleArn, hasExternalId: a.hasExternalId, regions: a.regions }} />
+                    <AwsAccountActions account={{ id: a.id, accountId: a.accountId, name: a.name, roleArn: a.roleArn, hasExternalId: a.hasExternalId, regions: a.regions, alarmSeverityPattern: a.alarmSeverityPattern }} />
                   </td>
                 ) : null}
               </tr>

@@ -20,6 +20,7 @@ import {
   type MetricAlarm,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
+import { awsOperation } from "@/lib/aws/clients";
 import { log } from "@/lib/log";
 import type { TAlarmDefinition, TAlarmMetricQuery, TAlarmRecord, TAlarmState, TAlarmTransitionRecord } from "@/lib/alarms/collect/types";
 
@@ -127,18 +128,20 @@ export function toCompositeAlarmRecord(alarm: CompositeAlarm): TAlarmRecord | nu
 export async function listAllAlarms(client: CloudWatchClient): Promise<TAlarmRecord[]> {
   const alarms: TAlarmRecord[] = [];
   const pages = paginateDescribeAlarms({ client, pageSize: DESCRIBE_PAGE }, { AlarmTypes: ["MetricAlarm", "CompositeAlarm"] });
-  for await (const page of pages) {
-    for (const alarm of page.MetricAlarms ?? []) {
-      const record = toMetricAlarmRecord(alarm);
-      if (record) alarms.push(record);
-      else log.warn({ alarm: alarm.AlarmName }, "skipping a metric alarm that cannot be stored");
+  await awsOperation("DescribeAlarms", async () => {
+    for await (const page of pages) {
+      for (const alarm of page.MetricAlarms ?? []) {
+        const record = toMetricAlarmRecord(alarm);
+        if (record) alarms.push(record);
+        else log.warn({ alarm: alarm.AlarmName }, "skipping a metric alarm that cannot be stored");
+      }
+      for (const alarm of page.CompositeAlarms ?? []) {
+        const record = toCompositeAlarmRecord(alarm);
+        if (record) alarms.push(record);
+        else log.warn({ alarm: alarm.AlarmName }, "skipping a composite alarm that cannot be stored");
+      }
     }
-    for (const alarm of page.CompositeAlarms ?? []) {
-      const record = toCompositeAlarmRecord(alarm);
-      if (record) alarms.push(record);
-      else log.warn({ alarm: alarm.AlarmName }, "skipping a composite alarm that cannot be stored");
-    }
-  }
+  });
   return alarms;
 }
 
@@ -185,18 +188,20 @@ export async function listStateHistory(client: CloudWatchClient, { since, until 
       ...(until ? { EndDate: until } : {}),
     },
   );
-  for await (const page of pages) {
-    for (const item of page.AlarmHistoryItems ?? []) {
-      const record = toTransitionRecord(item);
-      if (record) transitions.push(record);
+  await awsOperation("DescribeAlarmHistory", async () => {
+    for await (const page of pages) {
+      for (const item of page.AlarmHistoryItems ?? []) {
+        const record = toTransitionRecord(item);
+        if (record) transitions.push(record);
+      }
     }
-  }
+  });
   return transitions.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /** An alarm's tags (ListTagsForResource). */
 export async function getAlarmTags(client: CloudWatchClient, arn: string): Promise<Record<string, string>> {
-  const output = await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+  const output = await awsOperation("ListTagsForResource", () => client.send(new ListTagsForResourceCommand({ ResourceARN: arn })));
   const tags: Record<string, string> = {};
   for (const tag of output.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
   return tags;

@@ -154,7 +154,7 @@ describe("syncAlarmRegion", () => {
 
   it("fails the region when the alarms cannot be listed", async () => {
     cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("not authorized"), { name: "AccessDenied" }));
-    await expect(sync()).rejects.toMatchObject({ code: "UPSTREAM", message: `Could not list CloudWatch alarms in account ${ACCOUNT_ID}, region ${REGION}: AccessDenied: not authorized` });
+    await expect(sync()).rejects.toMatchObject({ code: "UPSTREAM", message: `Could not list CloudWatch alarms in account ${ACCOUNT_ID}, region ${REGION}: DescribeAlarms AccessDenied: not authorized` });
   });
 });
 
@@ -231,7 +231,7 @@ describe("syncAllAlarms", () => {
       {
         accountId: MEMBER_B.accountId,
         status: "FAILED",
-        error: `Could not list CloudWatch alarms in account ${MEMBER_B.accountId}, region us-east-1: AccessDenied: User is not authorized to perform: cloudwatch:DescribeAlarms`,
+        error: `Could not list CloudWatch alarms in account ${MEMBER_B.accountId}, region us-east-1: DescribeAlarms HTTP 403 AccessDenied: User is not authorized to perform: cloudwatch:DescribeAlarms`,
         stats: { calls: 1, throttles: 0, errors: 1 },
       },
     ]);

@@ -85,7 +85,7 @@ export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise
   try {
     alarms = await listAllAlarms(client);
   } catch (error) {
-    throw new AppError("UPSTREAM", `Could not list CloudWatch alarms in account ${accountId}, region ${region}: ${describeAwsError(error)}`, {
+    throw new AppError("UPSTREAM", `Could not list CloudWatch alarms in account ${accountId}, region ${region}: ${describeAwsError(error, "DescribeAlarms")}`, {
       cause: error,
       details: { accountId, region, operation: "DescribeAlarms" },
     });
@@ -102,7 +102,7 @@ export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise
     } catch (error) {
       if (error instanceof Error && error.name === "ResourceNotFoundException") return { ...alarm, tags: null };
       log.warn({ err: error, accountId, region, alarm: alarm.name }, "could not read an alarm's tags");
-      failures.push({ alarm: alarm.name, error: `ListTagsForResource: ${describeAwsError(error)}` });
+      failures.push({ alarm: alarm.name, error: describeAwsError(error, "ListTagsForResource") });
       // A new alarm is stored untagged (unmapped) and read again next time, since its stored configuration time stays unset.
       return { ...alarm, tags: null, ...(stored.has(alarm.arn) ? {} : { configUpdatedAt: null }) };
     }
@@ -119,7 +119,7 @@ export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise
     historyThrough = all.reduce<Date | null>((latest, t) => (!latest || t.at > latest ? t.at : latest), previous);
   } catch (error) {
     log.warn({ err: error, accountId, region }, "could not read the alarm history");
-    failures.push({ alarm: "(history)", error: `DescribeAlarmHistory: ${describeAwsError(error)}` });
+    failures.push({ alarm: "(history)", error: describeAwsError(error, "DescribeAlarmHistory") });
   }
 
   const listed = new Set(alarms.map((a) => a.arn));

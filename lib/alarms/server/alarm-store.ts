@@ -3,6 +3,7 @@ import { alarmEpisodes, planAlarmIncidents, type TEpisode, type TExistingInciden
 import type { TAlarmState, TSeverity } from "@/lib/alarms/collect/types";
 import { attributionWindowStart, PRODUCTION } from "@/lib/incidents/attribution";
 import { statusOf, timelineEntries, type TIncidentState } from "@/lib/incidents/incident-state";
+import { env } from "@/lib/env";
 import { batches, type TSql } from "@/lib/pipelines/server/transaction";
 
 /** Incident.source of incidents opened by alarms. */
@@ -69,6 +70,12 @@ export interface TIncidentRules {
   quietMinutes: number;
   windowHours: number;
   now: Date;
+}
+
+/** The configured rules (PORTSIDE_INCIDENT_SEVERITIES, …); `now` is the caller's. */
+export function configuredIncidentRules(): Omit<TIncidentRules, "now"> {
+  const settings = env();
+  return { severities: settings.incidentSeverities, quietMinutes: settings.incidentQuietMinutes, windowHours: settings.attributionWindowHours };
 }
 
 interface TIncidentRow extends TExistingIncident {

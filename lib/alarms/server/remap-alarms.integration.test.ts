@@ -10,7 +10,7 @@ import { uniqueSlug } from "@/lib/testing/fixtures";
 
 afterAll(closeDb);
 
-function catalog(team: string, components: { name: string; selector: string }[]): string {
+function catalog(team: string, components: { name: string; selector?: string; arn?: string }[]): string {
   return [
     "apiVersion: backstage.io/v1alpha1",
     "kind: Group",
@@ -26,7 +26,8 @@ function catalog(team: string, components: { name: string; selector: string }[])
       "metadata:",
       `  name: ${c.name}`,
       "  annotations:",
-      `    aws.amazon.com/cloudwatch-alarm-tags: "${c.selector}"`,
+      ...(c.selector ? [`    aws.amazon.com/cloudwatch-alarm-tags: "${c.selector}"`] : []),
+      ...(c.arn ? [`    aws.amazon.com/cloudwatch-alarm-arns: "${c.arn}"`] : []),
       "spec:",
       "  type: service",
       "  lifecycle: production",
@@ -64,5 +65,42 @@ describe("catalog import and alarms", () => {
     expect(await serviceOf(broad.id)).toBe(services.get(platform));
     expect(await serviceOf(narrow.id)).toBe(services.get(ledger));
     expect(await serviceOf(other.id)).toBeNull();
+  });
+
+  it("opens the incident of a firing SEV1 alarm the import maps to a service, from its transition time", async () => {
+    const accountId = String(Math.floor(1e11 + Math.random() * 9e11));
+    const account = await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: ["eu-west-1"] } });
+    const openedAt = new Date("2026-11-02T10:12:00Z");
+    const firing = async (name: string, tags: Record<string, string>) => {
+      const arn = `arn:aws:cloudwatch:eu-west-1:${accountId}:alarm:${name}`;
+      const alarm = await db.alarm.create({
+        data: { awsAccountId: account.id, region: "eu-west-1", arn, name, severity: "SEV1", state: "ALARM", stateUpdatedAt: openedAt, tags },
+        select: { id: true },
+      });
+      await db.alarmTransition.create({ data: { alarmId: alarm.id, fromState: "OK", toState: "ALARM", reason: "Threshold Crossed", at: openedAt } });
+      return arn;
+    };
+    const system = uniqueSlug("orders");
+    const byArn = await firing(uniqueSlug("orders-5xx"), {});
+    await firing(uniqueSlug("orders-queue"), { system });
+
+    const team = uniqueSlug("team");
+    const [api, worker] = [uniqueSlug("orders-api"), uniqueSlug("orders-worker")];
+    await importCatalog({
+      text: catalog(team, [
+        { name: api, arn: byArn },
+        { name: worker, selector: `system=${system}` },
+      ]),
+      source: "test.yaml",
+      actor: { system: "test" },
+    });
+    const incidents = await db.incident.findMany({
+      where: { service: { slug: { in: [api, worker] } } },
+      select: { service: { select: { slug: true } }, severity: true, status: true, openedAt: true, source: true },
+      orderBy: { service: { slug: "asc" } },
+    });
+    expect(incidents).toEqual(
+      [api, worker].sort().map((slug) => ({ service: { slug }, severity: "SEV1", status: "OPEN", openedAt, source: "cloudwatch" })),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { SERVICE_TAG } from "@/lib/alarms/collect/cloudwatch";
 import type { TAlarmRegionResult } from "@/lib/alarms/collect/sync-region";
-import type { TAlarmState } from "@/lib/alarms/collect/types";
+import type { TAlarmState, TSeverity } from "@/lib/alarms/collect/types";
 import { advanceAlarmStates, insertTransitions, reconcileAlarmIncidents, type TIncidentRules } from "@/lib/alarms/server/alarm-store";
 import { alarmSeverity, compileSeverityPattern } from "@/lib/alarms/severity";
 import { log } from "@/lib/log";
@@ -33,6 +33,7 @@ interface TCurrentAlarm {
   id: number;
   arn: string;
   serviceId: number | null;
+  severity: TSeverity | null;
   tags: Record<string, string>;
   state: TAlarmState;
   stateReason: string | null;
@@ -89,7 +90,7 @@ export async function storeAlarmSync({ awsAccountId, result, syncStartedAt, inci
     const { rows: accounts } = await sql.query<{ alarmSeverityPattern: string | null }>(`SELECT "alarmSeverityPattern" FROM "AwsAccount" WHERE id = $1`, [awsAccountId]);
     const pattern = compileSeverityPattern(accounts[0]?.alarmSeverityPattern);
     const { rows: currentRows } = await sql.query<TCurrentAlarm>(
-      `SELECT id, arn, "serviceId", tags, state::text AS state, "stateReason", "stateUpdatedAt" AT TIME ZONE 'UTC' AS "stateUpdatedAt"
+      `SELECT id, arn, "serviceId", severity::text AS severity, tags, state::text AS state, "stateReason", "stateUpdatedAt" AT TIME ZONE 'UTC' AS "stateUpdatedAt"
        FROM "Alarm" WHERE "awsAccountId" = $1 AND region = $2 ORDER BY id FOR UPDATE`,
       [awsAccountId, region],
     );
@@ -173,10 +174,11 @@ export async function storeAlarmSync({ awsAccountId, result, syncStartedAt, inci
         [awsAccountId, region, result.historyThrough.toISOString()],
       );
     }
-    // A severity or service that changed can make an alarm incident-worthy: its transitions are looked at again too.
+    // A severity or service that changed can make an alarm incident-worthy (a SEV1 tag on an alarm already firing):
+    // its transitions are looked at again too, so the incident opens at the transition that began it.
     const remapped = rows.filter((r) => {
       const before = current.get(r.arn);
-      return before && before.serviceId !== r.serviceId;
+      return before !== undefined && (before.serviceId !== r.serviceId || before.severity !== r.severity);
     });
     const incidentAlarms = [...new Set([...changed, ...remapped.map((r) => idByName.get(r.name)!).filter((id) => id !== undefined)])];
     const incidents = await reconcileAlarmIncidents(sql, incidentAlarms, { ...incidentRules, now: syncStartedAt });

@@ -80,6 +80,31 @@ describe("syncAlarms", () => {
     expect(gone._count.transitions).toBe(2);
   });
 
+  it("opens the incident of an alarm already in ALARM when a severity tag makes it incident-worthy, from its transition time", async () => {
+    // An account of its own: the history cursor of the shared one is past this alarm's transition.
+    const ownAccountId = String(Math.floor(1e11 + Math.random() * 9e11));
+    await db.awsAccount.create({ data: { accountId: ownAccountId, name: uniqueSlug("acct"), regions: [REGION] } });
+    const web = await makeService();
+    const name = uniqueSlug("checkout-5xx");
+    const arn = alarmArn(name, REGION, ownAccountId);
+    const client = new CloudWatchClient({ region: REGION });
+    const data = serveFakeCloudWatch(mockClient(client), {
+      metricAlarms: [metricAlarm(name, "ALARM", { AlarmArn: arn, StateUpdatedTimestamp: at(12) })],
+      history: [stateUpdate(name, "OK", "ALARM", 12)],
+      tags: { [arn]: { "portside:service": web.slug } },
+    });
+    // Every sync re-reads every alarm's tags (tagRefreshRounds 1), as the rotation eventually does.
+    await syncAlarms({ accountId: ownAccountId, createClient: () => client, tagRefreshRounds: 1, now: at(20) });
+    expect(await db.incident.count({ where: { serviceId: web.serviceId } })).toBe(0);
+
+    // Someone tags the firing alarm SEV1; its configuration time does not move, and no new transition comes.
+    data.tags![arn] = { "portside:service": web.slug, "portside:severity": "SEV1" };
+    const [outcome] = await syncAlarms({ accountId: ownAccountId, createClient: () => client, tagRefreshRounds: 1, now: at(40) });
+    expect(outcome?.stored?.incidents).toEqual({ created: 1, updated: 0 });
+    const incidents = await db.incident.findMany({ where: { serviceId: web.serviceId }, select: { severity: true, status: true, openedAt: true, source: true } });
+    expect(incidents).toEqual([{ severity: "SEV1", status: "OPEN", openedAt: at(12), source: "cloudwatch" }]);
+  });
+
   it("keeps a state newer than the one the sync read", async () => {
     const name = uniqueSlug("api-errors");
     const arn = alarmArn(name, REGION, accountId);

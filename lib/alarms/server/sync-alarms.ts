@@ -1,5 +1,6 @@
 import "server-only";
 import { syncAllAlarms, type TSyncAllAlarmsOptions } from "@/lib/alarms/collect/sync-region";
+import { configuredIncidentRules } from "@/lib/alarms/server/alarm-store";
 import { loadStoredAlarms } from "@/lib/alarms/server/load-stored-alarms";
 import { storeAlarmSync, type TStoreAlarmSyncOutcome } from "@/lib/alarms/server/store-alarm-sync";
 import { runRecordedSyncs, type TRecordedSync } from "@/lib/aws/server/recorded-syncs";
@@ -24,7 +25,7 @@ export type TSyncAlarmsOutcome = TRecordedSync<TStoreAlarmSyncOutcome>;
 export async function syncAlarms(options: TSyncAlarmsOptions = {}): Promise<TSyncAlarmsOutcome[]> {
   const { accountId, region, ...tuning } = options;
   const settings = env();
-  const incidentRules = { severities: settings.incidentSeverities, quietMinutes: settings.incidentQuietMinutes, windowHours: settings.attributionWindowHours };
+  const incidentRules = configuredIncidentRules();
   return runRecordedSyncs<TStoreAlarmSyncOutcome>({ source: "CLOUDWATCH", accountId, region }, (accounts, hooks) =>
     syncAllAlarms(accounts, {
       ...tuning,

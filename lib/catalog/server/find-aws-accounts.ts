@@ -12,6 +12,7 @@ export async function findAwsAccounts() {
       roleArn: true,
       externalId: true,
       regions: true,
+      alarmSeverityPattern: true,
       _count: { select: { pipelines: true, alarms: true, resourceMappings: true } },
     },
   });
@@ -22,6 +23,7 @@ export async function findAwsAccounts() {
     roleArn: a.roleArn,
     hasExternalId: Boolean(a.externalId),
     regions: a.regions,
+    alarmSeverityPattern: a.alarmSeverityPattern,
     pipelines: a._count.pipelines,
     alarms: a._count.alarms,
     mappings: a._count.resourceMappings,

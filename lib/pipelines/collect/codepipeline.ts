@@ -20,6 +20,7 @@ import {
   type PipelineExecutionSummary,
   type PipelineSummary,
 } from "@aws-sdk/client-codepipeline";
+import { awsOperation } from "@/lib/aws/clients";
 import { log } from "@/lib/log";
 import {
   TERMINAL_STATUSES,
@@ -73,12 +74,14 @@ export function toPipelineSummary(summary: PipelineSummary): TPipelineSummary | 
 /** Every pipeline in the client's account and region (ListPipelines, all pages). */
 export async function listAllPipelines(client: CodePipelineClient): Promise<TPipelineSummary[]> {
   const pipelines: TPipelineSummary[] = [];
-  for await (const page of paginateListPipelines({ client, pageSize: LIST_PIPELINES_PAGE }, {})) {
-    for (const summary of page.pipelines ?? []) {
-      const pipeline = toPipelineSummary(summary);
-      if (pipeline) pipelines.push(pipeline);
+  await awsOperation("ListPipelines", async () => {
+    for await (const page of paginateListPipelines({ client, pageSize: LIST_PIPELINES_PAGE }, {})) {
+      for (const summary of page.pipelines ?? []) {
+        const pipeline = toPipelineSummary(summary);
+        if (pipeline) pipelines.push(pipeline);
+      }
     }
-  }
+  });
   return pipelines;
 }
 
@@ -109,13 +112,9 @@ export async function getPipelineDefinition(
   client: CodePipelineClient,
   { name, fallbackArn }: { name: string; fallbackArn: string },
 ): Promise<TPipelineDefinition> {
-  const output = await client.send(new GetPipelineCommand({ name }));
+  const output = await awsOperation("GetPipeline", () => client.send(new GetPipelineCommand({ name })));
   const arn = output.metadata?.pipelineArn ?? fallbackArn;
-  const tags: Record<string, string> = {};
-  for await (const page of paginateListTagsForResource({ client }, { resourceArn: arn })) {
-    for (const tag of page.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? "";
-  }
-  return toDefinition(output, arn, tags);
+  return toDefinition(output, arn, await getPipelineTags(client, arn));
 }
 
 export function toStageStates(output: GetPipelineStateOutput): TStageState[] {
@@ -145,8 +144,19 @@ export function toStageStates(output: GetPipelineStateOutput): TStageState[] {
   });
 }
 
+/** A pipeline's tags (ListTagsForResource, all pages). */
+export async function getPipelineTags(client: CodePipelineClient, arn: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  await awsOperation("ListTagsForResource", async () => {
+    for await (const page of paginateListTagsForResource({ client }, { resourceArn: arn })) {
+      for (const tag of page.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? "";
+    }
+  });
+  return tags;
+}
+
 export async function getPipelineState(client: CodePipelineClient, name: string): Promise<TStageState[]> {
-  return toStageStates(await client.send(new GetPipelineStateCommand({ name })));
+  return toStageStates(await awsOperation("GetPipelineState", () => client.send(new GetPipelineStateCommand({ name }))));
 }
 
 /** Null for a summary we cannot store (no id or start time, or a status this code does not know yet). */
@@ -198,23 +208,25 @@ export async function listNewExecutions(
   const found: TExecutionRecord[] = [];
   let newest: TExecutionRecord | null = null;
   const pageSize = Math.min(EXECUTIONS_PAGE, max);
-  pages: for await (const page of paginateListPipelineExecutions({ client, pageSize }, { pipelineName })) {
-    for (const summary of page.pipelineExecutionSummaries ?? []) {
-      const record = toExecutionRecord(summary);
-      if (!record) {
-        log.warn({ pipelineName, executionId: summary.pipelineExecutionId, status: summary.status }, "skipping a pipeline execution that cannot be stored");
-        continue;
+  await awsOperation("ListPipelineExecutions", async () => {
+    pages: for await (const page of paginateListPipelineExecutions({ client, pageSize }, { pipelineName })) {
+      for (const summary of page.pipelineExecutionSummaries ?? []) {
+        const record = toExecutionRecord(summary);
+        if (!record) {
+          log.warn({ pipelineName, executionId: summary.pipelineExecutionId, status: summary.status }, "skipping a pipeline execution that cannot be stored");
+          continue;
+        }
+        newest ??= record;
+        const storedStatus = known.get(record.executionId);
+        if (storedStatus !== record.status) found.push(record);
+        if (storedStatus !== undefined) {
+          running.delete(record.executionId);
+          if (running.size === 0) break pages;
+        }
+        if (found.length >= max) break pages;
       }
-      newest ??= record;
-      const storedStatus = known.get(record.executionId);
-      if (storedStatus !== record.status) found.push(record);
-      if (storedStatus !== undefined) {
-        running.delete(record.executionId);
-        if (running.size === 0) break pages;
-      }
-      if (found.length >= max) break pages;
     }
-  }
+  });
   return { executions: found, newest };
 }
 
@@ -290,6 +302,8 @@ export async function getExecutionStages(
 ): Promise<ReturnType<typeof stagesFromActionExecutions>> {
   const details: ActionExecutionDetail[] = [];
   const pages = paginateListActionExecutions({ client, pageSize: EXECUTIONS_PAGE }, { pipelineName, filter: { pipelineExecutionId: executionId } });
-  for await (const page of pages) details.push(...(page.actionExecutionDetails ?? []));
+  await awsOperation("ListActionExecutions", async () => {
+    for await (const page of pages) details.push(...(page.actionExecutionDetails ?? []));
+  });
   return stagesFromActionExecutions(details);
 }

@@ -133,6 +133,9 @@ export interface TFakePipeline {
   version: number;
   stages: readonly string[];
   tags?: Record<string, string>;
+  /** ListPipelines' created and updated times (default: a fixed time long before the tests' executions). */
+  created?: Date;
+  updated?: Date;
   /** Newest first, as ListPipelineExecutions returns them. */
   executions: PipelineExecutionSummary[];
   /** Action executions by pipeline execution id. */
@@ -197,7 +200,10 @@ export function serveFakeCodePipeline(mock: AwsClientStub<CodePipelineClient>, w
     const { nextToken, maxResults } = input;
     if (world.listPipelinesError) throw world.listPipelinesError;
     const { items, nextToken: next } = page(world.pipelines, nextToken, world.pipelinesPerPage ?? maxResults ?? 100);
-    return { pipelines: items.map((p) => ({ name: p.name, version: p.version, pipelineType: "V2" })), nextToken: next } satisfies ListPipelinesOutput;
+    return {
+      pipelines: items.map((p) => ({ name: p.name, version: p.version, pipelineType: "V2", created: p.created ?? at(-1000), updated: p.updated ?? at(-1000) })),
+      nextToken: next,
+    } satisfies ListPipelinesOutput;
   });
   mock.on(GetPipelineStateCommand).callsFake(async ({ name }: { name?: string }) => {
     const pipeline = find(name);
@@ -249,6 +255,8 @@ export function storedAfter(result: TSyncRegionResult, previous: ReadonlyMap<str
       name: pipeline.name,
       arn: pipeline.arn,
       version: pipeline.version,
+      awsCreatedAt: pipeline.definition ? pipeline.created : (before?.awsCreatedAt ?? null),
+      awsUpdatedAt: pipeline.definition ? pipeline.updated : (before?.awsUpdatedAt ?? null),
       structure: pipeline.definition?.structure ?? before?.structure ?? [],
       prodStage: pipeline.prodStage,
       state: pipeline.state,

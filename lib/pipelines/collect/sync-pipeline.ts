@@ -8,9 +8,12 @@
  *   is skipped. A new execution always shows up as the latest one in its first
  *   stage, and a status change changes some stage's latest status.
  * - GetPipeline + ListTagsForResource: only when ListPipelines reports another
- *   version than the stored one, for a new pipeline, or when forced. Tags do
- *   not bump the version: a changed portside:service or portside:prod-stage
- *   tag is seen at the next structure change or forced refresh.
+ *   version, or other created/updated times, than stored (a pipeline deleted
+ *   and recreated under the same name, as Terraform does, starts again at
+ *   version 1), for a new pipeline, on the pipeline's turn in the rotation
+ *   (`isRefreshDue`: tags do not bump the version or the update time, so a
+ *   changed portside:service or portside:prod-stage tag is seen within a day),
+ *   or when forced.
  * - ListPipelineExecutions: newest first, until the stored ones (see
  *   listNewExecutions).
  * - ListActionExecutions: once per new or changed execution whose deployment
@@ -52,6 +55,11 @@ export interface TSyncPipelineOptions {
   name: string;
   /** The version ListPipelines reported. */
   version: number;
+  /** The created and updated times ListPipelines reported (null: not given). */
+  created?: Date | null;
+  updated?: Date | null;
+  /** This pipeline's turn to have its definition and tags read again (see isRefreshRound). */
+  isRefreshDue?: boolean;
   stored: TStoredPipeline | undefined;
   /** Fetch GetPipeline and tags even when the version is unchanged (e.g. a daily full refresh). */
   isDefinitionRefreshForced?: boolean;
@@ -78,6 +86,9 @@ export interface TPipelineSync {
   version: number;
   /** Null when not fetched: the stored structure and tags still hold. */
   definition: TPipelineDefinition | null;
+  /** ListPipelines' created and updated times, stored with a fetched definition. */
+  created: Date | null;
+  updated: Date | null;
   prodStage: string | null;
   prodStageSource: TProdStageSource | null;
   state: TStageState[];
@@ -144,9 +155,17 @@ function needsStages(execution: TExecutionRecord): boolean {
   return TERMINAL_STATUSES.has(execution.status) && (execution.status === "FAILED" || execution.executionType === "ROLLBACK");
 }
 
+/** Whether ListPipelines' times say the pipeline is not the one stored: recreated, or changed without a new version. */
+export function isListingMoved(stored: TStoredPipeline, { created, updated }: { created: Date | null; updated: Date | null }): boolean {
+  const moved = (reported: Date | null, known: Date | null | undefined) => reported !== null && reported.getTime() !== (known?.getTime() ?? null);
+  return moved(created, stored.awsCreatedAt) || moved(updated, stored.awsUpdatedAt);
+}
+
 export async function syncPipeline(options: TSyncPipelineOptions): Promise<TPipelineSync> {
   const { client, accountId, region, name, version, stored } = options;
-  const isDefinitionNeeded = !stored || stored.version !== version || options.isDefinitionRefreshForced === true;
+  const listing = { created: options.created ?? null, updated: options.updated ?? null };
+  const isDefinitionNeeded =
+    !stored || stored.version !== version || isListingMoved(stored, listing) || options.isRefreshDue === true || options.isDefinitionRefreshForced === true;
   const known = stored?.executions ?? new Map<string, TExecutionStatus>();
 
   const state = await getPipelineState(client, name);
@@ -199,6 +218,7 @@ export async function syncPipeline(options: TSyncPipelineOptions): Promise<TPipe
     arn: definition?.arn ?? stored?.arn ?? pipelineArn(region, accountId, name),
     version,
     definition,
+    ...listing,
     prodStage,
     prodStageSource: source,
     state,

@@ -8,6 +8,7 @@ import {
   ListPipelinesCommand,
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-codepipeline";
+import type { HttpResponse } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { newSyncStats } from "@/lib/aws/clients";
@@ -82,8 +83,9 @@ beforeEach(() => {
   serveFakeCodePipeline(cp, world);
 });
 
+// No pipeline's turn in the definition rotation unless a test asks for one: call counts stay exact.
 const sync = (options: Partial<TSyncRegionOptions> = {}) =>
-  syncRegion({ client, accountId: ACCOUNT_ID, region: REGION, stats: newSyncStats(), ...options });
+  syncRegion({ client, accountId: ACCOUNT_ID, region: REGION, stats: newSyncStats(), definitionRefreshRounds: 0, now: at(1000), ...options });
 
 const pipelineNamed = (name: string) => {
   const pipeline = world.pipelines.find((p) => p.name === name);
@@ -231,6 +233,49 @@ describe("syncRegion: incremental syncs", () => {
     expect(result.pipelines.filter((p) => p.definition === null).map((p) => p.name)).toEqual(["web", "batch"]);
   });
 
+  it("reads the definition and tags again when a pipeline is recreated under the same name at the same version", async () => {
+    const stored = storedAfter(await sync());
+    // Deleted and recreated (as Terraform does): version 1 again, other stages, another service tag; only the times tell.
+    const api = pipelineNamed("api");
+    api.created = at(800);
+    api.updated = at(800);
+    api.stages = ["Source", "Build", "Release"];
+    api.tags = { "portside:service": "api-v2" };
+    cp.resetHistory();
+    const result = await sync({ stored });
+    expect(callCounts()).toMatchObject({ GetPipeline: 1, ListTagsForResource: 1 });
+    const synced = result.pipelines.find((p) => p.name === "api");
+    expect(synced?.definition).toMatchObject({ structure: [{ name: "Source" }, { name: "Build" }, { name: "Release" }], serviceTag: "api-v2" });
+    expect(synced).toMatchObject({ created: at(800), updated: at(800) });
+
+    // Stored with its new times, the next sync reads nothing again.
+    cp.resetHistory();
+    await sync({ stored: storedAfter(result, stored) });
+    expect(callCounts()).toMatchObject({ GetPipeline: 0, ListTagsForResource: 0 });
+  });
+
+  it("reads every pipeline's definition and tags again once per rotation, a slice each sync, so a changed tag is seen", async () => {
+    const stored = storedAfter(await sync());
+    pipelineNamed("web").tags = { "portside:service": "storefront", "portside:prod-stage": "Production" };
+    const rounds = 4;
+    const seen: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      cp.resetHistory();
+      const result = await sync({ stored, definitionRefreshRounds: rounds, intervalMinutes: 5, now: new Date(round * 5 * 60_000) });
+      seen.push(...result.pipelines.filter((p) => p.definition !== null).map((p) => p.name));
+      const web = result.pipelines.find((p) => p.name === "web" && p.definition !== null);
+      if (web) expect(web.definition?.serviceTag).toBe("storefront");
+    }
+    expect(seen.sort()).toEqual(["api", "batch", "web"]);
+  });
+
+  it("reads every definition when forced", async () => {
+    const stored = storedAfter(await sync());
+    cp.resetHistory();
+    await sync({ stored, isDefinitionRefreshForced: true });
+    expect(callCounts()).toMatchObject({ GetPipeline: 3, ListTagsForResource: 3 });
+  });
+
   it("attributes a production rollback to the deployment it undid, across syncs", async () => {
     const web = pipelineNamed("web");
     web.executions = [executionSummary("w4", "Succeeded", 400), ...web.executions];
@@ -254,7 +299,7 @@ describe("syncRegion: failures", () => {
   it("records a failing pipeline and finishes the others", async () => {
     pipelineNamed("api").stateError = awsError("AccessDeniedException", "not authorized to perform codepipeline:GetPipelineState");
     const result = await sync();
-    expect(result.failures).toEqual([{ pipelineName: "api", error: "AccessDeniedException: not authorized to perform codepipeline:GetPipelineState" }]);
+    expect(result.failures).toEqual([{ pipelineName: "api", error: "GetPipelineState HTTP 400 AccessDeniedException: not authorized to perform codepipeline:GetPipelineState" }]);
     expect(result.pipelines.map((p) => p.name)).toEqual(["web", "batch"]);
     expect(result.executions.some((e) => e.pipelineName === "web")).toBe(true);
   });
@@ -265,9 +310,37 @@ describe("syncRegion: failures", () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({
       code: "UPSTREAM",
-      message: `Could not list CodePipeline pipelines in account ${ACCOUNT_ID}, region ${REGION}: AccessDeniedException: User is not authorized to perform: codepipeline:ListPipelines`,
+      message: `Could not list CodePipeline pipelines in account ${ACCOUNT_ID}, region ${REGION}: ListPipelines HTTP 400 AccessDeniedException: User is not authorized to perform: codepipeline:ListPipelines`,
     });
     expect(callCounts()).toMatchObject({ ListPipelines: 1, GetPipelineState: 0 });
+  });
+
+  it("names the operation, HTTP status and AWS error code, never the SDK's text about hidden fields", async () => {
+    // What the SDK throws when a proxy answers with an HTML page: the parser's error, the SDK's hint, the raw response hidden.
+    const unreadable = () => {
+      const error = Object.assign(new SyntaxError(`Unexpected token '<', "<html><bod"... is not valid JSON`), { $metadata: { httpStatusCode: 502 } });
+      error.message += "\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.";
+      const response: HttpResponse = { statusCode: 502, headers: { "content-type": "text/html" }, body: "<html><body>Bad Gateway</body></html>" };
+      return Object.defineProperty(error, "$response", { value: response, enumerable: false });
+    };
+    pipelineNamed("web").stateError = unreadable();
+    pipelineNamed("api").stateError = new CodePipelineServiceException({
+      name: "ThrottlingException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400, requestId: "7b1c" },
+      message: "Rate exceeded",
+    });
+    const result = await sync();
+    expect(result.failures).toEqual([
+      { pipelineName: "web", error: "GetPipelineState HTTP 502: the response could not be read as an AWS answer (a proxy or endpoint in between?)" },
+      { pipelineName: "api", error: "GetPipelineState HTTP 400 ThrottlingException: Rate exceeded" },
+    ]);
+
+    world.listPipelinesError = unreadable();
+    const error = await sync().catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `Could not list CodePipeline pipelines in account ${ACCOUNT_ID}, region ${REGION}: ListPipelines HTTP 502: the response could not be read as an AWS answer (a proxy or endpoint in between?)`,
+    );
   });
 
   it("treats a pipeline deleted during the sync as removed, not failed", async () => {

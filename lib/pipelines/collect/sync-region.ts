@@ -13,8 +13,35 @@ import type { TStoredPipeline } from "@/lib/pipelines/collect/types";
 
 export const DEFAULT_PIPELINE_CONCURRENCY = 4;
 export const DEFAULT_REGION_CONCURRENCY = 4;
+/** With a 5-minute schedule, every pipeline's definition and tags are read again about once a day. */
+export const DEFAULT_DEFINITION_REFRESH_ROUNDS = 288;
 
-type TTuning = Pick<TSyncPipelineOptions, "isDefinitionRefreshForced" | "maxFirstSyncExecutions" | "maxIncrementalExecutions">;
+/** A stable number for a string (FNV-1a), to spread resources over refresh rounds. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Whether it is this resource's turn to be read again in full: each one once
+ * every `rounds` syncs, a slice at a time (0: never). The round is the sync's
+ * start time in schedule intervals, so every instance agrees on it.
+ */
+export function isRefreshRound(key: string, { now, intervalMinutes, rounds }: { now: Date; intervalMinutes: number; rounds: number }): boolean {
+  if (rounds <= 0) return false;
+  const round = Math.floor(now.getTime() / (intervalMinutes * 60_000));
+  return hash(key) % rounds === round % rounds;
+}
+
+interface TTuning extends Pick<TSyncPipelineOptions, "isDefinitionRefreshForced" | "maxFirstSyncExecutions" | "maxIncrementalExecutions"> {
+  /** When the sync started: picks the pipelines whose definition and tags are read again (see isRefreshRound). */
+  now?: Date;
+  /** Every pipeline's definition and tags are read again once in this many syncs (default about a day's worth; 0: never). */
+  definitionRefreshRounds?: number;
+  /** The schedule's interval, to count syncs (default 5). */
+  intervalMinutes?: number;
+}
 
 export interface TSyncRegionOptions extends TTuning {
   client: CodePipelineClient;
@@ -66,12 +93,13 @@ export async function syncRegion(options: TSyncRegionOptions): Promise<TSyncRegi
   try {
     summaries = await listAllPipelines(client);
   } catch (error) {
-    throw new AppError("UPSTREAM", `Could not list CodePipeline pipelines in account ${accountId}, region ${region}: ${describeAwsError(error)}`, {
+    throw new AppError("UPSTREAM", `Could not list CodePipeline pipelines in account ${accountId}, region ${region}: ${describeAwsError(error, "ListPipelines")}`, {
       cause: error,
       details: { accountId, region, operation: "ListPipelines" },
     });
   }
 
+  const rotation = { now: options.now ?? new Date(), intervalMinutes: options.intervalMinutes ?? 5, rounds: options.definitionRefreshRounds ?? DEFAULT_DEFINITION_REFRESH_ROUNDS };
   const outcomes = await mapWithConcurrency(summaries, options.concurrency ?? DEFAULT_PIPELINE_CONCURRENCY, async (summary) => {
     try {
       const synced = await syncPipeline({
@@ -80,6 +108,9 @@ export async function syncRegion(options: TSyncRegionOptions): Promise<TSyncRegi
         region,
         name: summary.name,
         version: summary.version,
+        created: summary.created,
+        updated: summary.updated,
+        isRefreshDue: isRefreshRound(`${accountId}:${region}:${summary.name}`, rotation),
         stored: stored.get(summary.name),
         isDefinitionRefreshForced: options.isDefinitionRefreshForced,
         maxFirstSyncExecutions: options.maxFirstSyncExecutions,
@@ -177,6 +208,9 @@ export async function syncAll(accounts: readonly TAwsAccountToSync[], options: T
         ...stored,
         concurrency: options.pipelineConcurrency,
         isDefinitionRefreshForced: options.isDefinitionRefreshForced,
+        now: options.now,
+        definitionRefreshRounds: options.definitionRefreshRounds,
+        intervalMinutes: options.intervalMinutes,
         maxFirstSyncExecutions: options.maxFirstSyncExecutions,
         maxIncrementalExecutions: options.maxIncrementalExecutions,
       });

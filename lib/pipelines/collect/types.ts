@@ -114,6 +114,9 @@ export interface TStoredPipeline {
   version: number;
   /** Pipeline.structure as stored. */
   structure: TStageDeclaration[];
+  /** ListPipelines' created and updated times as of the last definition fetch (null: not known). */
+  awsCreatedAt?: Date | null;
+  awsUpdatedAt?: Date | null;
   /** Pipeline.prodStage as stored (resolved at the last definition fetch). */
   prodStage: string | null;
   /** Pipeline.state as stored at the last sync; null if never synced. */

@@ -9,7 +9,8 @@ export interface TLoadStoredPipelinesOptions {
 }
 
 const PIPELINES_SQL = /* sql */ `
-  SELECT id, name, arn, version, structure, "prodStage", state, "lastSyncedAt" IS NOT NULL AS "isSynced"
+  SELECT id, name, arn, version, "awsCreatedAt" AT TIME ZONE 'UTC' AS "awsCreatedAt", "awsUpdatedAt" AT TIME ZONE 'UTC' AS "awsUpdatedAt",
+         structure, "prodStage", state, "lastSyncedAt" IS NOT NULL AS "isSynced"
   FROM "Pipeline" WHERE "awsAccountId" = $1 AND region = $2 AND "deletedAt" IS NULL`;
 
 /**
@@ -53,7 +54,18 @@ const EXECUTIONS_SQL = /* sql */ `
 export async function loadStoredPipelines({ awsAccountId, region }: TLoadStoredPipelinesOptions): Promise<Map<string, TStoredPipeline>> {
   const pool = getPool();
   const [pipelines, executions] = await Promise.all([
-    pool.query<{ id: number; name: string; arn: string; version: number; structure: TStageDeclaration[]; prodStage: string | null; state: TStageState[]; isSynced: boolean }>(
+    pool.query<{
+      id: number;
+      name: string;
+      arn: string;
+      version: number;
+      awsCreatedAt: Date | null;
+      awsUpdatedAt: Date | null;
+      structure: TStageDeclaration[];
+      prodStage: string | null;
+      state: TStageState[];
+      isSynced: boolean;
+    }>(
       PIPELINES_SQL,
       [awsAccountId, region],
     ),
@@ -71,6 +83,8 @@ export async function loadStoredPipelines({ awsAccountId, region }: TLoadStoredP
       name: p.name,
       arn: p.arn,
       version: p.version,
+      awsCreatedAt: p.awsCreatedAt,
+      awsUpdatedAt: p.awsUpdatedAt,
       structure: Array.isArray(p.structure) ? p.structure : [],
       prodStage: p.prodStage,
       // A pipeline only events have seen: the first sync lists its executions whatever the state says.

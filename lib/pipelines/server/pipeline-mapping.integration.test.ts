@@ -26,7 +26,7 @@ async function account(pipelines: TFakePipeline[]) {
   return {
     world,
     async sync() {
-      const [outcome] = await syncPipelines({ accountId, createClient: () => client });
+      const [outcome] = await syncPipelines({ accountId, createClient: () => client, definitionRefreshRounds: 0 });
       expect(outcome).toMatchObject({ status: "SUCCEEDED", error: null });
       return outcome!;
     },

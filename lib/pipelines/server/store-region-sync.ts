@@ -46,6 +46,8 @@ interface TCurrentPipeline {
   serviceId: number | null;
   prodStage: string | null;
   version: number;
+  awsCreatedAt: Date | null;
+  awsUpdatedAt: Date | null;
   structure: TStageDeclaration[];
   tags: Record<string, string>;
   state: TStageState[];
@@ -56,7 +58,8 @@ interface TCurrentPipeline {
 
 async function lockPipelines(sql: TSql, awsAccountId: number, region: string, names: readonly string[]): Promise<Map<string, TCurrentPipeline>> {
   const { rows } = await sql.query<TCurrentPipeline>(
-    `SELECT id, name, arn, "serviceId", "prodStage", version, structure, tags, state, "stateClock",
+    `SELECT id, name, arn, "serviceId", "prodStage", version, "awsCreatedAt" AT TIME ZONE 'UTC' AS "awsCreatedAt",
+            "awsUpdatedAt" AT TIME ZONE 'UTC' AS "awsUpdatedAt", structure, tags, state, "stateClock",
             "stateUpdatedAt" AT TIME ZONE 'UTC' AS "stateUpdatedAt", "deploymentsBasis"
      FROM "Pipeline" WHERE "awsAccountId" = $1 AND region = $2 AND name = ANY($3::text[])
      ORDER BY id FOR UPDATE`,
@@ -111,12 +114,12 @@ export async function storeRegionSync({ awsAccountId, result, syncStartedAt }: T
     const names = [...result.pipelines.map((p) => p.name), ...result.removedPipelines];
     const current = await lockPipelines(sql, awsAccountId, region, names);
     await recordServiceTags(sql, awsAccountId, result.pipelines);
-    // Structure, version and tags change only with a fetched definition.
+    // Structure, version, tags and ListPipelines' times change only with a fetched definition.
     const definitions = result.pipelines.map((p) => {
       const kept = p.definition === null ? current.get(p.name) : undefined;
       return kept
-        ? { version: kept.version, structure: kept.structure, tags: kept.tags }
-        : { version: p.version, structure: p.definition?.structure ?? [], tags: p.definition?.tags ?? {} };
+        ? { version: kept.version, structure: kept.structure, tags: kept.tags, awsCreatedAt: kept.awsCreatedAt, awsUpdatedAt: kept.awsUpdatedAt }
+        : { version: p.version, structure: p.definition?.structure ?? [], tags: p.definition?.tags ?? {}, awsCreatedAt: p.created, awsUpdatedAt: p.updated };
     });
     const mapped = await resolvePipelineMappings(
       sql,
@@ -132,6 +135,8 @@ export async function storeRegionSync({ awsAccountId, result, syncStartedAt }: T
         arn: p.arn,
         serviceId: mapped[i]!.serviceId,
         version: definitions[i]!.version,
+        awsCreatedAt: definitions[i]!.awsCreatedAt?.toISOString() ?? null,
+        awsUpdatedAt: definitions[i]!.awsUpdatedAt?.toISOString() ?? null,
         prodStage: mapped[i]!.prodStage,
         structure: definitions[i]!.structure,
         tags: definitions[i]!.tags,
@@ -143,14 +148,16 @@ export async function storeRegionSync({ awsAccountId, result, syncStartedAt }: T
     });
     const { rows: written } = rows.length
       ? await sql.query<{ id: number; name: string; isInserted: boolean }>(
-          `INSERT INTO "Pipeline" AS p ("awsAccountId", region, name, arn, "serviceId", version, "prodStage", structure, tags, state, "stateClock",
-                                        "stateUpdatedAt", "lastSyncedAt", "deletedAt", "updatedAt")
-           SELECT $1, $2, x.name, x.arn, x."serviceId", x.version, x."prodStage", x.structure, x.tags, x.state, x."stateClock",
-                  x."stateUpdatedAt" AT TIME ZONE 'UTC', x."lastSyncedAt" AT TIME ZONE 'UTC', NULL, now() AT TIME ZONE 'UTC'
-           FROM jsonb_to_recordset($3::jsonb) AS x(name text, arn text, "serviceId" int, version int, "prodStage" text, structure jsonb, tags jsonb,
-                                                   state jsonb, "stateClock" jsonb, "stateUpdatedAt" timestamptz, "lastSyncedAt" timestamptz)
+          `INSERT INTO "Pipeline" AS p ("awsAccountId", region, name, arn, "serviceId", version, "awsCreatedAt", "awsUpdatedAt", "prodStage", structure, tags,
+                                        state, "stateClock", "stateUpdatedAt", "lastSyncedAt", "deletedAt", "updatedAt")
+           SELECT $1, $2, x.name, x.arn, x."serviceId", x.version, x."awsCreatedAt" AT TIME ZONE 'UTC', x."awsUpdatedAt" AT TIME ZONE 'UTC', x."prodStage",
+                  x.structure, x.tags, x.state, x."stateClock", x."stateUpdatedAt" AT TIME ZONE 'UTC', x."lastSyncedAt" AT TIME ZONE 'UTC', NULL, now() AT TIME ZONE 'UTC'
+           FROM jsonb_to_recordset($3::jsonb) AS x(name text, arn text, "serviceId" int, version int, "awsCreatedAt" timestamptz, "awsUpdatedAt" timestamptz,
+                                                   "prodStage" text, structure jsonb, tags jsonb, state jsonb, "stateClock" jsonb, "stateUpdatedAt" timestamptz,
+                                                   "lastSyncedAt" timestamptz)
            ON CONFLICT ("awsAccountId", region, name) DO UPDATE SET
-             arn = EXCLUDED.arn, "serviceId" = EXCLUDED."serviceId", version = EXCLUDED.version, "prodStage" = EXCLUDED."prodStage",
+             arn = EXCLUDED.arn, "serviceId" = EXCLUDED."serviceId", version = EXCLUDED.version, "awsCreatedAt" = EXCLUDED."awsCreatedAt",
+             "awsUpdatedAt" = EXCLUDED."awsUpdatedAt", "prodStage" = EXCLUDED."prodStage",
              structure = EXCLUDED.structure, tags = EXCLUDED.tags, state = EXCLUDED.state, "stateClock" = EXCLUDED."stateClock",
              "stateUpdatedAt" = EXCLUDED."stateUpdatedAt", "lastSyncedAt" = EXCLUDED."lastSyncedAt", "deletedAt" = NULL,
              "updatedAt" = EXCLUDED."updatedAt"

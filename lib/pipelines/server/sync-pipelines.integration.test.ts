@@ -2,12 +2,13 @@
  * syncPipelines against a real PostgreSQL, with CodePipeline answered by an
  * in-memory fake (aws-sdk-client-mock, SDK-typed responses) per account.
  */
-import { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsCommand, ListPipelinesCommand } from "@aws-sdk/client-codepipeline";
+import { CodePipelineClient, GetPipelineCommand, GetPipelineStateCommand, ListPipelineExecutionsCommand, ListPipelinesCommand } from "@aws-sdk/client-codepipeline";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import {
   actionExecution,
+  at,
   executionSummary,
   REGION,
   serveFakeCodePipeline,
@@ -43,11 +44,11 @@ async function account(pipelines: TFakePipeline[]): Promise<TAccountWorld> {
   return { accountId, awsAccountId: row.id, world, client, mock };
 }
 
-/** Syncs each account on its own (as the jobs do) and returns each one's outcome. */
+/** Syncs each account on its own (as the jobs do) and returns each one's outcome; no pipeline's turn in the rotation, so call counts are exact. */
 function sync(...accounts: TAccountWorld[]): Promise<TSyncPipelinesOutcome[]> {
   return Promise.all(
     accounts.map(async (a) => {
-      const [outcome, ...more] = await syncPipelines({ accountId: a.accountId, createClient: () => a.client });
+      const [outcome, ...more] = await syncPipelines({ accountId: a.accountId, createClient: () => a.client, definitionRefreshRounds: 0 });
       if (!outcome || more.length) throw new Error("one account, one region: one outcome");
       return outcome;
     }),
@@ -173,6 +174,28 @@ describe("syncPipelines", () => {
     expect(a.mock.calls()).toHaveLength(3);
     const after = await Promise.all(names.map(async (n) => deploymentsOf((await pipelineNamed(n)).id)));
     expect(after).toEqual(before);
+  });
+
+  it("reads a pipeline deleted and recreated under the same name again: its new stages and its new service", async () => {
+    const other = await makeService();
+    const name = uniqueSlug("web");
+    const a = await account([webPipeline(name, { created: at(-5000), updated: at(-5000) })]);
+    await sync(a);
+    expect(await pipelineNamed(name)).toMatchObject({ serviceId: service.serviceId, version: 1, prodStage: "Production" });
+
+    // Terraform replaces it: version 1 again, other stages, another service; only ListPipelines' times differ.
+    a.world.pipelines[0] = webPipeline(name, { created: at(900), updated: at(900), stages: ["Source", "Deploy", "Live"], tags: { "portside:service": other.slug }, executions: [] });
+    a.mock.resetHistory();
+    await sync(a);
+    expect(a.mock.commandCalls(GetPipelineCommand)).toHaveLength(1);
+    const recreated = await pipelineNamed(name);
+    expect(recreated).toMatchObject({ serviceId: other.serviceId, version: 1, prodStage: "Live" });
+    expect((recreated.structure as { name: string }[]).map((s) => s.name)).toEqual(["Source", "Deploy", "Live"]);
+
+    // Stored with its new times: the next sync does not read it again.
+    a.mock.resetHistory();
+    await sync(a);
+    expect(a.mock.commandCalls(GetPipelineCommand)).toHaveLength(0);
   });
 
   it("adds what is new incrementally", async () => {

@@ -92,7 +92,7 @@ describe("collectAll", () => {
       { accountId: MEMBER_A.accountId, status: "SUCCEEDED", stats: { calls: 5, throttles: 1, errors: 0 } },
       { accountId: MEMBER_B.accountId, status: "FAILED", stats: { calls: 1, throttles: 0, errors: 1 } },
     ]);
-    expect(outcomes[2]!.error).toMatch(/Could not list X-Ray groups in account 333333333333, region us-east-1: AccessDeniedException/);
+    expect(outcomes[2]!.error).toMatch(/Could not list X-Ray groups in account 333333333333, region us-east-1: GetGroups HTTP 403 AccessDeniedException: /);
     expect(outcomes[1]!.result?.graphs[0]?.buckets.map((b) => [b.start.toISOString(), b.nodes.length, b.edges.length])).toEqual([
       ["2026-11-02T09:50:00.000Z", 2, 1],
       ["2026-11-02T09:55:00.000Z", 2, 1],

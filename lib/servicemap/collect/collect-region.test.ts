@@ -62,7 +62,7 @@ describe("collectRegion", () => {
     );
     const result = await collect();
     expect(result.graphs.map((g) => g.group.name)).toEqual(["Default"]);
-    expect(result.failures).toEqual([{ part: "group checkout", error: "InvalidRequestException: Group not found" }]);
+    expect(result.failures).toEqual([{ part: "group checkout", error: "HTTP 400 InvalidRequestException: Group not found" }]);
   });
 
   it("reads faulty, failing, throttled and slow traces with a filter expression, newest pages first", async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Pipeline" ADD COLUMN     "awsCreatedAt" TIMESTAMP(3),
+ADD COLUMN     "awsUpdatedAt" TIMESTAMP(3);
