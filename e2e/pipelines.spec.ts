@@ -94,3 +94,24 @@ test("the board follows a pipeline from running to failed while it is open, with
   await expect(row.getByText("Failed", { exact: true }).first()).toBeVisible({ timeout: 30_000 });
   await expect(row).toContainText("tasks failed to start");
 });
+
+test("the board hydrates as the server rendered it, even with the browser's clock ten minutes ahead", async ({ page }) => {
+  // Whatever the board took from the browser's clock while hydrating (when it got the data, whether it is refetching
+  // stale data) would differ from the server's HTML. A production build reports a differing text (React error #418)
+  // as an uncaught error; a development server also logs differing attributes.
+  const mismatches: string[] = [];
+  const isMismatch = (text: string) => /hydrat|react\.dev\/errors\/(418|423|425)\b/i.test(text);
+  page.on("console", (message) => {
+    if (isMismatch(message.text())) mismatches.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => {
+    if (isMismatch(error.message)) mismatches.push(`page error: ${error.message}`);
+  });
+  await page.clock.install({ time: Date.now() + 10 * 60_000 });
+  // The board asks the API only once it has hydrated, so by the first answer React has said whether the HTML matched.
+  const refreshed = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/pipelines");
+  await page.goto("/pipelines");
+  await expect(page.getByText(/AWS data as of/)).toBeVisible();
+  await refreshed;
+  expect(mismatches).toEqual([]);
+});

@@ -13,6 +13,7 @@ import { BoardFreshness, BoardRefreshError, Pager, useNow } from "@/components/u
 import { RelativeTime } from "@/components/ui/relative-time";
 import { apiFetch } from "@/lib/api-client";
 import { boardQuery, formatDuration, type TBoardFilters, type TBoardPage, type TBoardPipeline } from "@/lib/pipelines/board";
+import { safeHref } from "@/lib/schemas";
 
 /** How often the open board asks for news. Events from EventBridge land within seconds, so this is the delay users see. */
 export const BOARD_REFRESH_MS = 10_000;
@@ -63,7 +64,7 @@ function PipelineRow({ p, now, canApprove }: { p: TBoardPipeline; now: Date; can
             {p.latest.commit?.revisionId ? (
               <span className="block">
                 {p.latest.commit.revisionUrl ? (
-                  <a href={p.latest.commit.revisionUrl} className="font-mono text-sky-700 hover:underline dark:text-sky-400" rel="noreferrer">
+                  <a href={safeHref(p.latest.commit.revisionUrl)} className="font-mono text-sky-700 hover:underline dark:text-sky-400" rel="noreferrer">
                     {p.latest.commit.revisionId.slice(0, 7)}
                   </a>
                 ) : (
@@ -107,6 +108,8 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
     queryKey: ["pipelines", query],
     queryFn: () => apiFetch<TBoardPage>(`/api/pipelines${query ? `?${query}` : ""}`, { method: "GET" }),
     initialData: initial,
+    // When the server read it, not when this browser got it: "checked …" then renders the same on both sides, whatever the browser's clock says.
+    initialDataUpdatedAt: Date.parse(initial.generatedAt),
     refetchInterval: BOARD_REFRESH_MS,
     refetchIntervalInBackground: false,
   });
@@ -128,7 +131,7 @@ export function PipelineBoard({ initial, filters, approveTeams }: { initial: TBo
           <Badge tone="good">{data.counts.succeeded} succeeded</Badge>
           {data.counts.other ? <Badge>{data.counts.other} other</Badge> : null}
         </p>
-        <BoardFreshness dataAsOf={data.dataAsOf} checkedAt={new Date(board.dataUpdatedAt || data.generatedAt)} isFetching={board.isFetching} now={now} />
+        <BoardFreshness dataAsOf={data.dataAsOf} checkedAt={new Date(board.dataUpdatedAt)} isFetching={board.isFetching} now={now} />
       </div>
       <BoardRefreshError error={board.isError ? board.error : null} everyMs={BOARD_REFRESH_MS} />
       {data.pipelines.length === 0 ? (

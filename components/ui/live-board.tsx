@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { RelativeTime } from "@/components/ui/relative-time";
 
 /** The time, ticking every `everyMs`; the first render uses the server's time so that hydration matches what the server rendered. */
@@ -18,8 +18,20 @@ export function useNow(everyMs: number, serverNow: string): Date {
   return now;
 }
 
-/** How fresh a live board is: what AWS said when, when the portal last asked, and whether it is asking now. */
+const subscribeToNothing = () => () => undefined;
+
+/** False on the server and while hydrating, true after: what only the browser knows is rendered once hydration is done. */
+function useIsHydrated(): boolean {
+  return useSyncExternalStore(subscribeToNothing, () => true, () => false);
+}
+
+/**
+ * How fresh a live board is: what AWS said when, when the portal last asked, and whether it is asking now. Whether it
+ * is asking is the browser's to know (with its clock ahead the data is stale at once), so it shows after hydration:
+ * otherwise the first render differs from the server's.
+ */
 export function BoardFreshness({ dataAsOf, checkedAt, isFetching, now }: { dataAsOf: string | null; checkedAt: Date; isFetching: boolean; now: Date }) {
+  const isHydrated = useIsHydrated();
   return (
     <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
       {dataAsOf ? (
@@ -30,7 +42,7 @@ export function BoardFreshness({ dataAsOf, checkedAt, isFetching, now }: { dataA
         "Not synced from AWS yet"
       )}{" "}
       · checked <RelativeTime date={checkedAt} now={now} />
-      {isFetching ? " · refreshing…" : ""}
+      {isHydrated && isFetching ? " · refreshing…" : ""}
     </p>
   );
 }
