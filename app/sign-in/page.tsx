@@ -15,10 +15,18 @@ function safeNext(next: string | string[] | undefined): string {
 
 const ROLE_ORDER = { ADMIN: 0, EXECUTIVE: 1, VIEWER: 2 } as const;
 
+/** By the `error` better-auth or our SSO hooks (lib/auth/server/sso-plugin.ts) put in the URL; the log has the precise reason. */
 const ERRORS: Record<string, string> = {
   access_denied: "The identity provider refused the sign-in.",
   account_not_linked: "Your identity provider account could not be linked to your Portside user. Ask an admin.",
   email_not_found: "Your identity provider did not send an email address; Portside needs one (add the email scope or claim).",
+  email_not_verified:
+    "A Portside user already has this email, but the identity provider did not confirm that the address is yours, so it was not linked. Ask an admin (the attempt is in the audit log).",
+  idp_unreachable: "The identity provider did not answer. Try again in a moment; if it persists, tell an admin.",
+  idp_refused_credentials: "The identity provider refused the portal's credentials. Tell an admin: the portal's client id or secret is probably wrong.",
+  idp_error: "The identity provider answered with an error. Try again; if it persists, tell an admin.",
+  idp_mismatch: "The identity provider is not the one the portal is configured for. Tell an admin.",
+  id_token_invalid: "The identity provider's answer could not be verified, so it was refused. Tell an admin if it persists.",
   invalid_code: "The sign-in took too long or was replayed. Try again.",
   state_mismatch: "The sign-in took too long or was started in another tab. Try again.",
 };

@@ -48,3 +48,40 @@ export class FailureLimiter {
 
 /** Bad API tokens: 20 a minute per client address. */
 export const tokenFailures = new FailureLimiter({ maxFailures: 20, windowMs: 60_000 });
+
+export interface TRollingWindowRule {
+  /** Seconds. */
+  window: number;
+  max: number;
+}
+
+/**
+ * At most `max` requests from one key in any `window` seconds (a rolling
+ * window: each request counts for exactly `window` seconds after it was made,
+ * so there is no burst at a window's edge and no reset after a pause). Refused
+ * requests do not count. In memory, per instance. Shaped as better-auth's
+ * rate-limit `customStorage`.
+ */
+export function createRollingWindowLimiter({ maxKeys = 10_000, now = Date.now }: { maxKeys?: number; now?: () => number } = {}) {
+  const hits = new Map<string, number[]>();
+  return {
+    async consume(key: string, rule: TRollingWindowRule): Promise<{ allowed: boolean; retryAfter: number | null }> {
+      const at = now();
+      const windowMs = rule.window * 1000;
+      const recent = (hits.get(key) ?? []).filter((t) => t > at - windowMs);
+      if (recent.length >= rule.max) {
+        hits.set(key, recent);
+        const oldest = recent[recent.length - rule.max]!;
+        return { allowed: false, retryAfter: Math.max(1, Math.ceil((oldest + windowMs - at) / 1000)) };
+      }
+      recent.push(at);
+      hits.delete(key);
+      hits.set(key, recent);
+      if (hits.size > maxKeys) {
+        const oldestKey = hits.keys().next().value;
+        if (oldestKey !== undefined) hits.delete(oldestKey);
+      }
+      return { allowed: true, retryAfter: null };
+    },
+  };
+}

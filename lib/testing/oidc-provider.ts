@@ -25,7 +25,10 @@ export async function startOidcProvider({ port = 0, identity }: { port?: number;
     response.body = claims();
   });
   await server.start(port, "127.0.0.1");
-  const issuer = server.issuer.url!;
+  // It names itself http://localhost:<port>; the portal requires the issuer it discovers to be exactly the one configured
+  // (OpenID Connect Discovery §4.3), and the tests configure the address it listens on.
+  server.issuer.url = `http://127.0.0.1:${server.address().port}`;
+  const issuer = server.issuer.url;
   return {
     issuer,
     identity,

@@ -2,17 +2,17 @@ import "server-only";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { genericOAuth } from "better-auth/plugins/generic-oauth";
+import { createRollingWindowLimiter } from "@/lib/auth/rate-limit";
+import { authLogger } from "@/lib/auth/server/auth-logger";
 import { devSignInPlugin } from "@/lib/auth/server/dev-sign-in-plugin";
+import { createSsoClient, type TSsoClient, type TSsoStatus } from "@/lib/auth/server/sso-client";
+import { CLIENT_IP_HEADER, ssoPlugin } from "@/lib/auth/server/sso-plugin";
 import { getDb } from "@/lib/db";
 import { env, type TEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
-/** The provider id SSO accounts are stored under; part of the callback URL. */
-export const SSO_PROVIDER_ID = "sso";
-
-/** Set by the auth route from our own reading of X-Forwarded-For (see clientIp). */
-export const CLIENT_IP_HEADER = "x-portside-client-ip";
+export { SSO_PROVIDER_ID } from "@/lib/auth/server/sso-client";
+export { CLIENT_IP_HEADER };
 
 /** Public, fixed, and refused in production: only for development and tests. */
 const DEVELOPMENT_SECRET = "portside-development-secret-never-use-in-production";
@@ -30,8 +30,14 @@ function authSecret(config: TEnv): string {
   return DEVELOPMENT_SECRET;
 }
 
-export function createAuth(config: TEnv) {
-  const oidc = config.oidc;
+export interface TCreateAuthOptions {
+  /** The identity provider's client; built from `config.oidc` when not given. */
+  sso?: TSsoClient | null;
+  /** For tests of the rate limits. */
+  now?: () => number;
+}
+
+export function createAuth(config: TEnv, { sso = config.oidc ? createSsoClient({ oidc: config.oidc }) : null, now = () => Date.now() }: TCreateAuthOptions = {}) {
   return betterAuth({
     appName: "Portside",
     baseURL: config.PORTSIDE_BASE_URL,
@@ -40,9 +46,7 @@ export function createAuth(config: TEnv) {
     telemetry: { enabled: false },
     // Failed sign-ins land on our sign-in page, which explains the error code.
     onAPIError: { errorURL: "/sign-in" },
-    logger: {
-      log: (level, message, ...args) => log[level]({ args }, `auth: ${message}`),
-    },
+    logger: authLogger(log),
     advanced: {
       // Our ids are integers (one convention for every table).
       database: { generateId: "serial" },
@@ -54,10 +58,13 @@ export function createAuth(config: TEnv) {
       updateAge: 60 * 60 * 24,
     },
     account: {
-      // The organisation's IdP is the authority on emails: a person pre-created
-      // with `portside user grant` is linked on their first SSO sign-in.
-      // Their local row is unverified (an admin typed the email), hence requireLocalEmailVerified off.
-      accountLinking: { enabled: true, trustedProviders: [SSO_PROVIDER_ID], requireLocalEmailVerified: false },
+      // A person pre-created with `portside user grant` is linked on their first
+      // SSO sign-in, but only when the provider asserts `email_verified: true`:
+      // the provider is deliberately not a trusted provider, for which better-auth
+      // would link on any email it sends (an account takeover). A refusal is
+      // audited (see sso-plugin.ts). The local row is unverified (an admin typed
+      // the email), hence requireLocalEmailVerified off.
+      accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: false },
     },
     databaseHooks: {
       // The portal never calls the IdP after sign-in, so it keeps none of its tokens.
@@ -68,7 +75,8 @@ export function createAuth(config: TEnv) {
     },
     rateLimit: {
       enabled: true,
-      storage: "memory",
+      // A rolling window (better-auth's own store resets a key's count only after a pause as long as the window).
+      customStorage: createRollingWindowLimiter({ now }),
       window: 60,
       max: 300,
       customRules: {
@@ -77,42 +85,7 @@ export function createAuth(config: TEnv) {
       },
     },
     plugins: [
-      ...(oidc
-        ? [
-            genericOAuth({
-              config: [
-                {
-                  providerId: SSO_PROVIDER_ID,
-                  name: oidc.name,
-                  discoveryUrl: oidc.discoveryUrl,
-                  authorizationUrl: oidc.authorizationUrl,
-                  tokenUrl: oidc.tokenUrl,
-                  userInfoUrl: oidc.userInfoUrl,
-                  clientId: oidc.clientId,
-                  clientSecret: oidc.clientSecret,
-                  scopes: oidc.scopes,
-                  pkce: true,
-                  requireIdTokenVerification: !oidc.authorizationUrl,
-                  // Entra ID and Cognito omit `name` unless asked; fall back to what they do send.
-                  mapProfileToUser: (profile) => ({
-                    name:
-                      (typeof profile.name === "string" && profile.name) ||
-                      [profile.given_name, profile.family_name].filter((part) => typeof part === "string" && part).join(" ") ||
-                      (typeof profile.preferred_username === "string" && profile.preferred_username) ||
-                      String(profile.email ?? ""),
-                    // Entra ID sends `email` only when the user has a mailbox; its UPN is the sign-in address.
-                    email: (typeof profile.email === "string" && profile.email
-                      ? profile.email
-                      : typeof profile.preferred_username === "string" && profile.preferred_username.includes("@")
-                        ? profile.preferred_username
-                        : undefined
-                    )?.toLowerCase(),
-                  }),
-                },
-              ],
-            }),
-          ]
-        : []),
+      ...(sso ? [ssoPlugin(sso)] : []),
       ...(config.devSignIn ? [devSignInPlugin()] : []),
       // Last, so that cookies set by server-side calls reach the browser.
       nextCookies(),
@@ -122,15 +95,34 @@ export function createAuth(config: TEnv) {
 
 export type TAuth = ReturnType<typeof createAuth>;
 
-const globalForAuth = globalThis as unknown as { portsideAuth?: TAuth };
+const globalForAuth = globalThis as unknown as { portsideAuth?: TAuth; portsideSso?: TSsoClient | null };
+
+function getSso(): TSsoClient | null {
+  if (globalForAuth.portsideSso === undefined) {
+    const oidc = env().oidc;
+    globalForAuth.portsideSso = oidc ? createSsoClient({ oidc }) : null;
+  }
+  return globalForAuth.portsideSso;
+}
 
 /**
- * The auth instance, built on first use (never at build time: the OIDC
- * endpoints are discovered when it first serves a request).
+ * The auth instance, built on first use. It never reaches the identity
+ * provider: its endpoints are discovered at the first sign-in (sso-client.ts).
  */
 export function getAuth(): TAuth {
-  globalForAuth.portsideAuth ??= createAuth(env());
+  globalForAuth.portsideAuth ??= createAuth(env(), { sso: getSso() });
   return globalForAuth.portsideAuth;
+}
+
+/**
+ * For /api/ready (anonymous): the identity provider as the last sign-in found
+ * it, or null without single sign-on. Never reaches the provider, and never
+ * makes the portal unready: only signing in needs it. The reason of a failure
+ * is in the log.
+ */
+export function ssoReadiness(): Pick<TSsoStatus, "mode" | "state" | "checkedAt"> | null {
+  const status = getSso()?.status();
+  return status ? { mode: status.mode, state: status.state, checkedAt: status.checkedAt } : null;
 }
 
 /** What the sign-in page offers. */
