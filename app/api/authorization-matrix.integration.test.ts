@@ -3,11 +3,10 @@
  * table below is the specification; the first test fails when a route file
  * exports a mutating handler the table does not list.
  */
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import { makeService, makeTeamToken, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+import { mutatingRoutes, routeHandler } from "@/lib/testing/routes";
 import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
 import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { generateToken } from "@/lib/auth/tokens";
@@ -48,7 +47,6 @@ const CALLERS: TCaller[] = [
   "teamReadToken",
 ];
 
-type THandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 interface TWorld {
   teamA: { id: number; slug: string; serviceSlug: string };
@@ -297,26 +295,6 @@ function randomAccountId(): string {
   return String(Math.floor(1e11 + Math.random() * 9e11));
 }
 
-async function routeModule(route: string): Promise<THandler> {
-  const [method, urlPath] = route.split(" ") as [string, string];
-  const mod = (await import(path.join(import.meta.dirname, "..", urlPath, "route.ts"))) as Record<string, THandler>;
-  const handler = mod[method];
-  if (!handler) throw new Error(`${route}: no ${method} export`);
-  return handler;
-}
-
-async function mutatingRoutes(dir: string, prefix = "/api"): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) found.push(...(await mutatingRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`)));
-    else if (entry.name === "route.ts") {
-      const mod = (await import(path.join(dir, entry.name))) as Record<string, unknown>;
-      for (const method of ["POST", "PUT", "PATCH", "DELETE"]) if (typeof mod[method] === "function") found.push(`${method} ${prefix}`);
-    }
-  }
-  return found;
-}
-
 let world: TWorld;
 const codepipeline = mockClient(CodePipelineClient);
 
@@ -358,7 +336,7 @@ async function call(c: TCase, caller: TCaller): Promise<{ response: Response; au
   const { url, params, init, state } = await c.build(world);
   const headers = new Headers(init.headers);
   for (const [k, v] of Object.entries(world.credentials[caller])) headers.set(k, v);
-  const handler = await routeModule(c.route);
+  const handler = await routeHandler(c.route);
   const auditBefore = await db.auditEvent.count();
   const stateBefore = await state();
   const response = await handler(new Request(`${TEST_ORIGIN}${url}`, { ...init, headers }), { params: Promise.resolve(params) });
@@ -367,7 +345,7 @@ async function call(c: TCase, caller: TCaller): Promise<{ response: Response; au
 
 describe("authorization matrix", () => {
   it("lists every mutating route", async () => {
-    const routes = await mutatingRoutes(path.join(import.meta.dirname));
+    const routes = await mutatingRoutes();
     const listed = new Set(CASES.map((c) => c.route));
     expect(routes.filter((r) => !EXEMPT.has(r) && !listed.has(r))).toEqual([]);
     expect([...listed].filter((r) => !routes.includes(r))).toEqual([]);
@@ -401,7 +379,7 @@ describe("authorization matrix", () => {
 async function send(route: string, caller: TCaller, url: string, body: unknown, params: Record<string, string> = {}) {
   const [method] = route.split(" ") as [string];
   const headers = new Headers({ "content-type": "application/json", ...world.credentials[caller] });
-  const handler = await routeModule(route);
+  const handler = await routeHandler(route);
   const response = await handler(new Request(`${TEST_ORIGIN}${url}`, { method, headers, body: JSON.stringify(body) }), { params: Promise.resolve(params) });
   const answer = (await response.json()) as { error?: { message: string } };
   return { status: response.status, message: answer.error?.message ?? "" };
@@ -507,7 +485,7 @@ describe("cross-team references inside bodies", () => {
 describe("what a refusal gives away", () => {
   it("tells another team's maintainer the same thing for a token that exists and one that does not", async () => {
     const token = await createApiToken({ name: "b-token", scopes: ["ingest"], teamId: world.teamB.id, actor: { system: "test" } });
-    const handler = await routeModule("DELETE /api/tokens/[id]");
+    const handler = await routeHandler("DELETE /api/tokens/[id]");
     const ask = async (id: string, caller: TCaller) => {
       const headers = new Headers(world.credentials[caller]);
       const response = await handler(new Request(`${TEST_ORIGIN}/api/tokens/${id}`, { method: "DELETE", headers }), { params: Promise.resolve({ id }) });
@@ -528,7 +506,7 @@ describe("CSRF", () => {
   const build = () => ({ method: "POST", body: JSON.stringify({ name: "x", scopes: ["read"], team: world.teamA.slug }) });
 
   it("refuses a cookie-authenticated change from another site, or with no origin at all", async () => {
-    const handler = await routeModule("POST /api/tokens");
+    const handler = await routeHandler("POST /api/tokens");
     const before = await db.apiToken.count();
     for (const extra of [{ origin: "https://evil.example" }, { origin: "null" }, {}] as Record<string, string>[]) {
       const headers = new Headers({ "content-type": "application/json", cookie: world.credentials.admin.cookie!, ...extra });
@@ -545,7 +523,7 @@ describe("CSRF", () => {
 
   it("does not apply to API tokens, which browsers never send on their own", async () => {
     const { token } = await makeToken(["ingest"]);
-    const handler = await routeModule("POST /api/deployments");
+    const handler = await routeHandler("POST /api/deployments");
     const response = await handler(
       new Request(`${TEST_ORIGIN}/api/deployments`, {
         method: "POST",
@@ -563,7 +541,7 @@ describe("sessions", () => {
     const admin = await makeUser("ADMIN");
     const cookie = await sessionCookie(admin.email);
     await db.session.deleteMany({ where: { userId: admin.id } });
-    const handler = await routeModule("POST /api/tokens");
+    const handler = await routeHandler("POST /api/tokens");
     const response = await handler(
       new Request(`${TEST_ORIGIN}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: TEST_ORIGIN }, body: JSON.stringify({ name: "x", scopes: ["read"] }) }),
       { params: Promise.resolve({}) },
@@ -572,7 +550,7 @@ describe("sessions", () => {
   });
 
   it("ignores a forged session cookie", async () => {
-    const handler = await routeModule("POST /api/tokens");
+    const handler = await routeHandler("POST /api/tokens");
     const forged = `portside.session_token=${generateToken().token}.AAAA`;
     const response = await handler(
       new Request(`${TEST_ORIGIN}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", cookie: forged, origin: TEST_ORIGIN }, body: JSON.stringify({ name: "x", scopes: ["read"] }) }),

@@ -8,8 +8,6 @@
  * the schemas let through. The first test fails when a route file exports a
  * mutating handler this file does not attack.
  */
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
@@ -17,9 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { closeDb, db } from "@/lib/db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
+import { mutatingRoutes, routeHandler, type TRouteHandler } from "@/lib/testing/routes";
 import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
 
-type THandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type THandler = TRouteHandler;
 type TJson = null | boolean | number | string | TJson[] | { [key: string]: TJson };
 
 /** Every name the fuzz's own rows carry starts with this, so that only they are counted (other test files run alongside). */
@@ -267,24 +266,6 @@ async function rows(): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(counts!).map(([k, v]) => [k, Number(v)]));
 }
 
-async function handlerOf(route: string): Promise<THandler> {
-  const [method, urlPath] = route.split(" ") as [string, string];
-  const mod = (await import(path.join(import.meta.dirname, "..", urlPath, "route.ts"))) as Record<string, THandler>;
-  return mod[method]!;
-}
-
-async function mutatingRoutes(dir: string, prefix = "/api"): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) found.push(...(await mutatingRoutes(path.join(dir, entry.name), `${prefix}/${entry.name}`)));
-    else if (entry.name === "route.ts") {
-      const mod = (await import(path.join(dir, entry.name))) as Record<string, unknown>;
-      for (const method of ["POST", "PUT", "PATCH", "DELETE"]) if (typeof mod[method] === "function") found.push(`${method} ${prefix}`);
-    }
-  }
-  return found;
-}
-
 /** Sends a request that must be refused: a 4xx with a message, and not one of the fuzz's rows changed. */
 async function expectRefused(handler: THandler, request: Request, params: Record<string, string>, label: string): Promise<void> {
   const before = await rows();
@@ -349,14 +330,14 @@ afterAll(closeDb);
 describe("bad input on every mutating route", () => {
   it("attacks every mutating route", async () => {
     const attacked = new Set([...targets(world).map((t) => t.route), CATALOG_IMPORT]);
-    const routes = await mutatingRoutes(import.meta.dirname);
+    const routes = await mutatingRoutes();
     expect(routes.filter((r) => !EXEMPT.has(r) && !attacked.has(r))).toEqual([]);
   });
 
   for (const name of ["POST /api/deployments", "POST /api/events/aws", "POST /api/tokens", "DELETE /api/tokens/[id]", "POST /api/aws-accounts", "PUT /api/aws-accounts/[id]", "DELETE /api/aws-accounts/[id]", "PATCH /api/users/[id]", "PUT /api/teams/[slug]/members", "DELETE /api/teams/[slug]/members/[userId]", "POST /api/pipelines/[id]/approvals", "POST /api/incidents", "PATCH /api/incidents/[id]"]) {
     it(`${name}: a 4xx naming the problem, nothing stored, and the untouched request still works`, async () => {
       const target = targets(world).find((t) => t.route === name)!;
-      const handler = await handlerOf(name);
+      const handler = await routeHandler(name);
       await fc.assert(
         fc.asyncProperty(attacks(target), fc.boolean(), async (attack, isProtoKeyed) => {
           const { request, params } = requestFor(target, attack, isProtoKeyed);
@@ -378,7 +359,7 @@ describe("bad input on every mutating route", () => {
   }
 
   it(`${CATALOG_IMPORT}: hostile YAML and URLs are a 4xx naming the problem, and nothing is imported`, async () => {
-    const handler = await handlerOf(CATALOG_IMPORT);
+    const handler = await routeHandler(CATALOG_IMPORT);
     const component = (metadata: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${P}-web\n${metadata}spec:\n  type: service\n  lifecycle: production\n  owner: ${world.team.slug}\n`;
     const aliasBomb = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]`)].join("\n");
     const yaml = fc.oneof(
