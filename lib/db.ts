@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type pg from "pg";
+import { createDatabasePool, databasePasswordSource } from "@/lib/db-connection";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env, requireDatabaseUrl } from "@/lib/env";
 
@@ -10,12 +11,15 @@ import { env, requireDatabaseUrl } from "@/lib/env";
  * The few hot paths (deployment ingest, token checks) run their SQL on the
  * same pool as named prepared statements: Prisma spends ~1.4 ms of CPU per
  * raw query, which alone would cap ingest below 1,000 requests/s on two cores.
+ *
+ * In AWS the pool's new connections read the rotated password from Secrets
+ * Manager (lib/db-connection.ts), so a rotation needs no restart.
  */
 const globalForDb = globalThis as unknown as { portsideDb?: { pool: pg.Pool; client: PrismaClient } };
 
 function connect() {
   globalForDb.portsideDb ??= (() => {
-    const pool = new pg.Pool({ connectionString: requireDatabaseUrl(), max: env().DATABASE_POOL_SIZE });
+    const pool = createDatabasePool({ url: requireDatabaseUrl(), password: databasePasswordSource(), pool: { max: env().DATABASE_POOL_SIZE } });
     return { pool, client: new PrismaClient({ adapter: new PrismaPg(pool) }) };
   })();
   return globalForDb.portsideDb;

@@ -76,3 +76,18 @@ describe("incident attribution settings", () => {
     }
   });
 });
+
+describe("trusted proxies", () => {
+  it("trusts no proxy unless told, and takes a whole number of hops", () => {
+    expect(parseEnv({}).trustedProxyHops).toBe(0);
+    expect(parseEnv({ PORTSIDE_TRUSTED_PROXY_HOPS: "1" }).trustedProxyHops).toBe(1);
+    expect(() => parseEnv({ PORTSIDE_TRUSTED_PROXY_HOPS: "-1" })).toThrow(/PORTSIDE_TRUSTED_PROXY_HOPS: /);
+    expect(() => parseEnv({ PORTSIDE_TRUSTED_PROXY_HOPS: "1.5" })).toThrow(/PORTSIDE_TRUSTED_PROXY_HOPS: must be a whole number/);
+  });
+
+  it("says every problem on one line, each with its variable", () => {
+    expect(() => parseEnv({ PORTSIDE_AUTH_SECRET: "short", PORTSIDE_TRUSTED_PROXY_HOPS: "x" })).toThrow(
+      /^Invalid environment: [^\n]*PORTSIDE_[A-Z_]+: [^\n]*; PORTSIDE_[A-Z_]+: [^\n]*$/,
+    );
+  });
+});

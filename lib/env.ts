@@ -20,9 +20,21 @@ const ZEnvSchema = z
     PGPASSWORD: z.string().optional(),
     PGDATABASE: z.string().optional(),
     PGSSLMODE: z.enum(["disable", "prefer", "require", "verify-ca", "verify-full"]).optional(),
+    // The AWS deployment: the database secret (JSON with "password") that RDS rotates. New connections read the
+    // password from it, and read it again when a login is refused (lib/db-connection.ts); PGPASSWORD is then unused.
+    PORTSIDE_DB_SECRET_ARN: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN")
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORTSIDE_BASE_URL: z.url().optional(),
+    // How many proxies in front of the portal append to X-Forwarded-For (the
+    // AWS deployment: 1, its load balancer). The production server writes the
+    // connection's address there itself; the client's address is the entry
+    // this many places before it. 0: the connection's address, whatever the
+    // client sent. See clientIp in lib/http.ts.
+    PORTSIDE_TRUSTED_PROXY_HOPS: z.coerce.number().int("must be a whole number").min(0).max(10).default(0),
     // The token EventBridge's API destination sends (from Secrets Manager in
     // the AWS deployment); registered at migrate time, see scripts/db-migrate.ts.
     PORTSIDE_API_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
@@ -44,6 +56,8 @@ const ZEnvSchema = z
     PORTSIDE_OIDC_AUTHORIZATION_URL: z.url().optional(),
     PORTSIDE_OIDC_TOKEN_URL: z.url().optional(),
     PORTSIDE_OIDC_USERINFO_URL: z.url().optional(),
+    // The provider's signing keys, for verifying ID tokens in explicit-endpoint mode (discovery mode reads jwks_uri).
+    PORTSIDE_OIDC_JWKS_URL: z.url().optional(),
     PORTSIDE_OIDC_SCOPES: z.string().default("openid email profile"),
     PORTSIDE_OIDC_NAME: z.string().min(1).default("single sign-on"),
     // Hosts catalog-info.yaml may be fetched from (comma-separated).
@@ -53,6 +67,13 @@ const ZEnvSchema = z
     PORTSIDE_COLLECTORS: z.enum(["on", "off", "1", "0", "true", "false"]).optional(),
     // How often each account × region is synced, in minutes (a cron step: 1–60).
     PORTSIDE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+    // The member-account stack's read role (infra: portal.memberRoleName) and the external id it requires
+    // (portal.memberExternalId): the defaults of an AWS account added without its own (lib/catalog/server/manage-aws-accounts.ts).
+    PORTSIDE_MEMBER_ROLE_NAME: z.string().regex(/^[\w+=,.@-]{1,64}$/, "must be an IAM role name such as PortsideRead").optional(),
+    // The member-account stack's approval role (infra: portal.memberApprovalRoleName, codepipeline:PutApprovalResult only):
+    // approvals in a member account assume this role of that account; unset, they use the account's read role.
+    PORTSIDE_MEMBER_APPROVAL_ROLE_NAME: z.string().regex(/^[\w+=,.@-]{1,64}$/, "must be an IAM role name such as PortsideApprove").optional(),
+    PORTSIDE_MEMBER_EXTERNAL_ID: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, "must be 2–1224 characters of letters, digits and +=,.@:/-").optional(),
     // How long before an incident began a production deployment may have
     // caused it (the DORA attribution rule, lib/incidents/attribution.ts).
     PORTSIDE_ATTRIBUTION_WINDOW_HOURS: z.coerce.number().int("must be a whole number of hours").min(1).max(720).default(24),
@@ -84,6 +105,12 @@ const ZEnvSchema = z
     if (env.PORTSIDE_OIDC_CLIENT_ID && !env.PORTSIDE_OIDC_ISSUER) {
       ctx.addIssue({ code: "custom", path: ["PORTSIDE_OIDC_ISSUER"], message: "is required when PORTSIDE_OIDC_CLIENT_ID is set" });
     }
+    // Explicit-endpoint mode (no discovery) verifies ID tokens as discovery mode does, so it needs the keys too.
+    for (const name of ["PORTSIDE_OIDC_TOKEN_URL", "PORTSIDE_OIDC_JWKS_URL"] as const) {
+      if (env.PORTSIDE_OIDC_AUTHORIZATION_URL && !env[name]) {
+        ctx.addIssue({ code: "custom", path: [name], message: "is required when PORTSIDE_OIDC_AUTHORIZATION_URL is set (explicit-endpoint mode)" });
+      }
+    }
   })
   .transform((env) => ({
     ...env,
@@ -91,7 +118,7 @@ const ZEnvSchema = z
       env.DATABASE_URL ??
       (env.PGHOST
         ? `postgresql://${encodeURIComponent(env.PGUSER ?? "postgres")}${
-            env.PGPASSWORD ? `:${encodeURIComponent(env.PGPASSWORD)}` : ""
+            env.PGPASSWORD && !env.PORTSIDE_DB_SECRET_ARN ? `:${encodeURIComponent(env.PGPASSWORD)}` : ""
           }@${env.PGHOST}:${env.PGPORT ?? 5432}/${encodeURIComponent(env.PGDATABASE ?? "portside")}${
             env.PGSSLMODE ? `?sslmode=${env.PGSSLMODE}` : ""
           }`
@@ -107,6 +134,7 @@ const ZEnvSchema = z
           authorizationUrl: env.PORTSIDE_OIDC_AUTHORIZATION_URL,
           tokenUrl: env.PORTSIDE_OIDC_TOKEN_URL,
           userInfoUrl: env.PORTSIDE_OIDC_USERINFO_URL,
+          jwksUrl: env.PORTSIDE_OIDC_JWKS_URL,
           scopes: env.PORTSIDE_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean),
           name: env.PORTSIDE_OIDC_NAME,
         }
@@ -116,6 +144,7 @@ const ZEnvSchema = z
     attributionWindowHours: env.PORTSIDE_ATTRIBUTION_WINDOW_HOURS,
     incidentSeverities: env.PORTSIDE_INCIDENT_SEVERITIES,
     incidentQuietMinutes: env.PORTSIDE_INCIDENT_QUIET_MINUTES,
+    trustedProxyHops: env.PORTSIDE_TRUSTED_PROXY_HOPS,
     xrayRawRetentionHours: env.PORTSIDE_XRAY_RAW_RETENTION_HOURS,
     xrayBackfillHours: Math.min(env.PORTSIDE_XRAY_BACKFILL_HOURS, env.PORTSIDE_XRAY_RAW_RETENTION_HOURS - 1),
     isCollectorsEnabled: env.PORTSIDE_COLLECTORS === undefined ? env.NODE_ENV === "production" : ["on", "1", "true"].includes(env.PORTSIDE_COLLECTORS),
@@ -126,8 +155,9 @@ export type TEnv = z.infer<typeof ZEnvSchema>;
 export function parseEnv(source: Record<string, string | undefined>): TEnv {
   const result = ZEnvSchema.safeParse(source);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid environment:\n${problems}`);
+    // One line, so that a process stopped by it says what is wrong in one line (lib/startup-checks.ts).
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
   }
   return result.data;
 }

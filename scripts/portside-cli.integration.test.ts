@@ -45,18 +45,18 @@ describe("npm run portside", () => {
   });
 
   it("adds, lists and removes AWS accounts, with the deployment's member role as the default", async () => {
-    const member = { PORTSIDE_MEMBER_ROLE_NAME: "PortsideReadOnly", PORTSIDE_MEMBER_EXTERNAL_ID: "cli-member-external-id" };
+    const member = { PORTSIDE_MEMBER_ROLE_NAME: "PortsideRead", PORTSIDE_MEMBER_EXTERNAL_ID: "cli-member-external-id" };
     const accountId = String(Math.floor(1e11 + Math.random() * 9e11));
     const added = runPortsideWithEnv(member, "account", "add", "--id", accountId, "--name", "prod", "--regions", "eu-west-1,us-east-1", "--severity-pattern=-(sev[1-4])-");
-    expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining(`assuming arn:aws:iam::${accountId}:role/PortsideReadOnly with an external id`) });
+    expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining(`assuming arn:aws:iam::${accountId}:role/PortsideRead with an external id`) });
     expect(await db.awsAccount.findUniqueOrThrow({ where: { accountId }, select: { name: true, regions: true, roleArn: true, externalId: true, alarmSeverityPattern: true } })).toEqual({
       name: "prod",
       regions: ["eu-west-1", "us-east-1"],
-      roleArn: `arn:aws:iam::${accountId}:role/PortsideReadOnly`,
+      roleArn: `arn:aws:iam::${accountId}:role/PortsideRead`,
       externalId: "cli-member-external-id",
       alarmSeverityPattern: "-(sev[1-4])-",
     });
-    expect(portside("account", "list").stdout).toMatch(new RegExp(`${accountId}\\s+prod\\s+eu-west-1,us-east-1\\s+arn:aws:iam::${accountId}:role/PortsideReadOnly \\(external id\\)  severity: -\\(sev\\[1-4\\]\\)-`));
+    expect(portside("account", "list").stdout).toMatch(new RegExp(`${accountId}\\s+prod\\s+eu-west-1,us-east-1\\s+arn:aws:iam::${accountId}:role/PortsideRead \\(external id\\)  severity: -\\(sev\\[1-4\\]\\)-`));
     expect(portside("account", "add", "--id", accountId, "--name", "again", "--regions", "eu-west-1")).toMatchObject({ code: 1, stderr: expect.stringMatching(/already registered/) });
 
     const home = String(Math.floor(1e11 + Math.random() * 9e11));

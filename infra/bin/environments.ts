@@ -13,7 +13,11 @@ const common = {
   portal: {
     port: 3000,
     healthCheckPath: '/api/health',
-    memberRoleName: 'PortsideReadOnly',
+    // The portal's own catalog entry (its alarms are tagged with it: portside:service).
+    serviceSlug: 'portside',
+    // Roles by purpose in member accounts (lib/stacks/member-account-stack.ts).
+    memberRoleName: 'PortsideRead',
+    memberApprovalRoleName: 'PortsideApprove',
     logRetentionDays: 90,
   },
   events: {
@@ -28,7 +32,7 @@ export const ENVIRONMENTS: Record<EnvName, Omit<PortsideConfig, 'portal'> & { po
     envName: 'dev',
     account: '111111111111',
     region: REGION,
-    network: { vpcCidr: '10.40.0.0/16', availabilityZones: AZS.slice(0, 2), natGateways: 1, flowLogRetentionDays: 30 },
+    network: { vpcCidr: '10.40.0.0/16', availabilityZones: AZS.slice(0, 2), natGateways: 1, flowLogRetentionDays: 30, interfaceEndpoints: false },
     database: {
       engine: 'postgres-instance',
       databaseName: 'portside',
@@ -62,7 +66,7 @@ export const ENVIRONMENTS: Record<EnvName, Omit<PortsideConfig, 'portal'> & { po
     envName: 'prod',
     account: '222222222222',
     region: REGION,
-    network: { vpcCidr: '10.41.0.0/16', availabilityZones: AZS, natGateways: 2, flowLogRetentionDays: 365 },
+    network: { vpcCidr: '10.41.0.0/16', availabilityZones: AZS, natGateways: 2, flowLogRetentionDays: 365, interfaceEndpoints: true },
     database: {
       engine: 'aurora-serverless-v2',
       databaseName: 'portside',
@@ -105,7 +109,8 @@ export const ENVIRONMENTS: Record<EnvName, Omit<PortsideConfig, 'portal'> & { po
 /** Resolve `-c env=` / `-c target=` (strings, possibly undefined) into a validated config. */
 export function resolveConfig(envContext: unknown, targetContext: unknown): PortsideConfig {
   const envName = (envContext ?? 'dev') as EnvName;
-  const target = (targetContext ?? 'apprunner') as PortalTarget;
+  // ECS Express Mode unless asked: App Runner accepts no new customers since 2026-04-30.
+  const target = (targetContext ?? 'ecs') as PortalTarget;
   if (!ENV_NAMES.includes(envName)) {
     throw new Error(`Unknown env "${String(envContext)}": use -c env=${ENV_NAMES.join('|')}`);
   }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Portside CDK app.
- *   npx cdk synth                       # dev, App Runner
- *   npx cdk synth -c target=ecs         # dev, ECS Express Mode
+ *   npx cdk synth                       # dev, ECS Express Mode
+ *   npx cdk synth -c target=apprunner   # dev, App Runner (only for accounts that already use it)
  *   npx cdk deploy --all -c env=prod    # prod (needs credentials)
  */
 import { App, Validations } from 'aws-cdk-lib';

@@ -3,14 +3,19 @@
  *
  * Every knob the stacks use lives here. `bin/portside.ts` picks one of the
  * environments below with `-c env=dev|prod` and the hosting target with
- * `-c target=apprunner|ecs`; nothing in `lib/` reads environment variables.
+ * `-c target=ecs|apprunner` (ECS Express Mode by default); nothing in `lib/`
+ * reads environment variables.
  */
 
 export const ENV_NAMES = ['dev', 'prod'] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
 
-export const TARGETS = ['apprunner', 'ecs'] as const;
-/** Where the portal container runs. App Runner is the default. */
+export const TARGETS = ['ecs', 'apprunner'] as const;
+/**
+ * Where the portal container runs. ECS Express Mode is the default: App Runner
+ * closed to new AWS customers on 2026-04-30, so `apprunner` is only for
+ * accounts that already use it.
+ */
 export type PortalTarget = (typeof TARGETS)[number];
 
 /** Use a VPC that already exists instead of creating one (no lookups: give the ids). */
@@ -22,7 +27,7 @@ export interface ExistingVpcConfig {
   readonly privateSubnetIds: string[];
   /** Subnets without internet access for the database; defaults to `privateSubnetIds`. */
   readonly isolatedSubnetIds?: string[];
-  /** Public subnets; only needed by the ECS target (its load balancer is internet-facing). */
+  /** Public subnets; only needed by the ECS target (its load balancer is internet-facing; the tasks stay private). */
   readonly publicSubnetIds?: string[];
 }
 
@@ -33,6 +38,13 @@ export interface NetworkConfig {
   readonly availabilityZones: string[];
   readonly natGateways: number;
   readonly flowLogRetentionDays: number;
+  /**
+   * Interface endpoints for what the portal's tasks reach at start and at run
+   * time inside AWS (ECR, Secrets Manager, CloudWatch Logs, STS), so that this
+   * traffic stays off the NAT gateway. Costs an hourly fee per endpoint and AZ.
+   * (The S3 gateway endpoint, for ECR's image layers, is free and always made.)
+   */
+  readonly interfaceEndpoints: boolean;
   readonly existingVpc?: ExistingVpcConfig;
 }
 
@@ -113,8 +125,15 @@ export interface PortalConfig {
   readonly ecsCpuTargetPercent: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly logRetentionDays: number;
-  /** Name of the read-only role the portal assumes in member accounts. */
+  /** Name of the read role the portal assumes in member accounts (PORTSIDE_MEMBER_ROLE_NAME). */
   readonly memberRoleName: string;
+  /**
+   * Name of the approval role (codepipeline:PutApprovalResult) the portal
+   * assumes to answer manual approvals in member accounts
+   * (PORTSIDE_MEMBER_APPROVAL_ROLE_NAME). A member account without it
+   * (`approvalRole: false`) cannot be approved from the portal.
+   */
+  readonly memberApprovalRoleName: string;
   /** External id the member role requires (not a secret; guards against confused deputies). */
   readonly memberExternalId: string;
   /**
@@ -123,6 +142,8 @@ export interface PortalConfig {
    */
   readonly baseUrl?: string;
   readonly customDomain?: CustomDomainConfig;
+  /** The portal's own entry in its catalog: its alarms carry it as `portside:service`. */
+  readonly serviceSlug: string;
   /** Health check path (the app answers 200 as soon as the process is up). */
   readonly healthCheckPath: string;
   /** Single sign-on; without it nobody can sign in to the deployed portal (the dev sign-in is never deployed). */
@@ -133,6 +154,8 @@ export interface MemberAccountConfig {
   readonly accountId: string;
   /** Defaults to the portal region. */
   readonly region?: string;
+  /** Create the approval role in this account (default true); false: the portal only reads it. */
+  readonly approvalRole?: boolean;
 }
 
 export interface EventsConfig {
@@ -190,6 +213,10 @@ export function validateConfig(config: PortsideConfig): PortsideConfig {
   if (config.portal.baseUrl && !config.portal.baseUrl.startsWith('https://')) errors.push('portal.baseUrl must start with https://');
   if (config.portal.baseUrl?.endsWith('/')) errors.push('portal.baseUrl must not end with /');
   if (!/^[\w+=,.@-]{1,64}$/.test(config.portal.memberRoleName)) errors.push('portal.memberRoleName is not a valid IAM role name');
+  if (!/^[\w+=,.@-]{1,64}$/.test(config.portal.memberApprovalRoleName)) errors.push('portal.memberApprovalRoleName is not a valid IAM role name');
+  if (config.portal.memberApprovalRoleName === config.portal.memberRoleName) {
+    errors.push('portal.memberApprovalRoleName must differ from portal.memberRoleName (one role per purpose)');
+  }
   if (config.portal.oidc) errors.push(...validateOidc(config.portal.oidc));
   if (errors.length > 0) {
     throw new Error(`Invalid Portside configuration for "${config.envName}":\n  - ${errors.join('\n  - ')}`);

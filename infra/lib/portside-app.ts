@@ -71,13 +71,14 @@ export function buildPortside(scope: App | Stage, config: PortsideConfig, option
         portalRegion: config.region,
         portalRoleName: portalRoleName(config),
         memberRoleName: config.portal.memberRoleName,
+        approvalRoleName: m.approvalRole === false ? undefined : config.portal.memberApprovalRoleName,
         externalId: config.portal.memberExternalId,
         portalEventBusName: portalEventBusName(config),
         envName: config.envName,
-        description: `Portside ${config.envName}: member account role and event forwarding`,
+        description: `Portside ${config.envName}: member account roles and event forwarding`,
       }),
   );
-  // The trust policy names the portal role, which must exist first.
+  // The trust policies name the portal role, which must exist first.
   for (const m of members) m.addStackDependency(portal, 'member role trusts the portal runtime role');
 
   for (const [k, v] of Object.entries(config.tags)) Tags.of(scope).add(k, v);

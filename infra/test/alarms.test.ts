@@ -22,8 +22,8 @@ before(() => {
 });
 
 describe('alarm collector permissions', () => {
-  it('the member role may do everything the alarm collector calls, and read tags of its own account\'s alarms only', () => {
-    const [roleId] = Object.keys(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PortsideReadOnly' } }));
+  it('the member read role may do everything the alarm collector calls, and read tags of its own account\'s alarms only', () => {
+    const [roleId] = Object.keys(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PortsideRead' } }));
     const statements = roleStatements(member, roleId);
     const granted = new Set(statements.flatMap(actionsOf));
     for (const action of COLLECTOR_ACTIONS) assert.ok(granted.has(action), `member role lacks ${action}`);

@@ -124,17 +124,20 @@ describe('App Runner service', () => {
     const cfg = service.Properties.SourceConfiguration.ImageRepository.ImageConfiguration;
     const secrets = Object.fromEntries(cfg.RuntimeEnvironmentSecrets.map((e: any) => [e.Name, flat(e.Value)]));
     // No OIDC in the dev config: no client secret and no PORTSIDE_OIDC_* at all.
-    assert.deepEqual(Object.keys(secrets).sort(), ['PGPASSWORD', 'PGUSER', 'PORTSIDE_API_TOKEN', 'PORTSIDE_AUTH_SECRET']);
-    assert.match(secrets.PGPASSWORD, /Portside-dev-Database.*:password::/);
+    // No PGPASSWORD: the app reads the rotating password itself (PORTSIDE_DB_SECRET_ARN).
+    assert.deepEqual(Object.keys(secrets).sort(), ['PGUSER', 'PORTSIDE_API_TOKEN', 'PORTSIDE_AUTH_SECRET']);
     assert.match(secrets.PGUSER, /Portside-dev-Database.*:username::/);
     assert.match(secrets.PORTSIDE_AUTH_SECRET, /AuthSecret.*:secret::/);
     assert.match(secrets.PORTSIDE_API_TOKEN, /ApiTokenSecret.*:token::/);
     const plain = Object.fromEntries(cfg.RuntimeEnvironmentVariables.map((e: any) => [e.Name, e.Value]));
-    for (const name of Object.keys(plain)) assert.doesNotMatch(name, /PASSWORD|SECRET|TOKEN|DATABASE_URL|OIDC/);
+    // A secret's ARN names it and is no secret; anything else secret-like must not be plain.
+    for (const name of Object.keys(plain).filter((n) => !n.endsWith('_SECRET_ARN'))) assert.doesNotMatch(name, /PASSWORD|SECRET|TOKEN|DATABASE_URL|OIDC/);
+    assert.match(flat(plain.PORTSIDE_DB_SECRET_ARN), /Portside-dev-Database/);
     assert.equal(plain.PGDATABASE, 'portside');
     assert.equal(plain.PGPORT, '5432');
     assert.match(flat(plain.PGHOST), /Portside-dev-Database/);
-    assert.equal(plain.PORTSIDE_MEMBER_ROLE_NAME, 'PortsideReadOnly');
+    assert.equal(plain.PORTSIDE_MEMBER_ROLE_NAME, 'PortsideRead');
+    assert.equal(plain.PORTSIDE_MEMBER_APPROVAL_ROLE_NAME, 'PortsideApprove');
     assert.equal(plain.PORT, '3000');
     assert.equal(plain.PGSSLMODE, 'verify-full');
   });
@@ -199,11 +202,11 @@ describe('portal runtime role (least privilege)', () => {
     assert.ok(actions.includes('sts:AssumeRole'));
   });
 
-  it('assumes only the member role name, in the member accounts', () => {
+  it('assumes only the member read and approval role names, in the member accounts', () => {
     const assume = roleStatements(portal, 'RuntimeRoleFD8790A4').filter((st) => actionsOf(st).includes('sts:AssumeRole'));
     assert.equal(assume.length, 1);
     assert.deepEqual(actionsOf(assume[0]), ['sts:AssumeRole']);
-    assert.deepEqual(assume[0].Resource, 'arn:aws:iam::333333333333:role/PortsideReadOnly');
+    assert.deepEqual([assume[0].Resource].flat().sort(), ['arn:aws:iam::333333333333:role/PortsideApprove', 'arn:aws:iam::333333333333:role/PortsideRead']);
   });
 
   it('approves pipelines only in its own account', () => {

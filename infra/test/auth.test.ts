@@ -226,7 +226,7 @@ describe('PORTSIDE_DEV_SIGN_IN guard', () => {
       /PORTSIDE_DEV_SIGN_IN must never be set/,
     );
     assert.throws(
-      () => new EcsExpressPortal(stack, 'Ecs', { ...common, subnets: { subnetType: ec2.SubnetType.PUBLIC }, cpuTargetPercent: 60, logRetentionDays: 30 }),
+      () => new EcsExpressPortal(stack, 'Ecs', { ...common, taskSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC }, cpuTargetPercent: 60, logRetentionDays: 30 }),
       /PORTSIDE_DEV_SIGN_IN must never be set/,
     );
   });

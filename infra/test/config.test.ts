@@ -14,10 +14,19 @@ import { NetworkStack } from '../lib/stacks/network-stack';
 import { CDK_CONTEXT, FIXTURE_IMAGE_DIR, flat, synthesize, withReport } from './helpers';
 
 describe('configuration', () => {
-  it('defaults to dev on App Runner', () => {
+  it('defaults to dev on ECS Express Mode (App Runner takes no new customers since 2026-04-30)', () => {
     const c = resolveConfig(undefined, undefined);
     assert.equal(c.envName, 'dev');
-    assert.equal(c.portal.target, 'apprunner');
+    assert.equal(c.portal.target, 'ecs');
+    assert.equal(resolveConfig(undefined, 'apprunner').portal.target, 'apprunner');
+  });
+
+  it('wants the member read and approval roles to be two roles, each a valid IAM name', () => {
+    const base = resolveConfig('dev', 'ecs');
+    const same = { ...base, portal: { ...base.portal, memberApprovalRoleName: base.portal.memberRoleName } };
+    assert.throws(() => validateConfig(same), /memberApprovalRoleName must differ from portal.memberRoleName/);
+    const invalid = { ...base, portal: { ...base.portal, memberApprovalRoleName: 'not a role' } };
+    assert.throws(() => validateConfig(invalid), /memberApprovalRoleName is not a valid IAM role name/);
   });
 
   it('selects prod and ecs from context values', () => {

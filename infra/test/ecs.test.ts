@@ -65,7 +65,7 @@ describe('ECS target', () => {
     const byName = (list: any[], key: string) => Object.fromEntries(list.map((e) => [e.Name, flat(e[key])]));
     assert.deepEqual(byName(service.Properties.PrimaryContainer.Environment, 'Value'), byName(cfg.RuntimeEnvironmentVariables, 'Value'));
     assert.deepEqual(byName(service.Properties.PrimaryContainer.Secrets, 'ValueFrom'), byName(cfg.RuntimeEnvironmentSecrets, 'Value'));
-    assert.ok(service.Properties.PrimaryContainer.Secrets.some((x: any) => x.Name === 'PGPASSWORD'));
+    assert.ok(service.Properties.PrimaryContainer.Secrets.some((x: any) => x.Name === 'PGUSER'));
   });
 
   it('runs tasks as the portal role and lets only the execution role read the secrets', () => {
@@ -74,9 +74,13 @@ describe('ECS target', () => {
       RoleName: 'portside-dev-portal',
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' } }] },
     });
-    const taskActions = roleStatements(portal, 'RuntimeRoleFD8790A4').flatMap(actionsOf);
-    for (const a of taskActions) assert.ok(PORTAL_ROLE_ACTIONS.has(a), `unexpected task role action ${a}`);
-    assert.ok(!taskActions.includes('secretsmanager:GetSecretValue'), 'on ECS the execution role injects secrets');
+    const taskStatements = roleStatements(portal, 'RuntimeRoleFD8790A4');
+    for (const a of taskStatements.flatMap(actionsOf)) assert.ok(PORTAL_ROLE_ACTIONS.has(a), `unexpected task role action ${a}`);
+    // On ECS the execution role injects secrets; the task role reads only the database secret (the rotating password).
+    const secretReads = taskStatements.filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'));
+    assert.equal(secretReads.length, 1);
+    assert.deepEqual(actionsOf(secretReads[0]!), ['secretsmanager:GetSecretValue']);
+    assert.match(flat(secretReads[0]!.Resource), /Portside-dev-Database.*Secret/);
     const execRoleId = service.Properties.ExecutionRoleArn['Fn::GetAtt'][0];
     const execActions = roleStatements(portal, execRoleId).flatMap(actionsOf);
     assert.ok(execActions.includes('secretsmanager:GetSecretValue'));
@@ -96,11 +100,68 @@ describe('ECS target', () => {
     assert.deepEqual([...Object.keys(plain), ...Object.keys(secrets)].filter((n) => n.includes('OIDC')), []);
   });
 
+  it('trusts exactly one proxy (its load balancer) for the client address, as App Runner does', () => {
+    const { plain } = ecsEnv(portal);
+    assert.equal(plain.PORTSIDE_TRUSTED_PROXY_HOPS, '1');
+    const appRunnerPlain = Object.fromEntries(
+      runner.Properties.SourceConfiguration.ImageRepository.ImageConfiguration.RuntimeEnvironmentVariables.map((e: any) => [e.Name, e.Value]),
+    );
+    assert.equal(appRunnerPlain.PORTSIDE_TRUSTED_PROXY_HOPS, '1');
+  });
+
   it('never sets PORTSIDE_DEV_SIGN_IN, in any stack', () => {
     const { plain, secrets } = ecsEnv(portal);
     assert.ok(!('PORTSIDE_DEV_SIGN_IN' in plain) && !('PORTSIDE_DEV_SIGN_IN' in secrets));
     const stacks = [ecs.stacks.network, ecs.stacks.database, ecs.stacks.portal, ecs.stacks.events, ...ecs.stacks.members];
     for (const stack of stacks) assert.doesNotMatch(JSON.stringify(ecs.template(stack).toJSON()), /DEV_SIGN_IN/, stack.stackName);
+  });
+
+  it('runs tasks in the private subnets (no public IP), the load balancer alone in the public ones', () => {
+    const network = ecs.template(ecs.stacks.network);
+    const subnets = network.toJSON().Resources as Record<string, any>;
+    const ofType = (type: string) =>
+      Object.entries(subnets)
+        .filter(([, r]) => r.Type === 'AWS::EC2::Subnet' && r.Properties.Tags.some((t: any) => t.Key === 'aws-cdk:subnet-type' && t.Value === type))
+        .map(([id, r]) => ({ id, mapsPublicIp: r.Properties.MapPublicIpOnLaunch }));
+    const given = flat(service.Properties.NetworkConfiguration.Subnets);
+    const privates = ofType('Private');
+    const publics = ofType('Public');
+    assert.equal(privates.length, 2);
+    for (const p of privates) {
+      assert.match(given, new RegExp(p.id), `tasks need private subnet ${p.id}`);
+      assert.equal(p.mapsPublicIp, false);
+    }
+    // Express Mode puts its load balancer in the public subnets of the list; tasks go to the private ones.
+    for (const p of publics) assert.match(given, new RegExp(p.id));
+    for (const p of ofType('Isolated')) assert.doesNotMatch(given, new RegExp(p.id), 'never the database subnets');
+    assert.equal(service.Properties.NetworkConfiguration.AssignPublicIp, undefined);
+  });
+
+  it('private subnets reach ECR, Secrets Manager, CloudWatch Logs and STS through VPC endpoints (prod) and S3 through the gateway', () => {
+    const prod = synthesize(configFor('prod', 'ecs'), { imageDirectory: FIXTURE_IMAGE_DIR });
+    assert.equal(prod.synthError, undefined, prod.synthError?.message);
+    const network = prod.template(prod.stacks.network);
+    const endpoints = Object.values(network.findResources('AWS::EC2::VPCEndpoint')) as any[];
+    const services = endpoints.map((e) => flat(e.Properties.ServiceName));
+    for (const name of ['ecr.api', 'ecr.dkr', 'secretsmanager', 'logs', 'sts', 's3']) {
+      assert.ok(endpoints.some((e) => flat(e.Properties.ServiceName).includes(`.${name}`)), `no ${name} endpoint in ${services.join(', ')}`);
+    }
+    for (const e of endpoints.filter((x) => x.Properties.VpcEndpointType === 'Interface')) assert.equal(e.Properties.PrivateDnsEnabled, true);
+    // dev keeps the NAT gateway only (interface endpoints cost per hour): just the free S3 gateway.
+    const devEndpoints = Object.values(ecs.template(ecs.stacks.network).findResources('AWS::EC2::VPCEndpoint')) as any[];
+    assert.deepEqual(devEndpoints.map((e) => e.Properties.VpcEndpointType), ['Gateway']);
+  });
+
+  it('rotation wiring: the app gets the database secret\'s ARN, not its password, and may read that secret', () => {
+    const { plain, secrets } = ecsEnv(portal);
+    assert.ok(!('PGPASSWORD' in secrets) && !('PGPASSWORD' in plain));
+    assert.match(plain.PORTSIDE_DB_SECRET_ARN, /Portside-dev-Database.*Secret/);
+    assert.match(secrets.PGUSER, /:username::/);
+    const database = ecs.template(ecs.stacks.database);
+    assert.equal(Object.keys(database.findResources('AWS::SecretsManager::RotationSchedule')).length, 1);
+    const reads = roleStatements(portal, 'RuntimeRoleFD8790A4').filter((st) => actionsOf(st).includes('secretsmanager:GetSecretValue'));
+    const envArn = service.Properties.PrimaryContainer.Environment.find((e: any) => e.Name === 'PORTSIDE_DB_SECRET_ARN').Value;
+    assert.equal(flat(reads[0]!.Resource), flat(envArn), 'the task role reads exactly the secret the app is told to read');
   });
 
   it('keeps tasks in the portal security group, which admits only the VPC on the app port', () => {

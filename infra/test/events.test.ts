@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Synthesized, actionsOf, configFor, flat, roleStatements, synthesize } from './helpers';
-import { MEMBER_ROLE_ACTIONS } from './policy-rules';
+import { MEMBER_APPROVAL_ROLE_ACTIONS, MEMBER_READ_ROLE_ACTIONS } from './policy-rules';
 
 let s: Synthesized;
 let events: Template;
@@ -70,37 +70,58 @@ describe('events stack', () => {
     events.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
   });
 
-  it('lets the member accounts (only) put events on the portal bus', () => {
-    const policies = Object.values(events.findResources('AWS::Events::EventBusPolicy')) as any[];
-    assert.equal(policies.length, 1);
-    const st = policies[0].Properties.Statement;
-    assert.equal(st.Action, 'events:PutEvents');
-    assert.deepEqual(st.Principal, { AWS: 'arn:aws:iam::333333333333:root' });
+  it('lets the member accounts (only) put events on the portal bus, by the bus\'s own policy', () => {
+    // AWS::Events::EventBusPolicy (whose principal form is deprecated) is not used at all.
+    events.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    const [bus] = Object.values(events.findResources('AWS::Events::EventBus')) as any[];
+    const statements = bus.Properties.Policy.Statement;
+    assert.equal(statements.length, 1);
+    assert.equal(statements[0].Action, 'events:PutEvents');
+    assert.deepEqual(statements[0].Principal, { AWS: 'arn:aws:iam::333333333333:root' });
+    assert.equal(statements[0].Resource, 'arn:aws:events:us-east-1:111111111111:event-bus/portside-dev-events');
   });
 });
 
 describe('member account stack', () => {
-  it('trusts only the portal role, and only with the external id', () => {
-    const [role] = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PortsideReadOnly' } })) as any[];
-    assert.deepEqual(role.Properties.AssumeRolePolicyDocument.Statement, [
-      {
-        Action: 'sts:AssumeRole',
-        Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::111111111111:role/portside-dev-portal' },
-        Condition: { StringEquals: { 'sts:ExternalId': 'portside-dev-7f3c' } },
-      },
-    ]);
-    assert.equal(role.Properties.MaxSessionDuration, 3600);
+  it('both roles trust only the portal role, and only with the external id', () => {
+    for (const name of ['PortsideRead', 'PortsideApprove']) {
+      const [role] = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: name } })) as any[];
+      assert.ok(role, name);
+      assert.deepEqual(role.Properties.AssumeRolePolicyDocument.Statement, [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111111111111:role/portside-dev-portal' },
+          Condition: { StringEquals: { 'sts:ExternalId': 'portside-dev-7f3c' } },
+        },
+      ]);
+      assert.equal(role.Properties.MaxSessionDuration, 3600);
+    }
   });
 
-  it('grants read-only access plus PutApprovalResult, nothing else', () => {
-    const [roleId] = Object.keys(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PortsideReadOnly' } }));
-    const statements = roleStatements(member, roleId);
-    const actions = statements.flatMap(actionsOf);
-    assert.deepEqual(new Set(actions), MEMBER_ROLE_ACTIONS);
-    for (const st of statements) assert.equal(st.Effect, 'Allow');
-    const approvals = statements.find((st) => actionsOf(st).includes('codepipeline:PutApprovalResult'))!;
-    assert.equal(approvals.Resource, 'arn:aws:codepipeline:*:333333333333:*/*/*');
+  it('roles by purpose: the read role reads and cannot approve; the approval role only approves', () => {
+    const [readId] = Object.keys(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PortsideRead' } }));
+    const read = roleStatements(member, readId);
+    assert.deepEqual(new Set(read.flatMap(actionsOf)), MEMBER_READ_ROLE_ACTIONS);
+    for (const st of read) assert.equal(st.Effect, 'Allow');
+    const [approveId] = Object.keys(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'PortsideApprove' } }));
+    const approve = roleStatements(member, approveId);
+    assert.deepEqual(new Set(approve.flatMap(actionsOf)), MEMBER_APPROVAL_ROLE_ACTIONS);
+    const answer = approve.find((st) => actionsOf(st).includes('codepipeline:PutApprovalResult'))!;
+    assert.equal(answer.Resource, 'arn:aws:codepipeline:*:333333333333:*/*/*');
+  });
+
+  it('an organisation may leave the approval role out (approvalRole: false); the portal then may not assume it there', () => {
+    const base = configFor('dev', 'ecs');
+    const readOnly = synthesize({ ...base, events: { ...base.events, memberAccounts: [{ accountId: '333333333333', approvalRole: false }] } });
+    const memberTemplate = readOnly.template(readOnly.stacks.members[0]);
+    assert.deepEqual(
+      Object.values(memberTemplate.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).filter(Boolean),
+      ['PortsideRead'],
+    );
+    const portal = readOnly.template(readOnly.stacks.portal);
+    const assume = Object.values(portal.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Action === 'sts:AssumeRole');
+    assert.deepEqual(assume.map((st: any) => st.Resource), ['arn:aws:iam::333333333333:role/PortsideRead']);
   });
 
   it('forwards CodePipeline and alarm events to the portal bus in the portal account', () => {

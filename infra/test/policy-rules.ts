@@ -8,7 +8,7 @@ export const READ_ACTION = /^[a-z0-9-]+:(Get|List|Describe|BatchGet|BatchCheck)[
 
 /** Every non-read action any Allow statement may contain, with who needs it. */
 export const ALLOWED_WRITES: Record<string, string> = {
-  'codepipeline:PutApprovalResult': 'portal/member role: approve or reject manual approval actions',
+  'codepipeline:PutApprovalResult': 'portal role / member approval role: approve or reject manual approval actions',
   'sts:AssumeRole': 'portal role: assume the member role in member accounts',
   'xray:PutTraceSegments': 'portal role: send its own traces (App Runner X-Ray tracing)',
   'xray:PutTelemetryRecords': 'portal role: X-Ray telemetry for its own traces',
@@ -24,7 +24,6 @@ export const ALLOWED_WRITES: Record<string, string> = {
 /** Exactly what the portal runtime role (App Runner instance role / ECS task role) may do. */
 export const PORTAL_ROLE_ACTIONS = new Set([
   'codepipeline:GetPipeline',
-  'codepipeline:GetPipelineExecution',
   'codepipeline:GetPipelineState',
   'codepipeline:ListActionExecutions',
   'codepipeline:ListPipelineExecutions',
@@ -34,8 +33,6 @@ export const PORTAL_ROLE_ACTIONS = new Set([
   'xray:BatchGetTraces',
   'xray:GetGroups',
   'xray:GetServiceGraph',
-  'xray:GetTimeSeriesServiceStatistics',
-  'xray:GetTraceGraph',
   'xray:GetTraceSegmentDestination',
   'xray:GetTraceSummaries',
   'xray:GetSamplingRules',
@@ -46,38 +43,30 @@ export const PORTAL_ROLE_ACTIONS = new Set([
   'cloudwatch:DescribeAlarmHistory',
   'cloudwatch:DescribeAlarms',
   'cloudwatch:GetMetricData',
-  'cloudwatch:GetMetricStatistics',
-  'cloudwatch:ListMetrics',
   'cloudwatch:ListTagsForResource',
   'sts:AssumeRole',
   'secretsmanager:GetSecretValue',
   'secretsmanager:DescribeSecret',
 ]);
 
-/** Exactly what the member-account role may do. */
-export const MEMBER_ROLE_ACTIONS = new Set([
+/** Exactly what the member account's read role may do. */
+export const MEMBER_READ_ROLE_ACTIONS = new Set([
   'codepipeline:GetPipeline',
-  'codepipeline:GetPipelineExecution',
   'codepipeline:GetPipelineState',
   'codepipeline:ListActionExecutions',
   'codepipeline:ListPipelineExecutions',
   'codepipeline:ListPipelines',
   'codepipeline:ListTagsForResource',
-  'codepipeline:PutApprovalResult',
   'xray:BatchGetTraces',
   'xray:GetGroups',
   'xray:GetServiceGraph',
-  'xray:GetTimeSeriesServiceStatistics',
-  'xray:GetTraceGraph',
   'xray:GetTraceSegmentDestination',
   'xray:GetTraceSummaries',
   'cloudwatch:DescribeAlarmHistory',
   'cloudwatch:DescribeAlarms',
   'cloudwatch:GetMetricData',
-  'cloudwatch:GetMetricStatistics',
-  'cloudwatch:ListMetrics',
   'cloudwatch:ListTagsForResource',
-  'tag:GetResources',
-  'tag:GetTagKeys',
-  'tag:GetTagValues',
 ]);
+
+/** Exactly what the member account's approval role may do: read the approval's token, answer it. */
+export const MEMBER_APPROVAL_ROLE_ACTIONS = new Set(['codepipeline:GetPipelineState', 'codepipeline:PutApprovalResult']);

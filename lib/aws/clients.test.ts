@@ -11,6 +11,7 @@ import {
   newSyncStats,
   type TAwsAccountRef,
   type TAwsClientFactoryOptions,
+  withMemberRole,
 } from "@/lib/aws/clients";
 import { awsErrorReply, fakeJsonHandler, type TFakeReply } from "@/lib/aws/fake-http-handler";
 
@@ -208,5 +209,18 @@ describe("isThrottlingError", () => {
     expect(isThrottlingError(named("AccessDeniedException"))).toBe(false);
     expect(isThrottlingError(named("LimitExceededException"))).toBe(false);
     expect(isThrottlingError({ name: "ThrottlingException" })).toBe(false);
+  });
+});
+
+describe("withMemberRole", () => {
+  it("names the approval role of the same member account, in the read role's partition", () => {
+    expect(withMemberRole(MEMBER_A, "PortsideApprove")).toEqual({ ...MEMBER_A, roleArn: "arn:aws:iam::222222222222:role/PortsideApprove" });
+    const china = { accountId: "444444444444", roleArn: "arn:aws-cn:iam::444444444444:role/PortsideRead", externalId: null };
+    expect(withMemberRole(china, "PortsideApprove").roleArn).toBe("arn:aws-cn:iam::444444444444:role/PortsideApprove");
+  });
+
+  it("leaves the home account, and any account when no approval role is configured, as it is", () => {
+    expect(withMemberRole(HOME, "PortsideApprove")).toBe(HOME);
+    expect(withMemberRole(MEMBER_A, undefined)).toBe(MEMBER_A);
   });
 });

@@ -33,6 +33,19 @@ export interface TAwsAccountRef {
   externalId: string | null;
 }
 
+/**
+ * The same member account through another of its roles: approvals assume the
+ * approval role (PORTSIDE_MEMBER_APPROVAL_ROLE_NAME), which the member stack
+ * creates beside the read role, in the account and partition of the read
+ * role's ARN. The home account (the portal's own role) and an unset name are
+ * left as they are.
+ */
+export function withMemberRole(account: TAwsAccountRef, roleName: string | undefined): TAwsAccountRef {
+  if (account.roleArn === null || !roleName) return account;
+  const partition = account.roleArn.split(":")[1] || "aws";
+  return { ...account, roleArn: `arn:${partition}:iam::${account.accountId}:role/${roleName}` };
+}
+
 /** What a sync run records about its AWS traffic (SyncRun.calls/throttles/errors). */
 export interface TSyncStats {
   /** HTTP requests sent, retries included: what AWS counts against the quota. */
@@ -108,11 +121,53 @@ export function isThrottlingError(error: unknown): boolean {
   return THROTTLING_ERROR_NAMES.has(e.name) || e.$retryable?.throttling === true || e.$metadata?.httpStatusCode === 429;
 }
 
-/** "AccessDeniedException: User … is not authorized …", for logs and SyncRun.errorMessage. */
-export function describeAwsError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (!error.message || error.message === error.name) return error.name;
-  return error.name && error.name !== "Error" ? `${error.name}: ${error.message}` : error.message;
+/** The operation (command name) each failed AWS call was, noted where it failed (instrumentClient, tagAwsOperation). */
+const failedOperations = new WeakMap<object, string>();
+
+/**
+ * Notes which operation an error came from, unless already noted (the
+ * client's own middleware knows best); returns the error, to rethrow.
+ * Adapters wrap their calls with it so that the name survives wherever the
+ * client came from.
+ */
+export function tagAwsOperation(error: unknown, operation: string): unknown {
+  if (typeof error === "object" && error !== null && !failedOperations.has(error)) failedOperations.set(error, operation);
+  return error;
+}
+
+/** Runs one AWS call (or a paginated series of one operation), noting its operation on the error should it fail. */
+export async function awsOperation<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw tagAwsOperation(error, operation);
+  }
+}
+
+// The SDK appends this hint to a response it could not parse (an HTML error page from a proxy, a truncated body).
+const DESERIALIZATION_HINT = /\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\.?/;
+const MAX_MESSAGE_LENGTH = 300;
+
+/**
+ * "GetPipelineState: HTTP 400 AccessDeniedException: User … is not authorized …",
+ * for logs and SyncRun.errorMessage: the operation, the HTTP status and AWS's
+ * error code, then AWS's message. A response the SDK could not parse says so
+ * instead of quoting the SDK's hint about hidden fields or a JSON parser's error.
+ * `operation` is used when the error does not say which call it came from.
+ */
+export function describeAwsError(error: unknown, operation?: string): string {
+  if (!(error instanceof Error)) return [operation, String(error)].filter(Boolean).join(": ");
+  const e = error as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; $response?: unknown; Code?: string };
+  const op = failedOperations.get(error) ?? operation;
+  const status = e.$metadata?.httpStatusCode;
+  const isUnreadable = DESERIALIZATION_HINT.test(e.message) || ("$response" in e && e.$fault === undefined && status !== undefined);
+  // Only a service exception (with $fault) names an AWS error code; a parser's SyntaxError is not one.
+  const code = e.$fault !== undefined ? (e.Code ?? e.name) : isUnreadable || e.name === "Error" ? undefined : e.name;
+  const head = [op, status !== undefined ? `HTTP ${status}` : undefined, code].filter(Boolean).join(" ");
+  if (isUnreadable) return `${head || "AWS call"}: the response could not be read as an AWS answer (a proxy or endpoint in between?)`;
+  const message = e.message.replace(DESERIALIZATION_HINT, "").trim().split("\n")[0]!.slice(0, MAX_MESSAGE_LENGTH);
+  if (!head) return message || e.name;
+  return !message || message === e.name ? head : `${head}: ${message}`;
 }
 
 /**
@@ -135,12 +190,12 @@ export function instrumentClient(client: TInstrumentable, stats: TSyncStats): vo
     { step: "deserialize", priority: "high", name: "portsideAttemptStats", override: true },
   );
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
         stats.errors += 1;
-        throw error;
+        throw context.commandName ? tagAwsOperation(error, context.commandName.replace(/Command$/, "")) : error;
       }
     },
     { step: "initialize", priority: "high", name: "portsideOperationStats", override: true },

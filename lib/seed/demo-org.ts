@@ -50,7 +50,7 @@ const LAST = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov"
 
 export const ACCOUNTS = [
   { id: 1, accountId: "111111111111", name: "shop-production", roleArn: null, externalId: null, regions: ["eu-west-1", "us-east-1"] },
-  { id: 2, accountId: "222222222222", name: "shop-platform", roleArn: "arn:aws:iam::222222222222:role/PortsideReadOnly", externalId: "portside-demo", regions: ["eu-west-1", "us-east-1"] },
+  { id: 2, accountId: "222222222222", name: "shop-platform", roleArn: "arn:aws:iam::222222222222:role/PortsideRead", externalId: "portside-demo", regions: ["eu-west-1", "us-east-1"] },
 ] as const;
 
 export interface TSeedOptions {

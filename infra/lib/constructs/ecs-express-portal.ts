@@ -13,13 +13,15 @@ export interface EcsExpressPortalProps {
   readonly spec: PortalRuntimeSpec;
   readonly imageAsset: ecrAssets.DockerImageAsset;
   readonly vpc: ec2.IVpc;
+  /** Private subnets (egress through NAT) where the tasks run, without public IPs. */
+  readonly taskSubnets: ec2.SubnetSelection;
   /**
-   * Subnets of the service. Express Mode places its Application Load Balancer
-   * according to these: public subnets give an internet-facing HTTPS endpoint
-   * (tasks get public IPs, reachable only through the portal security group),
-   * private subnets an internal one.
+   * Public subnets for the internet-facing load balancer. Express Mode takes one
+   * list of subnets and places its Application Load Balancer in the public ones
+   * and the tasks in the private ones (public IPs only for tasks in public
+   * subnets, which get none here).
    */
-  readonly subnets: ec2.SubnetSelection;
+  readonly loadBalancerSubnets: ec2.SubnetSelection;
   readonly securityGroup: ec2.ISecurityGroup;
   /** Target average CPU (percent) for scaling. */
   readonly cpuTargetPercent: number;
@@ -38,6 +40,8 @@ export class EcsExpressPortal extends Construct {
   public readonly cluster: ecs.Cluster;
   public readonly executionRole: iam.Role;
   public readonly infrastructureRole: iam.Role;
+  /** LoadBalancer dimension of the load balancer Express Mode made (for the portal's alarms). */
+  public readonly loadBalancerDimension: string;
   /** `https://<endpoint>` assigned by Express Mode. */
   public readonly defaultUrl: string;
 
@@ -106,7 +110,7 @@ export class EcsExpressPortal extends Construct {
       taskRoleArn: spec.runtimeRole.roleArn,
       healthCheckPath: spec.healthCheckPath,
       networkConfiguration: {
-        subnets: props.vpc.selectSubnets(props.subnets).subnetIds,
+        subnets: [...props.vpc.selectSubnets(props.taskSubnets).subnetIds, ...props.vpc.selectSubnets(props.loadBalancerSubnets).subnetIds],
         securityGroups: [props.securityGroup.securityGroupId],
       },
       primaryContainer: {
@@ -125,6 +129,9 @@ export class EcsExpressPortal extends Construct {
     });
     // Roles and their policies must exist before ECS starts tasks.
     this.service.node.addDependency(this.executionRole, this.infrastructureRole, spec.runtimeRole, this.cluster);
+
+    // "app/<name>/<id>", the LoadBalancer dimension of the AWS/ApplicationELB metrics.
+    this.loadBalancerDimension = Fn.select(1, Fn.split('loadbalancer/', this.service.attrEcsManagedResourceArnsIngressPathLoadBalancerArn));
 
     // The endpoint is a host name; strip a scheme defensively before adding ours.
     this.defaultUrl = `https://${Fn.join('', Fn.split('https://', this.service.attrEndpoint))}`;

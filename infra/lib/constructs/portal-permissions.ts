@@ -3,13 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { PortsideConfig } from '../config';
 
 /**
- * Read actions the portal needs on CodePipeline, X-Ray and CloudWatch. Shared by
- * the portal role (its own account) and the member role (other accounts).
- * Explicit action lists only: no wildcards.
+ * What the portal calls, as IAM actions, grouped by the role that needs them.
+ * Each list is exactly the SDK commands lib/ sends (test/sdk-calls.test.ts
+ * scans lib/ and compares, per role): a grant nothing calls is a test failure,
+ * as is a call nothing grants. Explicit action lists only: no wildcards.
  */
 export const CODEPIPELINE_READ_ACTIONS = [
   'codepipeline:GetPipeline',
-  'codepipeline:GetPipelineExecution',
   'codepipeline:GetPipelineState',
   'codepipeline:ListActionExecutions',
   'codepipeline:ListPipelineExecutions',
@@ -17,28 +17,24 @@ export const CODEPIPELINE_READ_ACTIONS = [
 ];
 /** Not resource-scopable. */
 export const CODEPIPELINE_LIST_ACTIONS = ['codepipeline:ListPipelines'];
-/** The one write the portal performs: approving/rejecting manual approval actions. */
-export const CODEPIPELINE_APPROVAL_ACTIONS = ['codepipeline:PutApprovalResult'];
+/**
+ * Answering a manual approval (lib/pipelines/server/approve-action.ts): it
+ * reads the action's current token, then answers.
+ */
+export const CODEPIPELINE_APPROVAL_ACTIONS = ['codepipeline:GetPipelineState', 'codepipeline:PutApprovalResult'];
 export const XRAY_READ_ACTIONS = [
   'xray:BatchGetTraces',
   'xray:GetGroups',
   'xray:GetServiceGraph',
-  'xray:GetTimeSeriesServiceStatistics',
-  'xray:GetTraceGraph',
   // Whether spans go to CloudWatch Logs (Transaction Search), where BatchGetTraces cannot read them.
   'xray:GetTraceSegmentDestination',
   'xray:GetTraceSummaries',
 ];
-export const CLOUDWATCH_READ_ACTIONS = [
-  'cloudwatch:DescribeAlarmHistory',
-  'cloudwatch:DescribeAlarms',
-  'cloudwatch:GetMetricData',
-  'cloudwatch:GetMetricStatistics',
-  'cloudwatch:ListMetrics',
-];
+export const CLOUDWATCH_READ_ACTIONS = ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'];
 /** The alarm collector reads an alarm's tags (portside:service, portside:severity): scoped to the account's alarms. */
 export const CLOUDWATCH_ALARM_TAG_ACTIONS = ['cloudwatch:ListTagsForResource'];
-export const TAG_READ_ACTIONS = ['tag:GetResources', 'tag:GetTagKeys', 'tag:GetTagValues'];
+/** The database password, read when a connection logs in (lib/db-connection.ts): AWSCURRENT, and AWSPENDING mid-rotation. */
+export const DATABASE_SECRET_ACTIONS = ['secretsmanager:GetSecretValue'];
 /** Sending the portal's own traces (App Runner X-Ray tracing). */
 export const XRAY_WRITE_TRACE_ACTIONS = [
   'xray:GetSamplingRules',
@@ -48,14 +44,12 @@ export const XRAY_WRITE_TRACE_ACTIONS = [
   'xray:PutTraceSegments',
 ];
 
-/** Read-only observability statements, scoped to one account. */
+/** What the read role needs: the collectors' reads, scoped to one account. */
 export function observabilityReadStatements(stack: Stack, account: string): iam.PolicyStatement[] {
   const pipelineArn = stack.formatArn({ service: 'codepipeline', account, region: '*', resource: '*' });
-  const approvalArn = stack.formatArn({ service: 'codepipeline', account, region: '*', resource: '*/*/*' });
   return [
     new iam.PolicyStatement({ sid: 'CodePipelineRead', actions: CODEPIPELINE_READ_ACTIONS, resources: [pipelineArn] }),
     new iam.PolicyStatement({ sid: 'CodePipelineList', actions: CODEPIPELINE_LIST_ACTIONS, resources: ['*'] }),
-    new iam.PolicyStatement({ sid: 'CodePipelineApprovals', actions: CODEPIPELINE_APPROVAL_ACTIONS, resources: [approvalArn] }),
     new iam.PolicyStatement({ sid: 'XRayRead', actions: XRAY_READ_ACTIONS, resources: ['*'] }),
     new iam.PolicyStatement({ sid: 'CloudWatchRead', actions: CLOUDWATCH_READ_ACTIONS, resources: ['*'] }),
     new iam.PolicyStatement({
@@ -66,39 +60,47 @@ export function observabilityReadStatements(stack: Stack, account: string): iam.
   ];
 }
 
+/** What the approval role needs: read an approval's token and answer it, on the account's pipelines only. */
+export function approvalStatements(stack: Stack, account: string): iam.PolicyStatement[] {
+  const pipelineArn = stack.formatArn({ service: 'codepipeline', account, region: '*', resource: '*' });
+  const approvalArn = stack.formatArn({ service: 'codepipeline', account, region: '*', resource: '*/*/*' });
+  return [
+    new iam.PolicyStatement({ sid: 'CodePipelineApprovalState', actions: ['codepipeline:GetPipelineState'], resources: [pipelineArn] }),
+    new iam.PolicyStatement({ sid: 'CodePipelineApprovals', actions: ['codepipeline:PutApprovalResult'], resources: [approvalArn] }),
+  ];
+}
+
 /**
- * Everything the portal runtime role may do besides reading its own secrets:
- * observability read in its own account, sending traces, and assuming the
- * member role (by name) in other accounts. CloudFormation or any other
- * provisioning happens only through roles assumed this way; the portal role
- * has no CloudFormation permission of its own.
+ * Everything the portal runtime role may do besides reading secrets: in its
+ * own account the read and approval statements, sending traces (App Runner); in member
+ * accounts it assumes their read and approval roles (by name). CloudFormation
+ * or any other provisioning happens only through roles assumed this way; the
+ * portal role has no CloudFormation permission of its own.
  */
 export function portalRuntimeStatements(stack: Stack, config: PortsideConfig): iam.PolicyStatement[] {
-  const memberRoleArn = stack.formatArn({
-    service: 'iam',
-    region: '',
-    account: '*',
-    resource: 'role',
-    resourceName: config.portal.memberRoleName,
-  });
-  const memberAccounts = config.events.memberAccounts.map((m) => m.accountId);
-  const assume = new iam.PolicyStatement({
-    sid: 'AssumeMemberRole',
-    actions: ['sts:AssumeRole'],
-    // Listed member accounts by exact ARN; with an organization, any account of it (same role name only).
-    resources: config.events.organizationId
-      ? [memberRoleArn]
-      : memberAccounts.map((a) =>
-          stack.formatArn({ service: 'iam', region: '', account: a, resource: 'role', resourceName: config.portal.memberRoleName }),
-        ),
-    conditions: config.events.organizationId
-      ? { StringEquals: { 'aws:ResourceOrgID': config.events.organizationId } }
-      : undefined,
-  });
-  const statements = [
-    ...observabilityReadStatements(stack, stack.account),
-    new iam.PolicyStatement({ sid: 'XRayWriteOwnTraces', actions: XRAY_WRITE_TRACE_ACTIONS, resources: ['*'] }),
-  ];
-  if (assume.resources.length > 0) statements.push(assume);
+  const roleArn = (account: string, name: string) => stack.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: name });
+  const { memberRoleName, memberApprovalRoleName } = config.portal;
+  const organizationId = config.events.organizationId;
+  // Listed member accounts by exact ARN (the approval role only where it is deployed); with an organization, any account of it.
+  const resources = organizationId
+    ? [roleArn('*', memberRoleName), roleArn('*', memberApprovalRoleName)]
+    : config.events.memberAccounts.flatMap((m) =>
+        m.approvalRole === false ? [roleArn(m.accountId, memberRoleName)] : [roleArn(m.accountId, memberRoleName), roleArn(m.accountId, memberApprovalRoleName)],
+      );
+  const statements = [...observabilityReadStatements(stack, stack.account), ...approvalStatements(stack, stack.account)];
+  if (config.portal.target === 'apprunner') {
+    // App Runner's X-Ray tracing (its observability configuration) sends the portal's traces as this role.
+    statements.push(new iam.PolicyStatement({ sid: 'XRayWriteOwnTraces', actions: XRAY_WRITE_TRACE_ACTIONS, resources: ['*'] }));
+  }
+  if (resources.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'AssumeMemberRoles',
+        actions: ['sts:AssumeRole'],
+        resources,
+        conditions: organizationId ? { StringEquals: { 'aws:ResourceOrgID': organizationId } } : undefined,
+      }),
+    );
+  }
   return statements;
 }

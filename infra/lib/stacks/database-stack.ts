@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy, Stack, StackProps, CfnOutput } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from '../nag';
 import { Construct } from 'constructs';
 import { PortsideConfig, namePrefix } from '../config';
+import { portalAlarm } from '../constructs/portal-alarms';
 
 export interface DatabaseStackProps extends StackProps {
   readonly config: PortsideConfig;
@@ -17,6 +19,9 @@ export interface DatabaseStackProps extends StackProps {
 }
 
 const POSTGRES_PORT = 5432;
+/** The app's pools (DATABASE_POOL_SIZE's default in lib/env.ts; lib/jobs/boss.ts). */
+const PORTAL_POOL_SIZE = 10;
+const JOB_QUEUE_POOL_SIZE = 3;
 
 /**
  * PostgreSQL for the portal: RDS for PostgreSQL or Aurora PostgreSQL Serverless v2.
@@ -99,7 +104,7 @@ export class DatabaseStack extends Stack {
         {
           id: 'AwsSolutions-RDS6',
           reason:
-            'The portal authenticates with the rotated Secrets Manager password; IAM auth tokens expire after 15 minutes and cannot be injected as App Runner/ECS environment secrets.',
+            'The portal authenticates with the rotated Secrets Manager password, which it reads when a connection logs in and again when a login is refused (lib/db-connection.ts), so a rotation needs no redeploy; the secret is readable by the portal roles only.',
         },
         {
           id: 'AwsSolutions-RDS11',
@@ -130,7 +135,7 @@ export class DatabaseStack extends Stack {
         {
           id: 'AwsSolutions-RDS6',
           reason:
-            'The portal authenticates with the rotated Secrets Manager password; IAM auth tokens expire after 15 minutes and cannot be injected as App Runner/ECS environment secrets.',
+            'The portal authenticates with the rotated Secrets Manager password, which it reads when a connection logs in and again when a login is refused (lib/db-connection.ts), so a rotation needs no redeploy; the secret is readable by the portal roles only.',
         },
         {
           id: 'AwsSolutions-RDS11',
@@ -158,8 +163,61 @@ export class DatabaseStack extends Stack {
 
     this.secret = secret;
     this.databaseName = db.databaseName;
+    this.addAlarms(config, rotationTarget);
 
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.endpointAddress });
     new CfnOutput(this, 'DatabaseSecretArn', { value: secret.secretArn });
+  }
+
+  /**
+   * The database side of the portal's own alarms (tagged to the portal's
+   * catalog entry, see constructs/portal-alarms.ts). The connection ceiling is
+   * what the portal should ever open: per instance its pool, the job queue's
+   * pool and a migration, with room for a deploy's overlap (twice).
+   */
+  private addAlarms(config: PortsideConfig, target: rds.DatabaseInstance | rds.DatabaseCluster): void {
+    const prefix = namePrefix(config);
+    const serviceSlug = config.portal.serviceSlug;
+    const period = Duration.minutes(5);
+    portalAlarm(this, 'CpuAlarm', {
+      alarmName: `${prefix}-database-cpu`,
+      description: 'The portal database used more than 80% CPU for 15 minutes',
+      metric: target.metricCPUUtilization({ period }),
+      threshold: 80,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      severity: 'SEV3',
+      serviceSlug,
+    });
+    const connectionsCeiling = 2 * config.portal.maxInstances * (PORTAL_POOL_SIZE + JOB_QUEUE_POOL_SIZE + 2);
+    portalAlarm(this, 'ConnectionsAlarm', {
+      alarmName: `${prefix}-database-connections`,
+      description: `The portal database had more than ${connectionsCeiling} connections (more than the portal ever opens: a leak, or someone else)`,
+      metric: target.metricDatabaseConnections({ period, statistic: 'Maximum' }),
+      threshold: connectionsCeiling,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      severity: 'SEV3',
+      serviceSlug,
+    });
+    const storage =
+      target instanceof rds.DatabaseInstance
+        ? {
+            // Storage autoscaling grows the volume up to maxAllocatedStorageGiB; alarm when less than 10% of that is left.
+            metric: target.metricFreeStorageSpace({ period, statistic: 'Minimum' }),
+            threshold: config.database.maxAllocatedStorageGiB * 0.1 * 1024 ** 3,
+            description: 'The portal database has less than 10% of its maximum storage free',
+          }
+        : {
+            // Aurora's cluster volume grows by itself; its instances' local storage (temporary tables, sorts) does not.
+            metric: target.metric('FreeLocalStorage', { period, statistic: 'Minimum' }),
+            threshold: 2 * 1024 ** 3,
+            description: 'The portal database has less than 2 GiB of local storage free (temporary tables, sorts)',
+          };
+    portalAlarm(this, 'StorageAlarm', {
+      alarmName: `${prefix}-database-storage`,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      severity: 'SEV2',
+      serviceSlug,
+      ...storage,
+    });
   }
 }

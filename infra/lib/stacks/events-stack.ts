@@ -9,6 +9,7 @@ import { acknowledge } from '../nag';
 import { Construct } from 'constructs';
 import { PortsideConfig, namePrefix, portalEventBusName } from '../config';
 import { CLOUDWATCH_ALARM_PATTERN, CODEPIPELINE_PATTERN } from '../constructs/event-patterns';
+import { tagPortalAlarm } from '../constructs/portal-alarms';
 
 export interface EventsStackProps extends StackProps {
   readonly config: PortsideConfig;
@@ -40,26 +41,34 @@ export class EventsStack extends Stack {
       eventBusName: portalEventBusName(config),
       description: 'Member accounts forward CodePipeline and CloudWatch alarm events here',
     });
+    // The bus's own Policy property (AWS::Events::EventBus), not AWS::Events::EventBusPolicy statements, whose
+    // `principal` form is deprecated.
+    // By name, not GetAtt: the bus's policy cannot refer to the bus resource itself.
+    const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: portalEventBusName(config) });
     const memberAccounts = ev.memberAccounts.map((m) => m.accountId);
+    const statements: iam.PolicyStatement[] = [];
     if (memberAccounts.length > 0) {
-      this.bus.addToResourcePolicy(
+      statements.push(
         new iam.PolicyStatement({
           sid: 'AllowMemberAccountsPutEvents',
           principals: memberAccounts.map((a) => new iam.AccountPrincipal(a)),
           actions: ['events:PutEvents'],
-          resources: [this.bus.eventBusArn],
+          resources: [busArn],
         }),
       );
     }
     if (ev.organizationId) {
-      this.bus.addToResourcePolicy(
+      statements.push(
         new iam.PolicyStatement({
           sid: 'AllowOrganizationPutEvents',
           principals: [new iam.OrganizationPrincipal(ev.organizationId)],
           actions: ['events:PutEvents'],
-          resources: [this.bus.eventBusArn],
+          resources: [busArn],
         }),
       );
+    }
+    if (statements.length > 0) {
+      (this.bus.node.defaultChild as events.CfnEventBus).policy = new iam.PolicyDocument({ statements }).toJSON();
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -109,7 +118,7 @@ export class EventsStack extends Stack {
     }
 
     // Anything in the DLQ means the portal did not accept events; this alarm reaches the portal too.
-    new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+    const deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: `${prefix}-events-dlq-not-empty`,
       alarmDescription: 'Events could not be delivered to the portal (see the DLQ)',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -118,6 +127,8 @@ export class EventsStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    tagPortalAlarm(deadLetterAlarm, config.portal.serviceSlug, 'SEV3');
 
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });

@@ -22,8 +22,10 @@ export class NetworkStack extends Stack {
   public readonly portalSubnets: ec2.SubnetSelection;
   /** Subnets without internet access for the database. */
   public readonly databaseSubnets: ec2.SubnetSelection;
-  /** Public subnets (ECS Express load balancer). */
+  /** Public subnets (the ECS Express Mode load balancer only: tasks never run there). */
   public readonly publicSubnets: ec2.SubnetSelection;
+  /** Interface endpoints (when network.interfaceEndpoints), by service. */
+  public readonly endpoints: Record<string, ec2.InterfaceVpcEndpoint> = {};
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
@@ -66,6 +68,9 @@ export class NetworkStack extends Stack {
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
       this.vpc = vpc;
+      // ECR keeps image layers in S3: pulls go through this free gateway endpoint, not the NAT gateway.
+      vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }] });
+      if (net.interfaceEndpoints) this.addInterfaceEndpoints(vpc, net.vpcCidr);
       this.portalSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
       this.databaseSubnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
       this.publicSubnets = { subnetType: ec2.SubnetType.PUBLIC };
@@ -73,7 +78,7 @@ export class NetworkStack extends Stack {
 
     this.portalSecurityGroup = new ec2.SecurityGroup(this, 'PortalSecurityGroup', {
       vpc: this.vpc,
-      description: `Portside ${config.envName} portal (App Runner VPC connector / ECS tasks)`,
+      description: `Portside ${config.envName} portal (App Runner VPC connector / ECS tasks, private subnets)`,
       // The portal calls AWS APIs (STS, CodePipeline, X-Ray, CloudWatch), the OIDC issuer and the database.
       allowAllOutbound: true,
     });
@@ -89,5 +94,36 @@ export class NetworkStack extends Stack {
 
     new CfnOutput(this, 'VpcId', { value: this.vpc.vpcId });
     new CfnOutput(this, 'PortalSecurityGroupId', { value: this.portalSecurityGroup.securityGroupId });
+  }
+
+  /**
+   * What a portal task reaches inside AWS, kept off the NAT gateway: the image
+   * (ECR API and registry), its secrets, its logs, and STS for AssumeRole into
+   * member accounts. Private DNS, so the SDKs need no endpoint setting.
+   */
+  private addInterfaceEndpoints(vpc: ec2.Vpc, cidr: string): void {
+    const securityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc,
+      description: 'HTTPS to the VPC interface endpoints from inside the VPC',
+      allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
+    const services: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+      EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
+      EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+      Sts: ec2.InterfaceVpcEndpointAwsService.STS,
+    };
+    for (const [name, service] of Object.entries(services)) {
+      this.endpoints[name] = vpc.addInterfaceEndpoint(`${name}Endpoint`, {
+        service,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [securityGroup],
+        privateDnsEnabled: true,
+        // The group above admits the VPC by its literal CIDR (open: true would add a rule by token).
+        open: false,
+      });
+    }
   }
 }

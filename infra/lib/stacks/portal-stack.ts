@@ -1,4 +1,5 @@
-import { Annotations, ArnFormat, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,14 +9,17 @@ import { Construct } from 'constructs';
 import { OIDC_CALLBACK_PATH, OidcConfig, PortsideConfig, namePrefix, portalRoleName } from '../config';
 import { AppRunnerPortal } from '../constructs/apprunner-portal';
 import { EcsExpressPortal } from '../constructs/ecs-express-portal';
-import { portalRuntimeStatements } from '../constructs/portal-permissions';
+import { DORA_REFRESH_OLDEST_METRIC, JOB_QUEUE_OLDEST_METRIC, appMetric, portalAlarm } from '../constructs/portal-alarms';
+import { DATABASE_SECRET_ACTIONS, portalRuntimeStatements } from '../constructs/portal-permissions';
 import { PortalImage } from '../constructs/portal-image';
 import { PortalRuntimeSpec, SecretEnv } from '../constructs/portal-runtime';
 
 export interface PortalStackProps extends StackProps {
   readonly config: PortsideConfig;
   readonly vpc: ec2.IVpc;
+  /** Private subnets with egress: App Runner's VPC connector, the ECS tasks. */
   readonly portalSubnets: ec2.SubnetSelection;
+  /** Public subnets: the ECS Express Mode load balancer only. */
   readonly publicSubnets: ec2.SubnetSelection;
   readonly portalSecurityGroup: ec2.ISecurityGroup;
   readonly databaseSecret: secretsmanager.ISecret;
@@ -28,8 +32,9 @@ export interface PortalStackProps extends StackProps {
 
 /**
  * The portal itself: container image, application secrets, the runtime role and
- * the service on the selected target (App Runner by default, ECS Express Mode
- * with `-c target=ecs`).
+ * the service on the selected target (ECS Express Mode by default, App Runner
+ * with `-c target=apprunner` for accounts that already use it), and the
+ * portal's own alarms.
  */
 export class PortalStack extends Stack {
   /** Public base URL without trailing slash (https://...). */
@@ -42,8 +47,11 @@ export class PortalStack extends Stack {
   public readonly oidcClientSecret?: secretsmanager.ISecret;
   public readonly spec: PortalRuntimeSpec;
 
+  private readonly props: PortalStackProps;
+
   constructor(scope: Construct, id: string, props: PortalStackProps) {
     super(scope, id, props);
+    this.props = props;
     const { config } = props;
     const portal = config.portal;
     const prefix = namePrefix(config);
@@ -94,14 +102,18 @@ export class PortalStack extends Stack {
       ),
       description: `Portside ${config.envName} portal runtime role (${portal.target})`,
     });
-    const runtimeStatements = portalRuntimeStatements(this, config);
+    // The database password, read by the app when a connection logs in (rotation needs no redeploy).
+    const runtimeStatements = [
+      ...portalRuntimeStatements(this, config),
+      new iam.PolicyStatement({ sid: 'DatabaseSecretRead', actions: DATABASE_SECRET_ACTIONS, resources: [props.databaseSecret.secretArn] }),
+    ];
     const policy = new iam.Policy(this, 'RuntimePolicy', { statements: runtimeStatements });
     policy.attachToRole(this.runtimeRole);
     acknowledge(policy, [
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'codepipeline:ListPipelines, the X-Ray read/trace actions and the CloudWatch read actions do not support resource-level permissions; pipeline reads/approvals are limited to this account, sts:AssumeRole to the member role name.',
+          'codepipeline:ListPipelines, the X-Ray read/trace actions and the CloudWatch read actions do not support resource-level permissions; pipeline reads/approvals are limited to this account, sts:AssumeRole to the member read and approval role names.',
         appliesTo: wildcardResourceFindings(this, runtimeStatements),
       },
     ]);
@@ -115,12 +127,19 @@ export class PortalStack extends Stack {
       LOG_LEVEL: portal.logLevel,
       AWS_REGION: this.region,
       PORTSIDE_MEMBER_ROLE_NAME: portal.memberRoleName,
+      PORTSIDE_MEMBER_APPROVAL_ROLE_NAME: portal.memberApprovalRoleName,
       PORTSIDE_MEMBER_EXTERNAL_ID: portal.memberExternalId,
       PGHOST: props.databaseHost,
       PGPORT: String(props.databasePort),
       PGDATABASE: props.databaseName,
       // TLS to RDS, verified against the RDS CA bundle baked into the image (NODE_EXTRA_CA_CERTS).
       PGSSLMODE: 'verify-full',
+      // The password is not injected: the app reads it from this secret when a connection logs in, and again when
+      // the database refuses it, so the 30-day rotation needs no redeploy (lib/db-connection.ts).
+      PORTSIDE_DB_SECRET_ARN: props.databaseSecret.secretArn,
+      // App Runner and ECS Express Mode both put one load balancer in front, which appends the client's address to
+      // X-Forwarded-For: the bad-token limit counts that address, not what the client wrote (lib/http.ts clientIp).
+      PORTSIDE_TRUSTED_PROXY_HOPS: '1',
       OTEL_SERVICE_NAME: prefix,
     };
     if (baseUrl) {
@@ -133,7 +152,6 @@ export class PortalStack extends Stack {
     const fromDb = (jsonKey: string): SecretEnv => ({ secret: props.databaseSecret, jsonKey });
     const secrets: Record<string, SecretEnv> = {
       PGUSER: fromDb('username'),
-      PGPASSWORD: fromDb('password'),
       PORTSIDE_AUTH_SECRET: { secret: this.authSecret, jsonKey: 'secret' },
       PORTSIDE_API_TOKEN: { secret: this.apiTokenSecret, jsonKey: 'token' },
     };
@@ -162,6 +180,7 @@ export class PortalStack extends Stack {
 
     let defaultUrl: string;
     let serviceId: string;
+    let http: TPortalHttpMetrics;
     if (portal.target === 'apprunner') {
       const svc = new AppRunnerPortal(this, 'AppRunner', {
         serviceName: prefix,
@@ -175,6 +194,20 @@ export class PortalStack extends Stack {
       });
       defaultUrl = svc.defaultUrl;
       serviceId = svc.service.attrServiceArn;
+      const appRunner = (metricName: string, statistic: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/AppRunner',
+          metricName,
+          statistic,
+          period: Duration.minutes(5),
+          dimensionsMap: { ServiceName: prefix, ServiceID: svc.service.attrServiceId },
+        });
+      http = {
+        errors: appRunner('5xxStatusResponses', 'Sum'),
+        requests: appRunner('Requests', 'Sum'),
+        // App Runner reports milliseconds.
+        latencySeconds: new cloudwatch.MathExpression({ expression: 'latency / 1000', usingMetrics: { latency: appRunner('RequestLatency', 'p90') }, period: Duration.minutes(5) }),
+      };
     } else {
       if (portal.customDomain) {
         Annotations.of(this).addWarning(
@@ -186,14 +219,29 @@ export class PortalStack extends Stack {
         spec: this.spec,
         imageAsset: image.asset,
         vpc: props.vpc,
-        subnets: props.publicSubnets,
+        taskSubnets: props.portalSubnets,
+        loadBalancerSubnets: props.publicSubnets,
         securityGroup: props.portalSecurityGroup,
         cpuTargetPercent: portal.ecsCpuTargetPercent,
         logRetentionDays: portal.logRetentionDays,
       });
       defaultUrl = svc.defaultUrl;
       serviceId = svc.service.attrServiceArn;
+      const alb = (metricName: string, statistic: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/ApplicationELB',
+          metricName,
+          statistic,
+          period: Duration.minutes(5),
+          dimensionsMap: { LoadBalancer: svc.loadBalancerDimension },
+        });
+      http = {
+        errors: alb('HTTPCode_Target_5XX_Count', 'Sum'),
+        requests: alb('RequestCount', 'Sum'),
+        latencySeconds: alb('TargetResponseTime', 'p90'),
+      };
     }
+    this.addAlarms(http);
     this.portalUrl = baseUrl ?? defaultUrl;
 
     new CfnOutput(this, 'PortalUrl', { value: this.portalUrl, description: 'Public URL of the portal' });
@@ -209,6 +257,58 @@ export class PortalStack extends Stack {
         description: 'Redirect (callback) URL to register at the OpenID provider',
       });
     }
+  }
+
+  /**
+   * The portal's own alarms on its requests and its background work (the
+   * database's are in the database stack, the event delivery's in the events
+   * stack), mapped to the portal's own catalog entry.
+   */
+  private addAlarms(http: TPortalHttpMetrics): void {
+    const { config } = this.props;
+    const prefix = namePrefix(config);
+    const serviceSlug = config.portal.serviceSlug;
+    portalAlarm(this, 'Http5xxRateAlarm', {
+      alarmName: `${prefix}-http-5xx-rate`,
+      description: 'More than 5% of the portal\'s responses were server errors for 15 minutes',
+      metric: new cloudwatch.MathExpression({
+        expression: '100 * errors / MAX([requests, 1])',
+        usingMetrics: { errors: http.errors, requests: http.requests },
+        period: Duration.minutes(5),
+        label: '5xx responses (%)',
+      }),
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      severity: 'SEV2',
+      serviceSlug,
+    });
+    portalAlarm(this, 'LatencyAlarm', {
+      alarmName: `${prefix}-latency-p90`,
+      description: 'The portal\'s p90 response time was above 2 seconds for 15 minutes',
+      metric: http.latencySeconds,
+      threshold: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      severity: 'SEV3',
+      serviceSlug,
+    });
+    portalAlarm(this, 'JobQueueAgeAlarm', {
+      alarmName: `${prefix}-job-queue-age`,
+      description: 'A collector job has waited more than 15 minutes to run (the job queue is stuck or starved)',
+      metric: appMetric(JOB_QUEUE_OLDEST_METRIC),
+      threshold: 15 * 60,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      severity: 'SEV3',
+      serviceSlug,
+    });
+    portalAlarm(this, 'DoraBacklogAlarm', {
+      alarmName: `${prefix}-dora-refresh-backlog`,
+      description: 'A deployment has waited more than 10 minutes for its DORA figures (the refresh backlog in /api/ready)',
+      metric: appMetric(DORA_REFRESH_OLDEST_METRIC),
+      threshold: 10 * 60,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      severity: 'SEV4',
+      serviceSlug,
+    });
   }
 
   /**
@@ -243,6 +343,13 @@ export class PortalStack extends Stack {
     acknowledgeAwsCustomResourceProvider(lookup);
     return secretsmanager.Secret.fromSecretCompleteArn(this, 'OidcClientSecret', lookup.getResponseField('ARN'));
   }
+}
+
+/** Request metrics of whichever target serves the portal. */
+interface TPortalHttpMetrics {
+  readonly errors: cloudwatch.IMetric;
+  readonly requests: cloudwatch.IMetric;
+  readonly latencySeconds: cloudwatch.IMetric;
 }
 
 /** Plain PORTSIDE_OIDC_* variables (everything but the client secret); unset options are left to the portal's defaults. */

@@ -15,7 +15,7 @@ import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
 
 // Read once by lib/env.ts, so set before anything reads it.
 vi.hoisted(() => {
-  process.env.PORTSIDE_MEMBER_ROLE_NAME = "PortsideReadOnly";
+  process.env.PORTSIDE_MEMBER_ROLE_NAME = "PortsideRead";
   process.env.PORTSIDE_MEMBER_EXTERNAL_ID = "portside-member-external-id";
 });
 
@@ -61,7 +61,7 @@ describe("AWS accounts", () => {
     const accountId = randomAccountId();
     expect((await create({ accountId, name: "member", regions: ["eu-west-1"], alarmSeverityPattern: "-(sev[1-4])-" })).status).toBe(201);
     expect(await db.awsAccount.findUniqueOrThrow({ where: { accountId }, select: { roleArn: true, externalId: true, alarmSeverityPattern: true } })).toEqual({
-      roleArn: `arn:aws:iam::${accountId}:role/PortsideReadOnly`,
+      roleArn: `arn:aws:iam::${accountId}:role/PortsideRead`,
       externalId: "portside-member-external-id",
       alarmSeverityPattern: "-(sev[1-4])-",
     });

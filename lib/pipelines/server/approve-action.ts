@@ -9,9 +9,10 @@ import {
 import type { z } from "zod";
 import type { ZApprovalSchema } from "@/lib/pipelines/board";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
-import { awsClients, describeAwsError, newSyncStats, type TAwsClientFactory } from "@/lib/aws/clients";
+import { awsClients, describeAwsError, newSyncStats, withMemberRole, type TAwsClientFactory } from "@/lib/aws/clients";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
 import { db, type Prisma } from "@/lib/db";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 export type TApprovalInput = z.infer<typeof ZApprovalSchema>;
@@ -42,7 +43,9 @@ export async function approveAction(
   if (!declared || declared.category !== "Approval") {
     throw new AppError("INVALID_INPUT", `${input.stage} / ${input.action} is not a manual approval of ${pipeline.name}.`);
   }
-  const client = clients.create(CodePipelineClient, { account: pipeline.awsAccount, region: pipeline.region, stats: newSyncStats() });
+  // In a member account, through its approval role (the read role cannot approve); the home account uses the portal's own.
+  const account = withMemberRole(pipeline.awsAccount, env().PORTSIDE_MEMBER_APPROVAL_ROLE_NAME);
+  const client = clients.create(CodePipelineClient, { account, region: pipeline.region, stats: newSyncStats() });
   let token: string | undefined;
   let executionId: string | undefined;
   try {
