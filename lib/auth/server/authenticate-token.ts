@@ -1,4 +1,5 @@
 import "server-only";
+import { isIPv4, isIPv6 } from "node:net";
 import { tokenFailures } from "@/lib/auth/rate-limit";
 import { preparedQuery } from "@/lib/db";
 import { clientIp } from "@/lib/http";
@@ -55,7 +56,7 @@ export function missingScopeError(scope: TTokenScope): AppError {
  */
 export function guardTokenAttempts(ip: string | null): void {
   if (ip === null) return;
-  const retryAfterSeconds = tokenFailures.retryAfterSeconds(ip);
+  const retryAfterSeconds = tokenFailures.retryAfterSeconds(limitKey(ip));
   if (retryAfterSeconds > 0) {
     throw new AppError("RATE_LIMITED", `Too many bad API tokens from this address; try again in ${retryAfterSeconds} s.`, {
       details: { retryAfterSeconds },
@@ -64,7 +65,24 @@ export function guardTokenAttempts(ip: string | null): void {
 }
 
 export function noteBadToken(ip: string | null): void {
-  if (ip !== null) tokenFailures.recordFailure(ip);
+  if (ip !== null) tokenFailures.recordFailure(limitKey(ip));
+}
+
+/**
+ * What the limit counts by: an IPv4 address, or an IPv6 address's /64 (a client is given a whole /64 and could
+ * otherwise take a fresh address for every guess, and crowd other clients' entries out of the limiter).
+ */
+export function limitKey(ip: string): string {
+  const address = ip.startsWith("::ffff:") && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+  if (!isIPv6(address)) return address;
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 export async function authenticateToken({
