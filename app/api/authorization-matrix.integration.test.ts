@@ -434,6 +434,29 @@ describe("cross-team references inside bodies", () => {
     expect(await deploymentRows(externalId)).toEqual(before);
   });
 
+  it("a team's token cannot fill in the commit times of another team's CodePipeline changes through a sha it posts", async () => {
+    const sha = uniqueSlug("x").slice(2).padEnd(40, "0"); // 8 random hex digits
+    const theirs = await db.deployment.create({
+      data: {
+        serviceId: await serviceId(world.teamB.serviceSlug),
+        environment: "production",
+        status: "SUCCEEDED",
+        startedAt: new Date("2026-11-01T09:00:00Z"),
+        finishedAt: new Date("2026-11-01T09:10:00Z"),
+        source: "codepipeline",
+        externalId: uniqueSlug("exec"),
+        changes: { create: [{ sha }] },
+      },
+      select: { id: true },
+    });
+    const change = () => db.change.findFirstOrThrow({ where: { deploymentId: theirs.id, sha } });
+    const before = await change();
+    const body = deploymentBody(world.teamA.serviceSlug, uniqueSlug("d"), { commits: [{ sha, authoredAt: "1970-01-01T00:00:00Z", committedAt: "1970-01-02T00:00:00Z" }] });
+    expect((await send("POST /api/deployments", "teamIngestToken", "/api/deployments", body)).status).toBe(201);
+    expect(await change()).toEqual(before);
+    expect(before).toMatchObject({ authoredAt: null, committedAt: null });
+  });
+
   it("an incident of team A cannot be given a deployment of team B by team A's member or token, on create or on change", async () => {
     const theirs = await db.deployment.create({
       data: {

@@ -20,8 +20,9 @@ import {
  * write a row once) nor carries more than MAX_GROUP_DEPLOYMENTS, and keeps
  * the order requests came in. When a request's unknown service (422) or a
  * row it may not write (403: another team's; 422: a deployment moved to
- * another service) keeps the statement from writing, that request gets its
- * answer and the others go again without it; when a grouped statement fails, each request goes again alone.
+ * another service) keeps the statement from writing, or a deployment a
+ * concurrent request stored after the statement began fails it (409), that
+ * request gets its answer and the others go again without it; when a grouped statement fails, each request goes again alone.
  */
 
 /** The most deployments one grouped statement carries: the size of the largest batch one request may post. */

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/tokens";
 import { closeDb, db } from "@/lib/db";
@@ -5,6 +6,7 @@ import { ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 import { submitIngest } from "@/lib/deployments/server/ingest-batcher";
 import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
 import { AppError } from "@/lib/errors";
+import { DEPLOYMENT_SOURCE } from "@/lib/pipelines/server/deployment-rows";
 import { makeTeamService, makeTeamToken, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 
 /*
@@ -150,5 +152,103 @@ describe("a deployment posted again", () => {
     const outcome = await ingest(groupToken, deployment(nested, source, "x", { status: "failed" }));
     expect(outcome.updated).toBe(1);
     expect((await rowsOf(source)).map((r) => [r.serviceId, r.status])).toEqual([[nested.serviceId, "FAILED"]]);
+  });
+});
+
+describe("commit times a post carries", () => {
+  // A CodePipeline deployment of `service` whose change of `sha` has no times yet.
+  const pipelineChange = async (service: TService, sha: string) => {
+    const created = await db.deployment.create({
+      data: {
+        serviceId: service.serviceId,
+        environment: "production",
+        status: "SUCCEEDED",
+        startedAt: new Date("2026-11-20T09:00:00Z"),
+        finishedAt: new Date("2026-11-20T09:10:00Z"),
+        source: DEPLOYMENT_SOURCE,
+        externalId: uniqueSlug("exec"),
+        changes: { create: [{ sha }] },
+      },
+      select: { id: true },
+    });
+    return () => db.change.findFirstOrThrow({ where: { deploymentId: created.id, sha }, select: { authoredAt: true, committedAt: true } });
+  };
+  const sha = () => randomBytes(20).toString("hex");
+  const withTimes = (s: string) => ({ commits: [{ sha: s, authoredAt: "1970-01-01T00:00:00Z", committedAt: "1970-01-02T00:00:00Z" }] });
+
+  it("from a team's token fill in its teams' CodePipeline changes of the same sha, never another team's", async () => {
+    const s = sha();
+    const own = await pipelineChange(nested, s);
+    const theirs = await pipelineChange(other, s);
+    const outcome = await ingest(groupToken, deployment(group, uniqueSlug("src"), "x", withTimes(s)));
+    expect(outcome.created).toBe(1);
+    expect(await own()).toEqual({ authoredAt: new Date("1970-01-01T00:00:00Z"), committedAt: new Date("1970-01-02T00:00:00Z") });
+    expect(await theirs()).toEqual({ authoredAt: null, committedAt: null });
+  });
+
+  it("from an organisation-wide token fill in every team's", async () => {
+    const s = sha();
+    const theirs = await pipelineChange(other, s);
+    await ingest(orgToken, deployment(group, uniqueSlug("src"), "x", withTimes(s)));
+    expect(await theirs()).toEqual({ authoredAt: new Date("1970-01-01T00:00:00Z"), committedAt: new Date("1970-01-02T00:00:00Z") });
+  });
+});
+
+/*
+ * The race the statement cannot see: another request stores a deployment of the same source + externalId for
+ * another service after this statement's snapshot. A second connection holds that insert open until the ingest
+ * waits on the unique index for it, then commits; the ingest's upsert then leaves the row alone, and its request
+ * must store nothing at all (no other row, no audit row) rather than part of it.
+ */
+describe("a deployment stored for another service by a concurrent request", () => {
+  async function whileInsertHeld<T>(source: string, externalId: string, service: TService, ingestIt: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+    let pending: Promise<T>[] = [];
+    await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`INSERT INTO "Deployment" ("serviceId", environment, status, "startedAt", source, "externalId", "updatedAt")
+                             VALUES (${service.serviceId}, 'production', 'SUCCEEDED', now(), ${source}, ${externalId}, now())`;
+        const [{ pid }] = await tx.$queryRaw<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`;
+        pending = ingestIt();
+        for (let waited = 0; ; waited += 20) {
+          const blocked = await db.$queryRaw<unknown[]>`SELECT 1 FROM pg_stat_activity WHERE ${pid}::int = ANY (pg_blocking_pids(pid))`;
+          if (blocked.length > 0) break;
+          if (waited > 5000) throw new Error("the ingest never waited on the held insert");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+      { timeout: 10_000 },
+    );
+    return Promise.allSettled(pending);
+  }
+
+  it("answers 409 and stores nothing of its request: no other row, no audit row", async () => {
+    const source = uniqueSlug("src");
+    const requestId = uniqueSlug("race");
+    const [settled] = await whileInsertHeld(source, "contested", other, () => [
+      ingestDeployments({ actor: orgToken, deployments: [deployment(group, source, "fresh"), deployment(group, source, "contested")], requestId, ip: null }),
+    ]);
+    expect(settled!.status).toBe("rejected");
+    const error = (settled as PromiseRejectedResult).reason as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toContain("Nothing was stored");
+    expect((await rowsOf(source)).map((r) => [r.externalId, r.serviceId])).toEqual([["contested", other.serviceId]]);
+    expect(await auditsOf(requestId)).toBe(0);
+  });
+
+  it("fails alone in a group: the posts grouped with it are stored", async () => {
+    const source = uniqueSlug("src");
+    const actor = { tokenHash: hashToken((await makeToken(["ingest"])).token) };
+    const ids = [uniqueSlug("race"), uniqueSlug("race"), uniqueSlug("race")];
+    const settled = await whileInsertHeld(source, "contested", other, () => [
+      // The first goes alone; the next two wait for it and go together.
+      submitIngest({ actor, deployments: [deployment(group, source, "first")], requestId: ids[0]!, ip: null }),
+      submitIngest({ actor, deployments: [deployment(group, source, "fresh"), deployment(group, source, "contested")], requestId: ids[1]!, ip: null }),
+      submitIngest({ actor, deployments: [deployment(group, source, "grouped")], requestId: ids[2]!, ip: null }),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(((settled[1] as PromiseRejectedResult).reason as AppError).code).toBe("CONFLICT");
+    expect((await rowsOf(source)).map((r) => r.externalId)).toEqual(["contested", "first", "grouped"]);
+    expect(await Promise.all(ids.map(auditsOf))).toEqual([1, 0, 1]);
   });
 });

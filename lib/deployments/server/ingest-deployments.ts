@@ -36,6 +36,9 @@ export interface TIngestDeploymentsOptions {
   ip: string | null;
 }
 
+/** Begins the message of the error INGEST_SQL fails with when a request's row ends without an id (its `conflicts`). */
+const CONFLICT_MARKER = "portside ingest conflict ";
+
 /*
  * Every read of an existing row is an index probe per input row (a scalar
  * subquery or a LATERAL lookup), never a join the planner may turn into a
@@ -110,7 +113,7 @@ const INGEST_SQL = /* sql */ `
         "isPlanned" = EXCLUDED."isPlanned", "fixesIncidentRef" = EXCLUDED."fixesIncidentRef", url = EXCLUDED.url,
         "updatedAt" = EXCLUDED."updatedAt"
       -- Only a row of the same service, which refused checked: one another request stored for another service after this
-      -- statement began is left alone (this one then answers 409 and, sent again, gets its 403 or 422).
+      -- statement began is left alone, its input row ends without an id, and the statement fails (conflicts, below).
       WHERE d."serviceId" = EXCLUDED."serviceId"
         AND (d.environment, d.status, d."startedAt", d."finishedAt", d.version, d."isPlanned", d."fixesIncidentRef", d.url)
             IS DISTINCT FROM
@@ -167,6 +170,10 @@ const INGEST_SQL = /* sql */ `
         WHERE u.sha = t.sha
           AND ((u."authoredAt" IS NULL AND t."authoredAt" IS NOT NULL) OR (u."committedAt" IS NULL AND t."committedAt" IS NOT NULL))
           AND (SELECT d.source FROM "Deployment" d WHERE d.id = u."deploymentId") = '${DEPLOYMENT_SOURCE}'
+          -- A team's token fills in only its teams' changes: another team's lead time is not its to write.
+          AND ((SELECT "teamId" FROM token) IS NULL
+               OR (SELECT s."teamId" FROM "Deployment" d JOIN "Service" s ON s.id = d."serviceId" WHERE d.id = u."deploymentId")
+                  IN (SELECT id FROM scope))
           -- Changes this statement writes itself are changed_commits' (a row is modified once per statement).
           AND u."deploymentId" <> ALL (ARRAY(SELECT id FROM ids WHERE id IS NOT NULL))
         OFFSET 0
@@ -175,6 +182,13 @@ const INGEST_SQL = /* sql */ `
       -- The requests whose times were taken: each one's audit row says what it filled in.
       RETURNING c."deploymentId", CASE WHEN unknown_time."lacksAuthored" THEN t."authoredReq" END AS "authoredReq",
                 CASE WHEN unknown_time."lacksCommitted" THEN t."committedReq" END AS "committedReq"
+    ),
+    -- Input rows without a deployment: another request stored theirs after this statement began (for another service, or
+    -- unchanged), so this one can neither write nor see it. Their requests must store nothing, and plain SQL has no RAISE:
+    -- the failing cast in the final SELECT aborts the statement, which rolls back all of it (ingestDeploymentRequests
+    -- answers those requests 409 and sends the others again). As "req:idx,...", which the error message carries.
+    conflicts AS (
+      SELECT string_agg(req || ':' || idx, ',' ORDER BY idx) AS rows FROM ids WHERE id IS NULL
     ),
     outcome AS (
       SELECT idx, req, id, source, "externalId", "serviceId", "finishedAt",
@@ -200,8 +214,9 @@ const INGEST_SQL = /* sql */ `
       WHERE EXISTS (SELECT 1 FROM outcome o WHERE o.req = r.req AND o.result <> 'unchanged')
          OR EXISTS (SELECT 1 FROM backfilled b WHERE r.req IN (b."authoredReq", b."committedReq"))
     )
-    SELECT 'actor' AS kind, -1 AS index, NULL::int AS req, NULL::int AS id, NULL AS source, NULL AS "externalId", status AS result, NULL AS service,
-           NULL::boolean AS "mayAffectIncidents", NULL AS "storedService"
+    -- id: null, unless a request's row ended without an id (conflicts), when the cast fails the statement.
+    SELECT 'actor' AS kind, -1 AS index, NULL::int AS req, ('${CONFLICT_MARKER}' || (SELECT rows FROM conflicts))::int AS id, NULL AS source,
+           NULL AS "externalId", status AS result, NULL AS service, NULL::boolean AS "mayAffectIncidents", NULL AS "storedService"
     FROM actor
     UNION ALL
     -- A superset of the deployments whose change may move an incident's attribution (lib/incidents/server/reattribute-incidents.ts):
@@ -221,6 +236,36 @@ const INGEST_SQL = /* sql */ `
 
 const STATUS = { succeeded: "SUCCEEDED", failed: "FAILED", rolled_back: "ROLLED_BACK", in_progress: "IN_PROGRESS" } as const;
 
+/**
+ * The first row (idx) of each request a concurrent request got ahead of, when INGEST_SQL failed on its conflicts
+ * (the invalid_text_representation error of its failing cast, whose message carries "req:idx,..."); else null.
+ */
+function conflictsOf(error: unknown): Map<number, number> | null {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== "22P02") return null;
+  const match = new RegExp(`"${CONFLICT_MARKER}([\\d:,]+)"`).exec(error.message);
+  if (!match) return null;
+  const conflicts = new Map<number, number>();
+  for (const pair of match[1]!.split(",")) {
+    const [req, idx] = pair.split(":").map(Number) as [number, number];
+    if (!conflicts.has(req)) conflicts.set(req, idx);
+  }
+  return conflicts;
+}
+
+/** A row INGEST_SQL returns. */
+interface TIngestRow {
+  kind: "actor" | "row" | "unknown" | "refused";
+  index: number;
+  req: number | null;
+  id: number | null;
+  source: string;
+  externalId: string;
+  result: string | null;
+  service: string | null;
+  mayAffectIncidents: boolean | null;
+  storedService: string | null;
+}
+
 /** One request's share of an ingest statement (ingestDeploymentRequests). */
 export interface TIngestRequest {
   deployments: TDeploymentInput[];
@@ -231,7 +276,7 @@ export interface TIngestRequest {
 /**
  * What became of one request in a statement that carried several: its result, its own error (an unknown service,
  * a deployment a concurrent request was storing, a row it may not write), or `retry` when another request's
- * unknown service or refused row kept the statement from writing anything for it.
+ * unknown service, refused row or conflict kept the statement from writing anything for it.
  */
 export type TIngestRequestOutcome = { result: TIngestDeploymentsResult } | { error: AppError } | { retry: true };
 
@@ -295,8 +340,10 @@ function refusalError(refusals: TRefusal[], deployments: readonly TDeploymentInp
  * so does, with a 403, a team's token naming a service or a stored deployment
  * of a team outside its own (and the teams nested under it), and, with a 422,
  * a deployment posted again for another service than the one it is stored for.
- * Commit times it carries fill in those CodePipeline deployments' changes of
- * the same sha lack (in the same statement).
+ * A deployment a concurrent request stored after the statement began fails
+ * it as a whole (409, nothing stored). Commit times it carries fill in those
+ * CodePipeline deployments' changes of the same sha lack (in the same
+ * statement; a team's token only those of its teams' deployments).
  */
 export async function ingestDeployments({ deployments, actor, requestId, ip }: TIngestDeploymentsOptions): Promise<TIngestDeploymentsResult> {
   const [outcome] = await ingestDeploymentRequests(actor, [{ deployments, requestId, ip }]);
@@ -347,25 +394,34 @@ export async function ingestDeploymentRequests(actor: TIngestDeploymentsOptions[
   const actorUserId = "userId" in actor ? actor.userId : null;
   const actorType = tokenHash !== null ? "TOKEN" : "USER";
 
-  const rows = await preparedQuery<{
-    kind: "actor" | "row" | "unknown" | "refused";
-    index: number;
-    req: number | null;
-    id: number | null;
-    source: string;
-    externalId: string;
-    result: string | null;
-    service: string | null;
-    mayAffectIncidents: boolean | null;
-    storedService: string | null;
-  }>("ingest-deployments", INGEST_SQL, [
-    payload,
-    actorType,
-    tokenHash,
-    actorUserId,
-    requests.map((r) => r.requestId),
-    requests.map((r) => r.ip),
-  ]);
+  let rows: TIngestRow[];
+  try {
+    rows = await preparedQuery<TIngestRow>("ingest-deployments", INGEST_SQL, [
+      payload,
+      actorType,
+      tokenHash,
+      actorUserId,
+      requests.map((r) => r.requestId),
+      requests.map((r) => r.ip),
+    ]);
+  } catch (error) {
+    const conflicts = conflictsOf(error);
+    if (!conflicts) throw error;
+    // The statement failed as a whole, so nothing was written: the requests whose row a concurrent request stored are
+    // answered, the others go again without them.
+    return requests.map((request, req) => {
+      const idx = conflicts.get(req);
+      if (idx === undefined) return { retry: true };
+      const index = idx - offsets[req]!;
+      const d = request.deployments[index]!;
+      return {
+        error: new AppError(
+          "CONFLICT",
+          `deployments.${index} (${d.source} ${d.externalId}) was being stored by a concurrent request. Nothing was stored; send it again.`,
+        ),
+      };
+    });
+  }
 
   const status = rows.find((r) => r.kind === "actor")?.result;
   if (status === "unauthorized") throw badTokenError();
@@ -394,13 +450,8 @@ export async function ingestDeploymentRequests(actor: TIngestDeploymentsOptions[
     const outcome = outcomes[row.req]!;
     if (!("result" in outcome)) continue;
     const index = row.index - offsets[row.req]!;
-    if (row.id === null) {
-      // Another request stored the same deployment, unchanged, after this statement began: this one cannot see its id.
-      outcomes[row.req] = {
-        error: new AppError("CONFLICT", `deployments.${index} (${row.source} ${row.externalId}) was being stored by a concurrent request; send it again.`),
-      };
-      continue;
-    }
+    // A row without an id fails the statement (its conflicts part), so that its request stores nothing.
+    if (row.id === null) throw new Error(`ingest row ${row.index} came back without an id`);
     const result = row.result as TIngestResult;
     outcome.result[result] += 1;
     outcome.result.deployments.push({ index, id: row.id, source: row.source, externalId: row.externalId, result });
