@@ -20,8 +20,9 @@ const ERRORS: Record<string, string> = {
   access_denied: "The identity provider refused the sign-in.",
   account_not_linked: "Your identity provider account could not be linked to your Portside user. Ask an admin.",
   email_not_found: "Your identity provider did not send an email address; Portside needs one (add the email scope or claim).",
-  email_not_verified:
-    "A Portside user already has this email, but the identity provider did not confirm that the address is yours, so it was not linked. Ask an admin (the attempt is in the audit log).",
+  // One message whether or not a Portside user has the email: it must not tell whoever set that address at the provider.
+  email_not_verified: "Your identity provider has not verified your email address; ask its administrator, then try again.",
+  account_already_linked: "Your Portside user is already linked to another account at the identity provider, so this one was not linked. Ask an admin.",
   idp_unreachable: "The identity provider did not answer. Try again in a moment; if it persists, tell an admin.",
   idp_refused_credentials: "The identity provider refused the portal's credentials. Tell an admin: the portal's client id or secret is probably wrong.",
   idp_error: "The identity provider answered with an error. Try again; if it persists, tell an admin.",

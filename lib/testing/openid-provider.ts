@@ -5,7 +5,8 @@
  * and consent pages, which `signInAtProvider` fills in the way a person would.
  * It knows the identities the test gives it; which one signs in is chosen at
  * the login page. Like most providers, it puts the email in userinfo only (the
- * ID token carries the subject).
+ * ID token carries the subject) unless told otherwise, and an identity can
+ * make userinfo say something other than the ID token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,6 +19,8 @@ export interface TOpenIdIdentity {
   email_verified?: boolean;
   name?: string;
   preferred_username?: string;
+  /** Claims userinfo answers with instead of the ones above (a key set to undefined is left out). */
+  userinfo?: Partial<Omit<TOpenIdIdentity, "userinfo" | "sub">>;
 }
 
 export const OPENID_CLIENT_ID = "portside-test";
@@ -33,9 +36,11 @@ export interface TStartOpenIdProviderOptions {
    */
   issuerPath?: string;
   clientSecret?: string;
+  /** Puts the scopes' claims (email, name) in the ID token as well as in userinfo, as some providers do. */
+  hasIdTokenClaims?: boolean;
 }
 
-export async function startOpenIdProvider({ identities, redirectUris, issuerPath = "", clientSecret = OPENID_CLIENT_SECRET }: TStartOpenIdProviderOptions) {
+export async function startOpenIdProvider({ identities, redirectUris, issuerPath = "", clientSecret = OPENID_CLIENT_SECRET, hasIdTokenClaims = false }: TStartOpenIdProviderOptions) {
   const byId = new Map(identities.map((identity) => [identity.sub, identity]));
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
   const server: Server = createServer((req, res) => handle(req, res));
@@ -59,10 +64,13 @@ export async function startOpenIdProvider({ identities, redirectUris, issuerPath
     ],
     jwks: { keys: [signingKey] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "preferred_username"] },
+    conformIdTokenClaims: !hasIdTokenClaims,
     cookies: { keys: ["portside-test-cookie-key"] },
     findAccount: (_ctx, sub) => {
       const identity = byId.get(sub);
-      return identity ? { accountId: sub, claims: () => ({ ...identity }) } : undefined;
+      if (!identity) return undefined;
+      const { userinfo, ...claims } = identity;
+      return { accountId: sub, claims: (use: string) => (use === "userinfo" && userinfo ? { ...claims, ...userinfo, sub } : { ...claims }) };
     },
   });
   // Its own errors (a refused client, a bad grant) are what the tests provoke; keep them out of the output.

@@ -16,6 +16,9 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 5_000;
 /** Endpoints found by discovery are used this long before they are fetched again (keys rotate through the JWKS itself). */
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 
+/** After a failed re-discovery, the endpoints found before are used this long before the provider is asked again. */
+const DISCOVERY_RETRY_MS = 60 * 1000;
+
 /** Clock skew allowed on `exp`, `nbf` and `iat`, as better-auth's own verifier and openid-client allow. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -50,6 +53,8 @@ export class SsoFailure extends Error {
 /** What one callback learnt, for the hooks that run after better-auth has handled it (see sso-plugin.ts). */
 export interface TSsoCallbackOutcome {
   failure?: SsoFailure;
+  /** Refused by our own rules when better-auth was about to create a user or link an account. */
+  refusal?: { reason: "email_not_verified" | "account_already_linked"; linkedSubject?: string };
   identity?: { sub: string; email: string | undefined; emailClaim: "email" | "preferred_username" | null; isEmailVerified: boolean; name: string | undefined };
 }
 
@@ -103,12 +108,13 @@ function describeCause(error: unknown): string {
  * The organisation's OpenID Connect provider, as a better-auth OAuth provider.
  * Nothing is fetched until someone signs in: discovery (or nothing, in
  * explicit-endpoint mode) happens on the first sign-in, bounded by a timeout,
- * and is cached; a failure is retried at the next sign-in. Reading a session
- * never reaches the provider.
+ * and is cached; a failure is retried at the next sign-in (a minute on when
+ * what the provider said before is still in use). Reading a session never
+ * reaches the provider.
  */
 export function createSsoClient({ oidc, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS, now = Date.now }: TCreateSsoClientOptions) {
   const isExplicit = Boolean(oidc.authorizationUrl);
-  let cached: { endpoints: TEndpoints; at: number } | null = null;
+  let cached: { endpoints: TEndpoints; refreshAt: number } | null = null;
   let inflight: Promise<TEndpoints> | null = null;
   let lastCheck: { at: number; error: string | null } | null = null;
 
@@ -161,21 +167,25 @@ export function createSsoClient({ oidc, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
     };
   }
 
-  /** The provider's endpoints: cached, one fetch at a time, retried at the next sign-in after a failure. */
+  /** The provider's endpoints: cached, one fetch at a time; a first discovery that failed is retried at the next sign-in, a later one a minute on. */
   function endpoints(): Promise<TEndpoints> {
-    if (cached && now() - cached.at < DISCOVERY_TTL_MS) return Promise.resolve(cached.endpoints);
+    if (cached && now() < cached.refreshAt) return Promise.resolve(cached.endpoints);
     inflight ??= discover()
       .then(
         (found) => {
-          cached = { endpoints: found, at: now() };
+          cached = { endpoints: found, refreshAt: now() + DISCOVERY_TTL_MS };
           lastCheck = { at: now(), error: null };
           return found;
         },
         (error: unknown) => {
           lastCheck = { at: now(), error: error instanceof Error ? error.message : String(error) };
           log.error({ sso: error instanceof SsoFailure ? { reason: error.reason, ...error.details } : undefined, err: error }, `sso: ${lastCheck.error}`);
-          // A provider that was found before keeps working from what it said then.
-          if (cached) return cached.endpoints;
+          // A provider that was found before keeps working from what it said then, and is not asked again at
+          // every step of every sign-in (each waiting up to the timeout while it hangs).
+          if (cached) {
+            cached = { endpoints: cached.endpoints, refreshAt: now() + DISCOVERY_RETRY_MS };
+            return cached.endpoints;
+          }
           throw error;
         },
       )
@@ -245,17 +255,22 @@ export function createSsoClient({ oidc, timeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS,
     const idClaims = await verifyIdToken(tokens.idToken, expectedNonce);
     const { userinfoEndpoint } = await endpoints();
     const userinfo = userinfoEndpoint && tokens.accessToken ? await fetchUserinfo(userinfoEndpoint, tokens.accessToken) : {};
-    // OpenID Connect Core §5.3.2: userinfo about anyone else is ignored, the whole answer refused.
-    if (userinfo.sub !== undefined && userinfo.sub !== idClaims.sub) {
-      throw new SsoFailure("id_token_invalid", `userinfo subject "${String(userinfo.sub)}" differs from the ID token's "${idClaims.sub}"`, { claim: "sub" });
+    // OpenID Connect Core §5.3.2: a userinfo answer must name the ID token's subject; otherwise the whole answer is refused.
+    if (userinfoEndpoint && tokens.accessToken && userinfo.sub !== idClaims.sub) {
+      const said = userinfo.sub === undefined ? "has no subject" : `names subject "${String(userinfo.sub)}"`;
+      throw new SsoFailure("id_token_invalid", `userinfo ${said}, but the ID token's is "${idClaims.sub}"`, { claim: "sub" });
     }
     const claims: Record<string, unknown> = { ...idClaims, ...userinfo, sub: idClaims.sub };
     const text = (key: string) => (typeof claims[key] === "string" && claims[key] ? (claims[key] as string) : undefined);
+    // An address and the flag that says it is verified are read from the same claim set (the ID token's when it has
+    // an email, else userinfo's): one set's flag never vouches for the other set's address.
+    const emailSource: Record<string, unknown> = typeof idClaims.email === "string" && idClaims.email ? idClaims : userinfo;
     // Entra ID sends `email` only when the user has a mailbox; its UPN is the sign-in address. No provider
     // asserts that a UPN is verified, so an address taken from it never links to an existing user.
-    const emailClaim = text("email") ? "email" : text("preferred_username")?.includes("@") ? "preferred_username" : null;
-    const email = emailClaim ? text(emailClaim)!.toLowerCase() : undefined;
-    const isEmailVerified = emailClaim === "email" && parseStringBoolean(claims.email_verified as string | boolean | undefined) === true;
+    const upn = text("preferred_username");
+    const emailClaim = typeof emailSource.email === "string" && emailSource.email ? "email" : upn?.includes("@") ? "preferred_username" : null;
+    const email = emailClaim === "email" ? (emailSource.email as string).toLowerCase() : emailClaim ? upn!.toLowerCase() : undefined;
+    const isEmailVerified = emailClaim === "email" && parseStringBoolean(emailSource.email_verified as string | boolean | undefined) === true;
     // Entra ID and Cognito omit `name` unless asked; fall back to what they do send.
     const name = text("name") ?? ([text("given_name"), text("family_name")].filter(Boolean).join(" ") || undefined) ?? text("preferred_username");
     return { claims, sub: idClaims.sub, email, emailClaim, isEmailVerified, name } as const;

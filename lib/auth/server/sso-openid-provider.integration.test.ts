@@ -31,6 +31,10 @@ const newcomer = person();
 const unverified = person({ email_verified: false, name: "Mallory" });
 const upnOnly = person({ email: undefined, email_verified: undefined, name: "Mallory Upn" });
 const verifiedAdmin = person({ name: "Grace Hopper" });
+const unverifiedNewcomer = person({ email_verified: false, name: "Mallory First" });
+const upnNewcomer = person({ email: undefined, email_verified: undefined, preferred_username: `${uniqueSlug("upn")}@example.com`, name: "Mallory Upn First" });
+const linkedOnce = person({ name: "Linus Once" });
+const sameEmailOtherSub = person({ email: linkedOnce.email, name: "Linus Twice" });
 
 let provider: Awaited<ReturnType<typeof startOpenIdProvider>>;
 let auth: TAuth;
@@ -43,7 +47,7 @@ function authFor(vars: Record<string, string>, options: Parameters<typeof create
 }
 
 beforeAll(async () => {
-  provider = await startOpenIdProvider({ identities: [newcomer, unverified, upnOnly, verifiedAdmin], redirectUris: [REDIRECT_URI] });
+  provider = await startOpenIdProvider({ identities: [newcomer, unverified, upnOnly, verifiedAdmin, unverifiedNewcomer, upnNewcomer, linkedOnce, sameEmailOtherSub], redirectUris: [REDIRECT_URI] });
   auth = authFor({ PORTSIDE_OIDC_ISSUER: provider.issuer });
 });
 
@@ -116,6 +120,32 @@ describe("single sign-on with a standards-complete provider (discovery)", () => 
     }
   });
 
+  it("refuses to create a user from an email the provider did not assert verified, says why without saying whether a user has it, and audits it", async () => {
+    // Otherwise whoever sets that address at the provider first owns the user an admin later grants a role to by email.
+    for (const identity of [unverifiedNewcomer, upnNewcomer]) {
+      const email = (identity.email ?? identity.preferred_username)!;
+      const result = await signIn(identity.sub);
+      expect(result).toMatchObject({ status: 302, location: "/sign-in?error=email_not_verified", session: undefined });
+      expect(await db.user.count({ where: { email } })).toBe(0);
+      expect(await db.account.count({ where: { providerId: "sso", accountId: identity.sub } })).toBe(0);
+      const audit = await db.auditEvent.findMany({ where: { action: "sso.user_creation_refused", entityType: "SsoIdentity", entityId: identity.sub } });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ actorType: "SYSTEM", ip: "203.0.113.20" });
+      expect(audit[0]!.after).toMatchObject({ subject: identity.sub, email, isEmailVerified: false, via: "sso" });
+    }
+  });
+
+  it("refuses to link a second subject of the provider to a user who already has one, and audits it", async () => {
+    expect(await signIn(linkedOnce.sub)).toMatchObject({ status: 302, location: "/teams" });
+    const user = await db.user.findUniqueOrThrow({ where: { email: linkedOnce.email } });
+    const result = await signIn(sameEmailOtherSub.sub);
+    expect(result).toMatchObject({ status: 302, location: "/sign-in?error=account_already_linked", session: undefined });
+    expect((await db.account.findMany({ where: { userId: user.id } })).map((a) => a.accountId)).toEqual([linkedOnce.sub]);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { entityType: "User", entityId: String(user.id), action: "user.sso_link_refused" } });
+    expect(audit.after).toMatchObject({ subject: sameEmailOtherSub.sub, linkedSubject: linkedOnce.sub, isEmailVerified: true, reason: "account_already_linked" });
+  });
+
   it("links a verified email to the user an admin added, keeps their role, and replaces the placeholder name", async () => {
     const grace = await db.user.create({ data: { email: verifiedAdmin.email!, name: verifiedAdmin.email!.split("@")[0]!, orgRole: "ADMIN" } });
     const result = await signIn(verifiedAdmin.sub);
@@ -130,6 +160,62 @@ describe("single sign-on with a standards-complete provider (discovery)", () => 
     expect(result).toMatchObject({ status: 302, location: "/sign-in?error=idp_refused_credentials", session: undefined });
   });
 });
+
+describe("the email and its verification come from one claim set", () => {
+  it("does not take userinfo's email as verified because the ID token asserted another one verified", async () => {
+    const admin = await db.user.create({ data: { email: `${uniqueSlug("admin")}@example.com`, name: "admin", orgRole: "ADMIN" } });
+    const mixed = person({ name: "Mixed Claims", userinfo: { email: admin.email, email_verified: undefined } });
+    const own = await startOpenIdProvider({ identities: [mixed], redirectUris: [REDIRECT_URI], hasIdTokenClaims: true });
+    try {
+      const result = await signIn(mixed.sub, authFor({ PORTSIDE_OIDC_ISSUER: own.issuer }));
+      expect(await db.account.count({ where: { userId: admin.id } })).toBe(0);
+      expect(await db.session.count({ where: { userId: admin.id } })).toBe(0);
+      // The ID token's pair is what counts: its own, verified, address.
+      expect(result).toMatchObject({ status: 302, location: "/teams" });
+      const account = await db.account.findFirstOrThrow({ where: { providerId: "sso", accountId: mixed.sub }, include: { user: true } });
+      expect(account.user).toMatchObject({ email: mixed.email, emailVerified: true });
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it("refuses a userinfo answer without a subject, or about another subject", async () => {
+    for (const rewrite of [(claims: Record<string, unknown>) => ({ ...claims, sub: undefined }), (claims: Record<string, unknown>) => ({ ...claims, sub: verifiedAdmin.sub })]) {
+      const proxy = await userinfoProxy(provider.endpoints.userinfo, rewrite);
+      try {
+        const sessionsBefore = await db.session.count();
+        const result = await signIn(
+          newcomer.sub,
+          authFor({
+            PORTSIDE_OIDC_ISSUER: provider.issuer,
+            PORTSIDE_OIDC_AUTHORIZATION_URL: provider.endpoints.authorization,
+            PORTSIDE_OIDC_TOKEN_URL: provider.endpoints.token,
+            PORTSIDE_OIDC_USERINFO_URL: proxy.url,
+            PORTSIDE_OIDC_JWKS_URL: provider.endpoints.jwks,
+          }),
+        );
+        expect(result).toMatchObject({ status: 302, location: "/sign-in?error=id_token_invalid", session: undefined });
+        expect(await db.session.count()).toBe(sessionsBefore);
+      } finally {
+        await proxy.stop();
+      }
+    }
+  });
+});
+
+/** Forwards to the real userinfo endpoint and rewrites its answer. */
+async function userinfoProxy(target: string, rewrite: (claims: Record<string, unknown>) => Record<string, unknown>) {
+  const server: HttpServer = createHttpServer(async (req, res) => {
+    const upstream = await fetch(target, { headers: { authorization: req.headers.authorization ?? "" } });
+    const claims = (await upstream.json()) as Record<string, unknown>;
+    res.writeHead(upstream.status, { "content-type": "application/json" }).end(JSON.stringify(rewrite(claims)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/me`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe("the configured issuer is enforced", () => {
   it("refuses a provider whose discovery declares another issuer than the one configured", async () => {
@@ -180,6 +266,47 @@ describe("discovery", () => {
       expect((await startSignIn(instance, "203.0.113.50")).status).toBe(200);
       expect(answers).toBe(2);
       expect(sso.status()).toMatchObject({ state: "ok", error: null });
+    } finally {
+      await new Promise<void>((resolve) => flaky.close(() => resolve()));
+    }
+  });
+});
+
+describe("discovery after its hour", () => {
+  it("keeps what the provider said before when it fails again, and waits a minute before asking again", async () => {
+    let answers = 0;
+    let isFailing = false;
+    const flaky = createHttpServer(async (_req, res) => {
+      answers++;
+      if (isFailing) return void res.writeHead(503).end();
+      const document = await fetch(provider.discoveryUrl);
+      res.writeHead(200, { "content-type": "application/json" }).end(await document.text());
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    try {
+      let clock = 1_700_000_000_000;
+      const discoveryUrl = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/.well-known/openid-configuration`;
+      const sso = createSsoClient({ oidc: oidcOf({ PORTSIDE_OIDC_ISSUER: provider.issuer, PORTSIDE_OIDC_DISCOVERY_URL: discoveryUrl }), now: () => clock });
+      const instance = authFor({ PORTSIDE_OIDC_ISSUER: provider.issuer }, { sso });
+      const start = async () => (await startSignIn(instance, "203.0.113.60")).status;
+      expect(await start()).toBe(200);
+      expect(answers).toBe(1);
+      clock += 60 * 60 * 1000 + 1;
+      isFailing = true;
+      expect(await start()).toBe(200);
+      expect(answers).toBe(2);
+      expect(sso.status()).toMatchObject({ state: "failed" });
+      // A provider that hangs would otherwise hold every sign-in for the whole timeout.
+      clock += 30_000;
+      expect(await start()).toBe(200);
+      expect(answers).toBe(2);
+      clock += 31_000;
+      isFailing = false;
+      expect(await start()).toBe(200);
+      expect(answers).toBe(3);
+      expect(sso.status()).toMatchObject({ state: "ok" });
+      expect(await start()).toBe(200);
+      expect(answers).toBe(3);
     } finally {
       await new Promise<void>((resolve) => flaky.close(() => resolve()));
     }
