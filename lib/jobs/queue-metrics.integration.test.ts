@@ -27,8 +27,10 @@ describe("readQueueMetrics", () => {
     await client.connect();
     await client.query("BEGIN");
     try {
-      // In a transaction that is rolled back: no refresher elsewhere ever sees this row.
-      await client.query(`INSERT INTO "DoraPending" ("deploymentId", "createdAt") VALUES (-1, LOCALTIMESTAMP - interval '10 minutes')`);
+      // In a transaction that is rolled back: no refresher elsewhere ever sees this row. The oldest waiting is the
+      // first in id order (ids grow with time); an id below any real one makes this row first whatever other tests
+      // have queued meanwhile.
+      await client.query(`INSERT INTO "DoraPending" (id, "deploymentId", "createdAt") VALUES (-1, -1, LOCALTIMESTAMP - interval '10 minutes')`);
       const metrics = await readQueueMetrics({ db: client, jobsSchema: JOBS_SCHEMA });
       expect(metrics.jobQueueOldestSeconds).toBeGreaterThanOrEqual(5 * 60 - 5);
       expect(metrics.doraRefreshPending).toBeGreaterThanOrEqual(1);
