@@ -11,7 +11,11 @@ function handle(request: Request): Promise<Response> {
   headers.delete(CLIENT_IP_HEADER);
   const ip = clientIp(request);
   if (ip) headers.set(CLIENT_IP_HEADER, ip);
-  return getAuth().handler(new Request(request, { headers }));
+  // A new request from the parts, not `new Request(request, …)`: on Node 24 that copy of Next's request throws
+  // "Cannot read private member #state" (the request body is handed over as a stream).
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = { method: request.method, headers, signal: request.signal, ...(hasBody ? { body: request.body, duplex: "half" } : {}) };
+  return getAuth().handler(new Request(request.url, init));
 }
 
 export const GET = handle;
