@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { db } from "@/lib/db";
 import type { TTokenScope } from "@/lib/auth/tokens";
+import { ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 
 export function uniqueSlug(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
@@ -35,4 +36,19 @@ export async function makeTeamService({ parentId = null }: { parentId?: number |
 export async function makeTeamToken(teamId: number, scopes: TTokenScope[] = ["ingest"]): Promise<{ id: number; token: string }> {
   const created = await createApiToken({ name: uniqueSlug("token"), scopes, teamId, actor: { system: "test" } });
   return { id: created.id, token: created.token };
+}
+
+/** A valid production deployment to ingest, as a client would post it (a finished success with no commits). */
+export function deploymentInput(serviceSlug: string, source: string, externalId: string, overrides: Record<string, unknown> = {}) {
+  return ZDeploymentInputSchema.parse({
+    service: serviceSlug,
+    environment: "production",
+    status: "succeeded",
+    startedAt: "2026-11-20T10:00:00Z",
+    finishedAt: "2026-11-20T10:10:00Z",
+    source,
+    externalId,
+    commits: [],
+    ...overrides,
+  });
 }

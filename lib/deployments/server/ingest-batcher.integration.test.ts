@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/tokens";
 import { closeDb, db, getPool } from "@/lib/db";
-import { ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 import { ingestBatchStats, submitIngest } from "@/lib/deployments/server/ingest-batcher";
 import { DEPLOYMENT_SOURCE } from "@/lib/pipelines/server/deployment-rows";
-import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+import { makeService, makeToken, uniqueSlug, deploymentInput } from "@/lib/testing/fixtures";
 
 /*
  * The first submitIngest of a token starts its statement at once; those made
@@ -25,17 +24,7 @@ afterAll(async () => {
 });
 
 function deployment(source: string, externalId: string, overrides: Record<string, unknown> = {}) {
-  return ZDeploymentInputSchema.parse({
-    service: service.slug,
-    environment: "production",
-    status: "succeeded",
-    startedAt: "2026-11-20T10:00:00Z",
-    finishedAt: "2026-11-20T10:10:00Z",
-    source,
-    externalId,
-    commits: [],
-    ...overrides,
-  });
+  return deploymentInput(service.slug, source, externalId, overrides);
 }
 
 let requestNumber = 0;

@@ -2,12 +2,11 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@/lib/auth/tokens";
 import { closeDb, db } from "@/lib/db";
-import { ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 import { submitIngest } from "@/lib/deployments/server/ingest-batcher";
 import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
 import { AppError } from "@/lib/errors";
 import { DEPLOYMENT_SOURCE } from "@/lib/pipelines/server/deployment-rows";
-import { makeTeamService, makeTeamToken, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
+import { makeTeamService, makeTeamToken, makeToken, uniqueSlug, deploymentInput } from "@/lib/testing/fixtures";
 
 /*
  * Who may write which deployment: a team's token writes only deployments of
@@ -35,17 +34,7 @@ afterAll(async () => {
 });
 
 function deployment(service: TService, source: string, externalId: string, overrides: Record<string, unknown> = {}) {
-  return ZDeploymentInputSchema.parse({
-    service: service.slug,
-    environment: "production",
-    status: "succeeded",
-    startedAt: "2026-11-20T10:00:00Z",
-    finishedAt: "2026-11-20T10:10:00Z",
-    source,
-    externalId,
-    commits: [{ sha: "0123456789abcdef0123456789abcdef01234567" }],
-    ...overrides,
-  });
+  return deploymentInput(service.slug, source, externalId, { commits: [{ sha: "0123456789abcdef0123456789abcdef01234567" }], ...overrides });
 }
 
 let requestNumber = 0;
