@@ -12,19 +12,22 @@ export function Table({ caption, columns, children, isPadded = false }: {
   /** Cells get horizontal padding (tables that fill a card edge to edge). */
   isPadded?: boolean;
 }) {
+  // A narrow screen scrolls a wide table inside its own box, never the whole page sideways.
   return (
-    <table className="w-full text-sm">
-      <caption className="sr-only">{caption}</caption>
-      <thead>
-        <tr className={cn("text-left text-xs text-zinc-500 dark:text-zinc-400", isPadded && "border-b border-zinc-200 dark:border-zinc-800")}>
-          {columns.map((c) => (
-            <th key={c.label} scope="col" className={cn("font-medium", isPadded ? "px-5 py-3" : "pb-2", c.align === "end" && "text-right")}>
-              {c.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">{children}</tbody>
-    </table>
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr className={cn("text-left text-xs text-zinc-500 dark:text-zinc-400", isPadded && "border-b border-zinc-200 dark:border-zinc-800")}>
+            {columns.map((c) => (
+              <th key={c.label} scope="col" className={cn("font-medium", isPadded ? "px-5 py-3" : "pb-2", c.align === "end" && "text-right")}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">{children}</tbody>
+      </table>
+    </div>
   );
 }
