@@ -202,6 +202,16 @@ async function readBody(request: Request, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** Parses a request's query string with a zod schema; every problem is listed in one 400. */
+export function parseSearchParams<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {
+  const result = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!result.success) {
+    const issues = zodIssues(result.error);
+    throw new AppError("INVALID_INPUT", `The query has ${issues.length} problem(s).`, { details: { issues } });
+  }
+  return result.data as z.infer<S>;
+}
+
 /** Parses a JSON body with a zod schema; every problem is listed in one 400. */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, limit = MAX_JSON_BODY_BYTES): Promise<z.infer<S>> {
   const contentType = request.headers.get("content-type") ?? "";

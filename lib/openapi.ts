@@ -5,6 +5,23 @@ import { MAX_EVENTS_PER_REQUEST, ZAwsEventSchema } from "@/lib/pipelines/server/
 import { ZApprovalSchema } from "@/lib/pipelines/board";
 import { BAND_YEARS, DEFAULT_BAND_YEAR } from "@/lib/dora/bands";
 import { DEFAULT_ENVIRONMENT, DEFAULT_MIN_SAMPLES, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, METRIC_KEYS, ROWS_PAGE_SIZE, WINDOW_PRESETS } from "@/lib/dora/schemas";
+import {
+  ZActionItemCreateSchema,
+  ZActionItemPatchSchema,
+  ZCommentCreateSchema,
+  ZPostmortemCreateSchema,
+  ZPostmortemPatchSchema,
+  ZPostmortemRuleSchema,
+  ZRedraftSchema,
+  ZSectionSaveSchema,
+  ZTimelineEntryCreateSchema,
+  ZTimelineEntryPatchSchema,
+  ZTransitionSchema,
+  POSTMORTEM_STATUSES,
+  SECTION_KEYS,
+  ACTION_ITEM_PRIORITIES,
+  ACTION_ITEM_STATUSES,
+} from "@/lib/postmortems/schemas";
 import { INCIDENT_STATUSES, INCIDENTS_PAGE_SIZE, MAX_INCIDENT_BATCH, SEVERITIES, ZIncidentInputSchema, ZIncidentPatchSchema } from "@/lib/incidents/schemas";
 
 const ERROR_BODY = {
@@ -325,6 +342,159 @@ function doraPaths() {
   };
 }
 
+/** The postmortems API: app/api/postmortems, app/api/action-items, app/api/postmortem-rules (shapes: lib/postmortems/schemas.ts and view.ts; rules: workflow.ts). */
+function postmortemPaths() {
+  const readable = { security: [{ sessionCookie: [] }, { bearerToken: [] }] };
+  const q = (name: string, description: string, schema: Record<string, unknown> = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
+  const people = " People only (signed in to the portal): API tokens get 403. Audited.";
+  const notFound = { "404": errorResponse("No such postmortem.") };
+  const stale = (what: string) => ({ "409": errorResponse(`${what} changed since the version named (\`details\` carries the current version${what === "The section" ? ", its text, who saved it and when" : ""}), or the postmortem is approved or published and must be reopened first. Nothing was written.`) });
+  const write = (operationId: string, summary: string, body: string, success: Record<string, unknown>, extra: Record<string, unknown> = {}, parameters: unknown[] = [idParameter]) => ({
+    operationId,
+    summary,
+    description: `${summary}.${people}`,
+    security: SESSION,
+    parameters,
+    ...(body ? { requestBody: jsonBody(body) } : {}),
+    responses: authorized(success, { ...notFound, ...extra }),
+  });
+  const sectionParameter = { name: "key", in: "path", required: true, schema: { type: "string", enum: [...SECTION_KEYS] } };
+  const entryParameter = { name: "entryId", in: "path", required: true, schema: { type: "integer" } };
+  return {
+    "/api/postmortems": {
+      get: {
+        operationId: "findPostmortems",
+        summary: "Postmortems found by full-text search over titles, sections and action items, with filters",
+        ...readable,
+        parameters: [
+          q("q", "Words to find (web search syntax: quotes, or, -word)."),
+          q("team", "A team's slug; teams nested under it included."),
+          q("service", "A service's slug."),
+          q("severity", "The incident's severity.", { type: "string", enum: [...SEVERITIES] }),
+          q("status", "The postmortem's state.", { type: "string", enum: [...POSTMORTEM_STATUSES] }),
+          q("from", "Incidents (or stand-alone postmortems) from this date (YYYY-MM-DD).", { type: "string", format: "date" }),
+          q("to", "…up to this date (YYYY-MM-DD).", { type: "string", format: "date" }),
+          q("page", "Page number, from 1.", { type: "integer", minimum: 1 }),
+        ],
+        responses: { "200": ok("A page of postmortems, best match first when searching."), "400": errorResponse("A filter is invalid."), "401": errorResponse("Not signed in and no API token.") },
+      },
+      post: {
+        operationId: "createPostmortem",
+        summary: "Start a postmortem for an incident (its evidence timeline drafted at once) or a stand-alone one for a team or service",
+        description:
+          "Members of the incident's (or team's) team and admins. One per incident: 409 names the existing one (the rules draft one automatically when an incident with a required severity resolves, see /api/postmortem-rules)." +
+          people,
+        security: SESSION,
+        requestBody: jsonBody("PostmortemCreate"),
+        responses: authorized({ "201": ok("Created: `{ id, url }`.") }, { "409": errorResponse("The incident already has a postmortem (`details.postmortemId`).") }),
+      },
+    },
+    "/api/postmortems/{id}": {
+      get: {
+        operationId: "getPostmortem",
+        summary: "One postmortem: sections, evidence timeline, milestones and durations, comments, action items, and the actions the caller may take",
+        ...readable,
+        parameters: [idParameter],
+        responses: { "200": ok("The postmortem."), "401": errorResponse("Not signed in and no API token."), ...notFound },
+      },
+      patch: write("updatePostmortem", "Change the header (title, analysis style, evidence margins, the milestones set by hand), naming the version edited", "PostmortemPatch", { "200": ok("The postmortem after the change.") }, stale("The postmortem")),
+    },
+    "/api/postmortems/{id}/export": {
+      get: {
+        operationId: "exportPostmortem",
+        summary: "The postmortem as a Markdown file: header, milestones, the starred timeline sorted in UTC, sections, action items",
+        ...readable,
+        parameters: [idParameter],
+        responses: { "200": { description: "The document.", content: { "text/markdown": { schema: { type: "string" } } } }, "401": errorResponse("Not signed in and no API token."), ...notFound },
+      },
+    },
+    "/api/postmortems/{id}/sections/{key}": {
+      get: {
+        operationId: "getSectionRevisions",
+        summary: "A section's revisions, newest first, each with its full text, author and time",
+        ...readable,
+        parameters: [idParameter, sectionParameter],
+        responses: { "200": ok("`{ revisions }`."), "401": errorResponse("Not signed in and no API token."), ...notFound },
+      },
+      put: write(
+        "saveSection",
+        "Save a section's Markdown written on `baseVersion` (0 for a section never saved); a stale save is refused with the other change",
+        "SectionSave",
+        { "200": ok("`{ version, documentVersion, isChanged }`.") },
+        stale("The section"),
+        [idParameter, sectionParameter],
+      ),
+    },
+    "/api/postmortems/{id}/transitions": {
+      post: write(
+        "transitionPostmortem",
+        "Move the postmortem: submit or withdraw (members), request_changes or approve (the team's approvers and admins who wrote none of it), publish (after approval), not_required (with a reason) or reopen (approvers)",
+        "Transition",
+        { "200": ok("`{ status, version }`.") },
+        stale("The postmortem"),
+      ),
+    },
+    "/api/postmortems/{id}/comments": {
+      post: write("commentOnPostmortem", "Comment on a section or on the whole postmortem", "CommentCreate", { "201": ok("`{ id }`.") }),
+    },
+    "/api/postmortems/{id}/timeline": {
+      post: write("addTimelineEntry", "Add a timeline entry by hand (redrafting never touches it)", "TimelineEntryCreate", { "201": ok("`{ id, documentVersion }`.") }, stale("The postmortem")),
+    },
+    "/api/postmortems/{id}/timeline/redraft": {
+      post: write(
+        "redraftTimeline",
+        "Draft the evidence timeline again from deployments, pipeline stages and approvals, alarm transitions, service-map health and incident and audit events, optionally with a new margin; stars, hidden entries, edits and entries added by hand survive",
+        "Redraft",
+        { "200": ok("`{ entries }`.") },
+        stale("The postmortem"),
+      ),
+    },
+    "/api/postmortems/{id}/timeline/{entryId}": {
+      patch: write("updateTimelineEntry", "Star, hide or reword an entry (a drafted one keeps its original text) or move one added by hand", "TimelineEntryPatch", { "200": ok("`{ documentVersion }`.") }, stale("The postmortem"), [idParameter, entryParameter]),
+      delete: write("deleteTimelineEntry", "Remove an entry added by hand (drafted entries are hidden instead)", "", { "200": ok("`{ documentVersion }`.") }, stale("The postmortem"), [idParameter, entryParameter]),
+    },
+    "/api/postmortems/{id}/action-items": {
+      post: write("createActionItem", "Add a follow-up action: owner, type, priority, due date (default from the priority), ticket link", "ActionItemCreate", { "201": ok("`{ id }`.") }),
+    },
+    "/api/action-items": {
+      get: {
+        operationId: "findActionItems",
+        summary: "Action items across the organisation, overdue first, with filters",
+        ...readable,
+        parameters: [
+          q("team", "A team's slug; teams nested under it included."),
+          q("owner", "A person's id, or `me`."),
+          q("status", "A status, or `active` for open and in progress.", { type: "string", enum: [...ACTION_ITEM_STATUSES, "active"] }),
+          q("priority", "Priority.", { type: "string", enum: [...ACTION_ITEM_PRIORITIES] }),
+          q("overdue", "Only overdue ones (`true`).", { type: "string", enum: ["true", "false"] }),
+          q("page", "Page number, from 1.", { type: "integer", minimum: 1 }),
+        ],
+        responses: { "200": ok("A page of action items."), "400": errorResponse("A filter is invalid."), "401": errorResponse("Not signed in and no API token.") },
+      },
+    },
+    "/api/action-items/{id}": {
+      patch: write(
+        "updateActionItem",
+        "Change an action item, naming the version edited (members of its team; its owner may change its status and reason)",
+        "ActionItemPatch",
+        { "200": ok("`{ version }`.") },
+        { "404": errorResponse("No such action item."), "409": errorResponse("The item changed since the version named; nothing was written.") },
+      ),
+    },
+    "/api/postmortem-rules": {
+      get: { operationId: "getPostmortemRules", summary: "Which incident severities require a postmortem: the organisation's rule and teams' own", ...readable, responses: { "200": ok("`{ rules }`."), "401": errorResponse("Not signed in and no API token.") } },
+      put: {
+        operationId: "setPostmortemRule",
+        summary: "Set the organisation's rule (teamId null; admins) or a team's (its maintainers; severities null removes it, so it follows its group or the organisation)",
+        description: "A team without its own rule follows the nearest group above it, else the organisation. When an incident whose severity the rule names resolves, a draft postmortem is created." + people,
+        security: SESSION,
+        requestBody: jsonBody("PostmortemRule"),
+        responses: authorized({ "200": ok("`{ rules }` after the change.") }),
+      },
+    },
+  };
+}
+
 /** The OpenAPI 3.1 description of the public API, built from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(baseUrl?: string) {
   const deployment = jsonSchema(ZDeploymentInputSchema);
@@ -403,6 +573,17 @@ export function buildOpenApiDocument(baseUrl?: string) {
           },
         },
         ...incidentSchemas(),
+        PostmortemCreate: jsonSchema(ZPostmortemCreateSchema),
+        PostmortemPatch: jsonSchema(ZPostmortemPatchSchema),
+        SectionSave: jsonSchema(ZSectionSaveSchema),
+        Transition: jsonSchema(ZTransitionSchema),
+        CommentCreate: jsonSchema(ZCommentCreateSchema),
+        TimelineEntryCreate: jsonSchema(ZTimelineEntryCreateSchema),
+        TimelineEntryPatch: jsonSchema(ZTimelineEntryPatchSchema),
+        Redraft: jsonSchema(ZRedraftSchema),
+        ActionItemCreate: jsonSchema(ZActionItemCreateSchema),
+        ActionItemPatch: jsonSchema(ZActionItemPatchSchema),
+        PostmortemRule: jsonSchema(ZPostmortemRuleSchema),
       },
     },
     paths: {
@@ -694,6 +875,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
       },
       ...incidentPaths(),
       ...doraPaths(),
+      ...postmortemPaths(),
       "/api/health": {
         get: { operationId: "health", summary: "The process is up", responses: { "200": { description: "Up" } } },
       },

@@ -10,7 +10,7 @@ import { MIGRATIONS_DIR, NO_FILTER, SCHEMA_PATH, openSchemaEngine } from "./lib/
 // builds is exactly what prisma/schema.prisma describes.
 const url = process.env.DATABASE_URL!;
 /** Indexes a migration creates in raw SQL, which schema.prisma cannot describe. */
-const RAW_SQL_INDEXES = ["Incident_dora_span_idx", "Deployment_succeeded_service_environment_finishedAt_idx", "Deployment_failed_service_environment_finishedAt_idx"];
+const RAW_SQL_INDEXES = ["Incident_dora_span_idx", "PostmortemRule_org_key", "Postmortem_search_idx", "Deployment_succeeded_service_environment_finishedAt_idx", "Deployment_failed_service_environment_finishedAt_idx"];
 let fromMigrations: TRunningDatabase;
 let fromSchema: TRunningDatabase;
 

@@ -268,6 +268,153 @@ const CASES: TCase[] = [
     // People only: a token cannot re-attribute or correct an incident.
     allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
   },
+  // Postmortems: people only (no token holds a postmortem permission); the team's members write, the team's
+  // maintainers (and admins) set its rules. Approval's finer rules (approvers, never an author) are in workflow.test.ts.
+  {
+    route: "POST /api/postmortems",
+    build: async (w) => {
+      const title = uniqueSlug("near-miss");
+      return { url: "/api/postmortems", params: {}, init: { method: "POST", ...json({ teamId: w.teamA.id, title }) }, state: () => db.postmortem.findMany({ where: { title } }) };
+    },
+    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201 },
+  },
+  {
+    route: "PATCH /api/postmortems/[id]",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return { url: `/api/postmortems/${id}`, params: { id: String(id) }, init: { method: "PATCH", ...json({ version: 1, title: "Renamed" }) }, state: () => db.postmortem.findUnique({ where: { id }, select: { title: true } }) };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "PUT /api/postmortems/[id]/sections/[key]",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return {
+        url: `/api/postmortems/${id}/sections/summary`,
+        params: { id: String(id), key: "summary" },
+        init: { method: "PUT", ...json({ baseVersion: 0, body: "What happened." }) },
+        state: () => db.postmortemSection.findMany({ where: { postmortemId: id } }),
+      };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "POST /api/postmortems/[id]/transitions",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return {
+        url: `/api/postmortems/${id}/transitions`,
+        params: { id: String(id) },
+        init: { method: "POST", ...json({ action: "submit", version: 1 }) },
+        state: () => db.postmortem.findUnique({ where: { id }, select: { status: true } }),
+      };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "POST /api/postmortems/[id]/comments",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return { url: `/api/postmortems/${id}/comments`, params: { id: String(id) }, init: { method: "POST", ...json({ body: "Why?" }) }, state: () => db.postmortemComment.findMany({ where: { postmortemId: id } }) };
+    },
+    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201 },
+  },
+  {
+    route: "POST /api/postmortems/[id]/timeline",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return {
+        url: `/api/postmortems/${id}/timeline`,
+        params: { id: String(id) },
+        init: { method: "POST", ...json({ at: "2026-11-01T10:00:00Z", text: "Paged the database team" }) },
+        state: () => db.postmortemTimelineEntry.findMany({ where: { postmortemId: id } }),
+      };
+    },
+    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201 },
+  },
+  {
+    route: "POST /api/postmortems/[id]/timeline/redraft",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return {
+        url: `/api/postmortems/${id}/timeline/redraft`,
+        params: { id: String(id) },
+        init: { method: "POST", ...json({ marginBeforeMinutes: 240 }) },
+        state: () => db.postmortem.findUnique({ where: { id }, select: { marginBeforeMinutes: true } }),
+      };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "PATCH /api/postmortems/[id]/timeline/[entryId]",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      const entry = await db.postmortemTimelineEntry.create({ data: { postmortemId: id, at: new Date("2026-11-01T10:00:00Z"), source: "manual", text: "A note" } });
+      return {
+        url: `/api/postmortems/${id}/timeline/${entry.id}`,
+        params: { id: String(id), entryId: String(entry.id) },
+        init: { method: "PATCH", ...json({ isStarred: true }) },
+        state: () => db.postmortemTimelineEntry.findUnique({ where: { id: entry.id }, select: { isStarred: true } }),
+      };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "DELETE /api/postmortems/[id]/timeline/[entryId]",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      const entry = await db.postmortemTimelineEntry.create({ data: { postmortemId: id, at: new Date("2026-11-01T10:00:00Z"), source: "manual", text: "A note" } });
+      return {
+        url: `/api/postmortems/${id}/timeline/${entry.id}`,
+        params: { id: String(id), entryId: String(entry.id) },
+        init: { method: "DELETE" },
+        state: () => db.postmortemTimelineEntry.findUnique({ where: { id: entry.id } }),
+      };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "POST /api/postmortems/[id]/action-items",
+    build: async (w) => {
+      const id = await makePostmortem(w.teamA.id);
+      return {
+        url: `/api/postmortems/${id}/action-items`,
+        params: { id: String(id) },
+        init: { method: "POST", ...json({ title: "Alarm on p99 latency", priority: "P2" }) },
+        state: () => db.actionItem.findMany({ where: { postmortemId: id } }),
+      };
+    },
+    allowed: { member: 201, approver: 201, maintainer: 201, admin: 201 },
+  },
+  {
+    route: "PATCH /api/action-items/[id]",
+    build: async (w) => {
+      const postmortemId = await makePostmortem(w.teamA.id);
+      const item = await db.actionItem.create({ data: { postmortemId, teamId: w.teamA.id, title: "Add a canary" } });
+      return {
+        url: `/api/action-items/${item.id}`,
+        params: { id: String(item.id) },
+        init: { method: "PATCH", ...json({ version: 1, status: "IN_PROGRESS" }) },
+        state: () => db.actionItem.findUnique({ where: { id: item.id }, select: { status: true } }),
+      };
+    },
+    allowed: { member: 200, approver: 200, maintainer: 200, admin: 200 },
+  },
+  {
+    route: "PUT /api/postmortem-rules",
+    build: async (w) => {
+      // Every call starts from no team rule, so that an allowed call is seen to write one.
+      await db.postmortemRule.deleteMany({ where: { teamId: w.teamA.id } });
+      return {
+      url: "/api/postmortem-rules",
+      params: {},
+      init: { method: "PUT", ...json({ teamId: w.teamA.id, severities: ["SEV1", "SEV2", "SEV3"] }) },
+      state: () => db.postmortemRule.findMany({ where: { teamId: w.teamA.id }, select: { severities: true } }),
+      };
+    },
+    allowed: { maintainer: 200, admin: 200 },
+  },
 ];
 
 /** Routes that change state but are not ours to authorize: better-auth's sign-in, callback and sign-out endpoints. */
@@ -289,6 +436,12 @@ async function makeWaitingApproval(teamId: number): Promise<number> {
     },
   });
   return pipeline.id;
+}
+
+/** A stand-alone draft postmortem of team `teamId` (version 1). */
+async function makePostmortem(teamId: number): Promise<number> {
+  const row = await db.postmortem.create({ data: { teamId, title: uniqueSlug("pm") }, select: { id: true } });
+  return row.id;
 }
 
 function randomAccountId(): string {

@@ -42,6 +42,10 @@ export const PERMISSIONS = {
   // Opsgenie-style webhooks) record them with an ingest token, but only a person re-attributes or corrects one.
   "incident.record": { description: "record incidents for a team's services", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"], tokenScope: "ingest" },
   "incident.manage": { description: "acknowledge, resolve and re-attribute a team's incidents", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"] },
+  // Postmortems belong to the incident's team: its members write them, its approvers (never an author) approve them.
+  "postmortem.write": { description: "write a team's postmortems and their action items", org: ADMIN, team: ["MEMBER", "MAINTAINER", "APPROVER"] },
+  "postmortem.review": { description: "review, approve and reopen a team's postmortems", org: ADMIN, team: ["APPROVER"] },
+  "postmortem.rules": { description: "set which incidents require a postmortem", org: ADMIN, team: ["MAINTAINER"] },
   "pipeline.approve": { description: "approve or reject a pipeline's manual approval", org: ADMIN, team: ["MAINTAINER", "APPROVER"] },
 } as const satisfies Record<string, TPermissionRule>;
 
