@@ -158,9 +158,15 @@ function incidentSchemas() {
         ref("Incident"),
         {
           type: "object",
-          required: ["description", "timeline"],
+          required: ["description", "timeline", "postmortem"],
           properties: {
             description: { type: ["string", "null"] },
+            postmortem: {
+              type: ["object", "null"],
+              description: "Its postmortem (drafted by the rules when it resolves, or started by hand), or null.",
+              required: ["id", "status"],
+              properties: { id: { type: "integer" }, status: { type: "string", enum: [...POSTMORTEM_STATUSES] } },
+            },
             timeline: {
               type: "array",
               description: "Oldest first.",

@@ -9,6 +9,7 @@ import { Table } from "@/components/ui/table";
 import { PageSkeleton } from "@/components/ui/page-skeleton";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DeploymentStatusBadge } from "@/components/deployments/deployment-status-badge";
+import { ActionItemsCard } from "@/components/postmortems/action-items-card";
 import { getHomeOverview } from "@/lib/catalog/server/get-home-overview";
 import { requireViewer } from "@/lib/auth/server/viewer";
 
@@ -39,13 +40,13 @@ export default async function HomePage() {
         )}
       </Card>
       <Suspense fallback={<PageSkeleton />}>
-        <HomeOverview />
+        <HomeOverview viewerUserId={viewer.userId} />
       </Suspense>
     </>
   );
 }
 
-async function HomeOverview() {
+async function HomeOverview({ viewerUserId }: { viewerUserId: number }) {
   await connection();
   const overview = await getHomeOverview();
   const now = new Date();
@@ -58,6 +59,15 @@ async function HomeOverview() {
 
   return (
     <>
+      <div className="mb-6">
+        <ActionItemsCard
+          title="Your action items"
+          filter={{ owner: "me" }}
+          viewerUserId={viewerUserId}
+          now={now}
+          empty="You have no open action items. When a postmortem gives you one, it shows here with its due date."
+        />
+      </div>
       <dl className="mb-8 grid grid-cols-2 gap-4 lg:grid-cols-4">
         {stats.map((s) => (
           <div key={s.label} className="rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">

@@ -1,7 +1,7 @@
 /**
  * The operational side of the demo organisation: alarms with history, the
- * X-Ray service graph in 5-minute buckets, trace summaries, environment
- * templates and requests, a postmortem, sync runs. Pure and deterministic.
+ * X-Ray service graph in 5-minute buckets, trace summaries. Pure and
+ * deterministic. (Postmortems: lib/seed/postmortems.ts.)
  */
 import { ACCOUNTS, type TCatalog, type TIncidentRow, type TSeedOptions } from "@/lib/seed/demo-org";
 import { histogramFromSeconds } from "@/lib/servicemap/histogram";

@@ -3,13 +3,16 @@
  * multi-row COPY, the deployment history streamed in chunks so that ten
  * million deployments fit in memory.
  */
+import { register } from "node:module";
 import pg from "pg";
 import { generateToken } from "../../lib/auth/tokens";
 import {
   ACCOUNTS, DEFAULT_SEED_OPTIONS, buildCatalog, deploymentTargets, serviceHistory,
-  type TIdCounters, type TIncidentRow, type TSeedOptions, type TServiceHistory,
+  type TCatalog, type TIdCounters, type TIncidentRow, type TSeedOptions, type TServiceHistory,
 } from "../../lib/seed/demo-org";
 import { buildOperations, type TBucketRow } from "../../lib/seed/operations";
+import { planPostmortems, postmortemRuleOverride, renderPostmortem, type TPostmortemIncident } from "../../lib/seed/postmortems";
+import type { draftTimeline as draftTimelineFn } from "../../lib/postmortems/server/draft-timeline";
 import { rebuildHourlyBuckets } from "../../lib/servicemap/bucket-store";
 import { copyRows } from "./copy";
 
@@ -47,6 +50,7 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     await copyRows(client, "Team", ["id", "slug", "name", "description", "parentId", "createdAt", "updatedAt"], catalog.teams, (t) => [t.id, t.slug, t.name, t.description, t.parentId, stamp, stamp]);
     await copyRows(client, "User", ["id", "email", "name", "orgRole", "createdAt", "updatedAt"], catalog.users, (u) => [u.id, u.email, u.name, u.orgRole, stamp, stamp]);
     await copyRows(client, "Membership", ["userId", "teamId", "role", "createdAt"], catalog.memberships, (m) => [m.userId, m.teamId, m.role, stamp]);
+    await seedPostmortemRules(client, { catalog, now });
     await copyRows(client, "AwsAccount", ["id", "accountId", "name", "roleArn", "externalId", "regions", "createdAt", "updatedAt"], ACCOUNTS, (a) => [a.id, a.accountId, a.name, a.roleArn, a.externalId, a.regions, stamp, stamp]);
     await copyRows(client, "Service", ["id", "slug", "name", "description", "teamId", "tier", "repositoryUrl", "links", "createdAt", "updatedAt"], catalog.services, (s) => [s.id, s.slug, s.name, s.description, s.teamId, s.tier, s.repositoryUrl, s.links, stamp, stamp]);
     await copyRows(client, "Pipeline", ["id", "awsAccountId", "region", "name", "arn", "serviceId", "version", "prodStage", "structure", "state", "lastSyncedAt", "createdAt", "updatedAt"], catalog.pipelines, (p) => [p.id, p.awsAccountId, p.region, p.name, p.arn, p.serviceId, p.version, p.prodStage, p.structure, [], stamp, stamp, stamp]);
@@ -134,7 +138,8 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     if (rawFrom) await rebuildHourlyBuckets(client, { from: rawFrom, to: now, nodeIds: null, edgeIds: null });
     await copyRows(client, "TraceSummary", ["awsAccountId", "region", "traceId", "serviceId", "startedAt", "durationMs", "responseMs", "hasFault", "hasError", "hasThrottle", "httpMethod", "httpUrl", "httpStatus", "entryPoint", "reason"], ops.traces, (t) => [t.awsAccountId, t.region, t.traceId, t.serviceId, t.startedAt, t.durationMs, t.responseMs, t.hasFault, t.hasError, t.hasThrottle, t.httpMethod, t.httpUrl, t.httpStatus, t.entryPoint, t.reason]);
 
-    await seedSelfServiceAndLearning(client, { now, recentIncidents, userCount: catalog.users.length });
+    await seedSelfService(client, { now, userCount: catalog.users.length });
+    const learning = await seedPostmortems(client, { catalog, options, log });
 
     const syncRuns = ACCOUNTS.flatMap((a) => a.regions.flatMap((region) => (["CODEPIPELINE", "CLOUDWATCH", "XRAY"] as const).map((source) => ({ a, region, source }))));
     await copyRows(client, "SyncRun", ["awsAccountId", "region", "source", "status", "startedAt", "finishedAt", "durationMs", "calls", "throttles", "errors"], syncRuns, ({ a, region, source }) => [a.id, region, source, "SUCCEEDED", new Date(now.getTime() - 4 * 60_000), new Date(now.getTime() - 3 * 60_000), 41_000, 60, 0, 0]);
@@ -143,7 +148,7 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     await client.query(`INSERT INTO "ApiToken" (name, "tokenHash", prefix, scopes, "createdAt") VALUES ('demo-ci', $1, $2, '{ingest,read}', $3)`, [token.hash, token.prefix, stamp]);
     await client.query(`INSERT INTO "AuditEvent" ("actorType", action, "entityType", "entityId", after) VALUES ('SYSTEM', 'seed.demo', 'Organisation', 'demo', $1)`, [JSON.stringify({ ...totals, options: { ...options, now: now.toISOString() } })]);
 
-    for (const table of ["Team", "User", "AwsAccount", "Service", "Pipeline", "PipelineExecution", "Deployment", "Change", "Incident", "Alarm", "ServiceGraphNode", "ServiceGraphEdge"]) {
+    for (const table of ["Team", "User", "AwsAccount", "Service", "Pipeline", "PipelineExecution", "Deployment", "Change", "Incident", "Alarm", "ServiceGraphNode", "ServiceGraphEdge", "Postmortem"]) {
       await client.query(`SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`);
     }
     await client.query("COMMIT");
@@ -165,7 +170,8 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
       `demo organisation ready in ${seconds}s: ${catalog.teams.filter((t) => t.parentId !== null).length} teams in ` +
         `${catalog.teams.filter((t) => t.parentId === null).length} groups, ${catalog.services.length} services, ` +
         `${totals.deployments.toLocaleString("en")} deployments, ${totals.changes.toLocaleString("en")} commits, ` +
-        `${totals.incidents.toLocaleString("en")} incidents, ${ops.alarms.length} alarms.`,
+        `${totals.incidents.toLocaleString("en")} incidents, ${ops.alarms.length} alarms, ` +
+        `${learning.postmortems.toLocaleString("en")} postmortems (${learning.published.toLocaleString("en")} published) with ${learning.actionItems.toLocaleString("en")} action items.`,
       `demo API token (ingest, read) — shown once: ${token.token}`,
     ].join("\n[portside] ");
   } catch (error) {
@@ -201,10 +207,7 @@ async function dropHistoryKeys(client: pg.Client): Promise<string[]> {
   return [...rows.filter((r) => r.isIndex), ...rows.filter((r) => !r.isIndex)].map((r) => r.create);
 }
 
-async function seedSelfServiceAndLearning(
-  client: pg.Client,
-  { now, recentIncidents, userCount }: { now: Date; recentIncidents: TIncidentRow[]; userCount: number },
-): Promise<void> {
+async function seedSelfService(client: pg.Client, { now, userCount }: { now: Date; userCount: number }): Promise<void> {
   const templates = [
     { slug: "preview-environment", name: "Preview environment", description: "An ECS service and a database branch for one pull request.", ttl: 72, max: 168, approval: false },
     { slug: "load-test-stack", name: "Load-test stack", description: "A production-sized copy of a service for load tests.", ttl: 24, max: 72, approval: true },
@@ -218,34 +221,127 @@ async function seedSelfServiceAndLearning(
     { template: 3, team: 7, user: 13, name: "identity-sandbox", state: "DESTROYED", ttl: 168, created: -400 },
   ];
   await copyRows(client, "EnvironmentRequest", ["templateId", "teamId", "requestedById", "name", "state", "ttlHours", "expiresAt", "parameters", "createdAt", "updatedAt"], requests, (r) => [r.template, r.team, Math.min(r.user, userCount), r.name, r.state, r.ttl, r.state === "READY" ? new Date(now.getTime() + (r.ttl + r.created) * hour) : null, { ServiceName: r.name }, new Date(now.getTime() + r.created * hour), now]);
-
-  const subject = [...recentIncidents].reverse().find((i) => i.causedByChange && i.resolvedAt && i.deploymentId);
-  if (!subject || !subject.resolvedAt) return;
-  const timeline = [
-    { at: subject.openedAt.toISOString(), kind: "alarm", text: "Alarm entered ALARM", source: "cloudwatch" },
-    { at: subject.openedAt.toISOString(), kind: "incident", text: "Incident opened", source: "portside" },
-    ...(subject.acknowledgedAt ? [{ at: subject.acknowledgedAt.toISOString(), kind: "incident", text: "Acknowledged by on-call", source: "portside" }] : []),
-    { at: subject.resolvedAt.toISOString(), kind: "incident", text: "Alarm returned to OK; incident resolved", source: "cloudwatch" },
-  ];
-  const { rows } = await client.query<{ id: number }>(
-    `INSERT INTO "Postmortem" ("incidentId", title, status, summary, impact, sections, timeline, "fiveWhys", "authorId", "publishedAt", "createdAt", "updatedAt")
-     VALUES ($1, $2, 'PUBLISHED', $3, $4, $5, $6, $7, 1, $8, $8, $8) RETURNING id`,
-    [
-      subject.id,
-      `Postmortem: ${subject.title}`,
-      "A configuration change shipped with a deployment raised the error rate until it was rolled back.",
-      `Customers saw errors for ${Math.round((subject.resolvedAt.getTime() - subject.openedAt.getTime()) / 60_000)} minutes.`,
-      JSON.stringify([{ heading: "What went well", body: "The alarm fired within two minutes and the rollback was one click." }, { heading: "What went wrong", body: "The canary stage did not exercise the changed code path." }]),
-      JSON.stringify(timeline),
-      JSON.stringify(["Errors rose after the deployment.", "A new timeout setting was too low for a slow dependency.", "The setting was tested only against a fast stub.", "Staging has no realistic latency for that dependency.", "Latency injection is not part of the golden path."]),
-      new Date(subject.resolvedAt.getTime() + 2 * 86_400_000 > now.getTime() ? now.getTime() : subject.resolvedAt.getTime() + 2 * 86_400_000),
-    ],
-  );
-  const postmortemId = rows[0]!.id;
-  const items = [
-    { title: "Add latency injection to the staging stage", owner: 2, days: 14, status: "IN_PROGRESS" },
-    { title: "Alarm on p99 latency of the dependency, not only on 5xx", owner: 3, days: 7, status: "DONE" },
-    { title: "Document timeout defaults in the service template", owner: 4, days: 21, status: "OPEN" },
-  ];
-  await copyRows(client, "ActionItem", ["postmortemId", "title", "ownerId", "dueAt", "status", "createdAt", "updatedAt"], items, (i) => [postmortemId, i.title, Math.min(i.owner, userCount), new Date(now.getTime() + i.days * 86_400_000), i.status, now, now]);
 }
+
+/**
+ * The rules the incident trigger reads while the history is copied in: the organisation's (the migration inserts
+ * it, a reset truncates it) and one team's own, stricter rule.
+ */
+async function seedPostmortemRules(client: pg.Client, { catalog, now }: { catalog: TCatalog; now: Date }): Promise<void> {
+  await client.query(
+    `INSERT INTO "PostmortemRule" ("teamId", severities, "updatedAt")
+     SELECT NULL, '{SEV1,SEV2}', $1::timestamptz AT TIME ZONE 'UTC' WHERE NOT EXISTS (SELECT 1 FROM "PostmortemRule" WHERE "teamId" IS NULL)`,
+    [now.toISOString()],
+  );
+  const override = postmortemRuleOverride(catalog);
+  if (override) {
+    await client.query(`INSERT INTO "PostmortemRule" ("teamId", severities, "updatedAt") VALUES ($1, $2::"Severity"[], $3::timestamptz AT TIME ZONE 'UTC')`, [override.teamId, override.severities, now.toISOString()]);
+  }
+}
+
+const POSTMORTEM_CHUNK = 2_000;
+
+/**
+ * The postmortems (lib/seed/postmortems.ts has the story): the trigger drafted one for every resolved incident
+ * the rules require while the history was copied; they are read back with their incidents, moved to the state
+ * their age gives them in one UPDATE, and their text, earlier revisions, comments and action items copied in. The
+ * search triggers would rebuild a postmortem's whole vector on every row copied: they are off for the copy,
+ * each vector is built once after it, and its index after that (at benchmark size, 28,000 postmortems, the
+ * vectors are most of this step's time). Timelines are drafted from the evidence for the newest only.
+ */
+async function seedPostmortems(
+  client: pg.Client,
+  { catalog, options, log }: { catalog: TCatalog; options: TSeedOptions; log: (line: string) => void },
+): Promise<{ postmortems: number; published: number; actionItems: number }> {
+  const now = options.now;
+  const started = performance.now();
+  const { rows: incidents } = await client.query<TPostmortemIncident>(
+    `SELECT i.id, p.id AS "postmortemId", i."serviceId", s."teamId", i.title, i.severity::text AS severity,
+            i."openedAt" AT TIME ZONE 'UTC' AS "openedAt", i."acknowledgedAt" AT TIME ZONE 'UTC' AS "acknowledgedAt",
+            i."resolvedAt" AT TIME ZONE 'UTC' AS "resolvedAt", i."causedByChange",
+            d.version AS "deploymentVersion", d."finishedAt" AT TIME ZONE 'UTC' AS "deployedAt"
+     FROM "Incident" i
+     JOIN "Service" s ON s.id = i."serviceId"
+     LEFT JOIN "Postmortem" p ON p."incidentId" = i.id
+     LEFT JOIN "Deployment" d ON d.id = i."deploymentId"
+     WHERE i."resolvedAt" IS NOT NULL
+       AND (p.id IS NOT NULL OR (i.severity = 'SEV3' AND i."resolvedAt" >= $1::timestamptz AT TIME ZONE 'UTC'))
+     ORDER BY i.id`,
+    [new Date(now.getTime() - 30 * DAY).toISOString()],
+  );
+  const plan = planPostmortems({ catalog, options, incidents });
+  const header = ["status", "notRequiredReason", "analysis", "authorId", "approvedById", "approvedAt", "publishedAt", "version", "createdAt", "updatedAt"] as const;
+  const headerCells = (r: (typeof plan.stories)[number]["row"]) => [r.status, r.notRequiredReason, r.analysis, r.authorId, r.approvedById, r.approvedAt, r.publishedAt, r.version, r.createdAt, r.updatedAt];
+
+  await client.query(`ALTER TABLE "PostmortemSection" DISABLE TRIGGER postmortem_search_sections; ALTER TABLE "ActionItem" DISABLE TRIGGER postmortem_search_actions`);
+  const searchIndex = await client.query<{ create: string }>(`SELECT pg_get_indexdef('"Postmortem_search_idx"'::regclass) AS create`);
+  await client.query(`DROP INDEX "Postmortem_search_idx"`);
+  // Written by hand: inserted whole, with the ids the plan gave them (after the drafted ones').
+  await copyRows(client, "Postmortem", ["id", "incidentId", "teamId", "serviceId", "title", ...header], plan.stories.filter((s) => s.isNew), (s) => [s.row.id, s.row.incidentId, s.row.teamId, s.row.serviceId, s.row.title, ...headerCells(s.row)]);
+  // Drafted by the trigger: only what happened to them since.
+  await client.query(
+    `CREATE TEMP TABLE seed_postmortem (id int PRIMARY KEY, status "PostmortemStatus", "notRequiredReason" text, analysis "PostmortemAnalysis", "authorId" int,
+       "approvedById" int, "approvedAt" timestamp(3), "publishedAt" timestamp(3), version int, "createdAt" timestamp(3), "updatedAt" timestamp(3)) ON COMMIT DROP`,
+  );
+  await copyRows(client, "seed_postmortem", ["id", ...header], plan.stories.filter((s) => !s.isNew), (s) => [s.row.id, ...headerCells(s.row)]);
+  await client.query(
+    `UPDATE "Postmortem" p SET status = s.status, "notRequiredReason" = s."notRequiredReason", analysis = s.analysis, "authorId" = s."authorId",
+       "approvedById" = s."approvedById", "approvedAt" = s."approvedAt", "publishedAt" = s."publishedAt", version = s.version,
+       "createdAt" = s."createdAt", "updatedAt" = s."updatedAt"
+     FROM seed_postmortem s WHERE p.id = s.id`,
+  );
+
+  let actionItems = 0;
+  for (let i = 0; i < plan.stories.length; i += POSTMORTEM_CHUNK) {
+    const rendered = plan.stories.slice(i, i + POSTMORTEM_CHUNK).map(renderPostmortem);
+    await copyRows(client, "PostmortemSection", ["postmortemId", "key", "body", "version", "updatedById", "updatedAt"], rendered.flatMap((r) => r.sections), (r) => [r.postmortemId, r.key, r.body, r.version, r.updatedById, r.updatedAt]);
+    await copyRows(client, "PostmortemRevision", ["postmortemId", "key", "version", "body", "authorId", "at"], rendered.flatMap((r) => r.earlierRevisions), (r) => [r.postmortemId, r.key, r.version, r.body, r.authorId, r.at]);
+    await copyRows(client, "PostmortemComment", ["postmortemId", "sectionKey", "kind", "body", "authorId", "createdAt"], rendered.flatMap((r) => r.comments), (c) => [c.postmortemId, c.sectionKey, c.kind, c.body, c.authorId, c.createdAt]);
+    actionItems += await copyRows(client, "ActionItem", ["postmortemId", "teamId", "title", "ownerId", "type", "priority", "dueAt", "status", "statusReason", "ticketUrl", "completedAt", "version", "createdAt", "updatedAt"], rendered.flatMap((r) => r.actionItems), (a) => [a.postmortemId, a.teamId, a.title, a.ownerId, a.type, a.priority, a.dueAt, a.status, a.statusReason, a.ticketUrl, a.completedAt, a.version, a.createdAt, a.updatedAt]);
+    await copyRows(client, "PostmortemTimelineEntry", ["postmortemId", "at", "source", "kind", "text", "isStarred", "editedById", "createdAt"], rendered.flatMap((r) => r.timeline), (t) => [t.postmortemId, t.at, "manual", "note", t.text, t.isStarred, t.editedById, t.createdAt]);
+  }
+  // Each section's latest revision is the section as it stands.
+  await client.query(`INSERT INTO "PostmortemRevision" ("postmortemId", key, version, body, "authorId", at) SELECT "postmortemId", key, version, body, "updatedById", "updatedAt" FROM "PostmortemSection"`);
+  await client.query(`ALTER TABLE "PostmortemSection" ENABLE TRIGGER postmortem_search_sections; ALTER TABLE "ActionItem" ENABLE TRIGGER postmortem_search_actions`);
+  await client.query(`SELECT count(postmortem_refresh_search(id)) FROM "Postmortem"`);
+  await client.query(searchIndex.rows[0]!.create);
+
+  const draftTimeline = await importDraftTimeline();
+  for (const postmortemId of plan.timelineIds) await draftTimeline(client, { postmortemId, now });
+  // What the writers marked as mattering: the suspect deployment, the first alarm, the resolution.
+  await client.query(
+    `WITH marked AS (
+       SELECT id, row_number() OVER (PARTITION BY "postmortemId", mark ORDER BY at, id) AS n
+       FROM (SELECT id, "postmortemId", at,
+                    CASE WHEN "isSuspect" THEN 'suspect' WHEN kind = 'alarm.ALARM' THEN 'alarm' WHEN kind = 'incident.resolved' THEN 'resolved' END AS mark
+             FROM "PostmortemTimelineEntry" WHERE "postmortemId" = ANY($1::int[]) AND "originKey" IS NOT NULL) e
+       WHERE mark IS NOT NULL
+     )
+     UPDATE "PostmortemTimelineEntry" t SET "isStarred" = true FROM marked m WHERE m.id = t.id AND m.n = 1`,
+    [plan.starredIds],
+  );
+  // Drafted "now" by the seed, whatever the clock says.
+  await client.query(`UPDATE "PostmortemTimelineEntry" SET "createdAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE "postmortemId" = ANY($1::int[]) AND "originKey" IS NOT NULL`, [plan.timelineIds, now.toISOString()]);
+  log(`  … ${plan.stories.length.toLocaleString("en")} postmortems written (${plan.timelineIds.length} timelines drafted) in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+
+  return { postmortems: plan.stories.length, published: plan.stories.filter((s) => s.row.status === "PUBLISHED").length, actionItems };
+}
+
+/**
+ * The timeline drafter is a server module: its `import "server-only"` throws outside a server bundle. Next, the
+ * tests (vitest.config.ts) and `tsx --conditions=react-server` resolve that marker to an empty module; the seed
+ * also runs under plain tsx (npm run dev, db:seed, the e2e and bench seeds), so it does the same for its imports.
+ */
+function importDraftTimeline(): Promise<typeof draftTimelineFn> {
+  if (!draftTimelineLoaded) {
+    register(`data:text/javascript,${encodeURIComponent(SERVER_ONLY_HOOK)}`);
+    draftTimelineLoaded = import("../../lib/postmortems/server/draft-timeline").then((m) => m.draftTimeline);
+  }
+  return draftTimelineLoaded;
+}
+
+let draftTimelineLoaded: Promise<typeof draftTimelineFn> | undefined;
+
+const SERVER_ONLY_HOOK = `export async function resolve(specifier, context, next) {
+  return specifier === "server-only" ? { url: "data:text/javascript,export{}", shortCircuit: true } : next(specifier, context);
+}`;

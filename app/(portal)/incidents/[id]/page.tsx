@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { causeText, IncidentStatusBadge, SeverityBadge } from "@/components/incidents/incident-badges";
 import { AttributionControls, IncidentStatusControls } from "@/components/incidents/incident-controls";
+import { PostmortemStatusBadge } from "@/components/postmortems/transition-status-badge";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
@@ -35,6 +36,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const [incident, context] = await Promise.all([getIncident(Number(id)), getIncidentContext(Number(id))]);
   if (!incident || !context) notFound();
   const canManage = holdsForTeam(viewer, "incident.manage", context.teamId);
+  const canWritePostmortem = holdsForTeam(viewer, "postmortem.write", context.teamId);
   const now = new Date();
   const deployment = incident.attribution.deployment;
   const ruleHours = env().attributionWindowHours;
@@ -123,6 +125,27 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
               </div>
             </dl>
             {canManage ? <IncidentStatusControls incidentId={incident.id} status={incident.status} /> : null}
+          </Card>
+          <Card>
+            <CardTitle>Postmortem</CardTitle>
+            {incident.postmortem ? (
+              <p className="flex flex-wrap items-center gap-2 text-sm">
+                <Link href={`/postmortems/${incident.postmortem.id}`} className="text-sky-700 underline dark:text-sky-400">Postmortem #{incident.postmortem.id}</Link>
+                <PostmortemStatusBadge status={incident.postmortem.status} />
+              </p>
+            ) : canWritePostmortem ? (
+              <>
+                <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">No postmortem yet.</p>
+                <Link
+                  href={`/postmortems/new?incident=${incident.id}`}
+                  className="inline-flex items-center rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                >
+                  Write a postmortem
+                </Link>
+              </>
+            ) : (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">No postmortem yet. Members of {incident.team.name} can write one.</p>
+            )}
           </Card>
           <Card>
             <CardTitle>Cause</CardTitle>

@@ -13,6 +13,7 @@ import { requireViewer } from "@/lib/auth/server/viewer";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
 import { AlarmsCard } from "@/components/alarms/alarms-card";
 import { IncidentsCard } from "@/components/incidents/incidents-card";
+import { PostmortemsCard } from "@/components/postmortems/postmortems-card";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { Table } from "@/components/ui/table";
@@ -61,6 +62,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
           <ServiceMapCard map={map} query={mapQuery} />
           <AlarmsCard filter={{ service: service.slug }} />
           <IncidentsCard filter={{ service: service.slug }} />
+          <PostmortemsCard filter={{ service: service.slug }} now={now} />
           <Card>
             <CardTitle>AWS resources</CardTitle>
             {service.resourceMappings.length === 0 ? (

@@ -11,6 +11,8 @@ import { getTeam } from "@/lib/catalog/server/get-team";
 import { PipelinesCard } from "@/components/pipelines/pipelines-card";
 import { AlarmsCard } from "@/components/alarms/alarms-card";
 import { IncidentsCard } from "@/components/incidents/incidents-card";
+import { ActionItemsCard } from "@/components/postmortems/action-items-card";
+import { PostmortemsCard } from "@/components/postmortems/postmortems-card";
 import { ServiceMapCard } from "@/components/servicemap/service-map-card";
 import { getServiceMap } from "@/lib/servicemap/server/get-service-map";
 import { ZBoardFiltersSchema } from "@/lib/pipelines/board";
@@ -52,6 +54,7 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
   ]);
   const teamPath = `/teams/${team.slug}`;
   const isAdmin = holdsEverywhere(viewer, "user.manage");
+  const now = new Date();
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
@@ -127,6 +130,14 @@ export default async function TeamPage({ params, searchParams }: { params: Promi
           <ServiceMapCard map={map} query={mapQuery} />
           <AlarmsCard filter={{ team: team.slug }} />
           <IncidentsCard filter={{ team: team.slug }} />
+          <ActionItemsCard
+            title="Open action items"
+            filter={{ team: team.slug }}
+            viewerUserId={viewer.userId}
+            now={now}
+            empty="No open action items for this team."
+          />
+          <PostmortemsCard filter={{ team: team.slug }} now={now} />
         </div>
         <div className="space-y-6">
           <Card>
