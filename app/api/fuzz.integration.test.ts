@@ -40,6 +40,9 @@ interface TWorld {
   userId: number;
   memberId: number;
   tokenId: number;
+  postmortemId: number;
+  entryId: number;
+  actionItemId: number;
 }
 
 interface TTarget {
@@ -162,6 +165,61 @@ function targets(w: TWorld): TTarget[] {
       dates: ["acknowledgedAt"],
       pathIds: ["id"],
     },
+    // Postmortems: every write is audited, so the audit count below shows that a refused one stored nothing.
+    { route: "POST /api/postmortems", caller: "admin", params: {}, body: { teamId: w.team.id, title: `${P} near miss` }, text: ["title"], numbers: ["teamId"] },
+    {
+      route: "PATCH /api/postmortems/[id]",
+      caller: "admin",
+      params: { id: String(w.postmortemId) },
+      body: { version: 1, title: `${P} renamed`, marginBeforeMinutes: 60, impactStartedAt: AT },
+      text: ["title"],
+      numbers: ["version", "marginBeforeMinutes"],
+      dates: ["impactStartedAt"],
+      pathIds: ["id"],
+    },
+    {
+      route: "PUT /api/postmortems/[id]/sections/[key]",
+      caller: "admin",
+      params: { id: String(w.postmortemId), key: "summary" },
+      body: { baseVersion: 0, body: "What happened." },
+      text: ["body"],
+      numbers: ["baseVersion"],
+      pathIds: ["id"],
+      pathText: ["key"],
+    },
+    { route: "POST /api/postmortems/[id]/transitions", caller: "admin", params: { id: String(w.postmortemId) }, body: { action: "submit", version: 1, comment: "Ready" }, text: ["action", "comment"], numbers: ["version"], pathIds: ["id"] },
+    { route: "POST /api/postmortems/[id]/comments", caller: "admin", params: { id: String(w.postmortemId) }, body: { body: "Why?", sectionKey: "summary" }, text: ["body", "sectionKey"], pathIds: ["id"] },
+    { route: "POST /api/postmortems/[id]/timeline", caller: "admin", params: { id: String(w.postmortemId) }, body: { at: AT, text: "Paged the DBA" }, text: ["text"], dates: ["at"], pathIds: ["id"] },
+    { route: "POST /api/postmortems/[id]/timeline/redraft", caller: "admin", params: { id: String(w.postmortemId) }, body: { marginBeforeMinutes: 60 }, numbers: ["marginBeforeMinutes"], pathIds: ["id"] },
+    {
+      route: "PATCH /api/postmortems/[id]/timeline/[entryId]",
+      caller: "admin",
+      params: { id: String(w.postmortemId), entryId: String(w.entryId) },
+      body: { text: "Reworded", at: AT },
+      text: ["text"],
+      dates: ["at"],
+      pathIds: ["id", "entryId"],
+    },
+    { route: "DELETE /api/postmortems/[id]/timeline/[entryId]", caller: "admin", params: { id: String(w.postmortemId), entryId: String(w.entryId) }, pathIds: ["id", "entryId"] },
+    {
+      route: "POST /api/postmortems/[id]/action-items",
+      caller: "admin",
+      params: { id: String(w.postmortemId) },
+      body: { title: "Alarm on p99", ownerId: w.memberId, priority: "P2", dueDate: "2026-02-01", ticketUrl: "https://tickets.example.com/1" },
+      text: ["title", "priority", "dueDate", "ticketUrl"],
+      numbers: ["ownerId"],
+      pathIds: ["id"],
+    },
+    {
+      route: "PATCH /api/action-items/[id]",
+      caller: "admin",
+      params: { id: String(w.actionItemId) },
+      body: { version: 1, title: "Alarm on p99, renamed", ownerId: w.memberId, status: "WONT_DO", statusReason: "Superseded" },
+      text: ["title", "status", "statusReason"],
+      numbers: ["version", "ownerId"],
+      pathIds: ["id"],
+    },
+    { route: "PUT /api/postmortem-rules", caller: "admin", params: {}, body: { teamId: w.team.id, severities: ["SEV1"] }, numbers: ["teamId"] },
   ];
 }
 
@@ -310,7 +368,13 @@ beforeAll(async () => {
   const member = await makeUser("VIEWER", [{ teamId: team.id, role: "MEMBER" }]);
   const ingest = await createApiToken({ name: `${P}-ingest`, scopes: ["ingest"], actor: { system: "test" } });
   const doomedToken = await createApiToken({ name: `${P}-doomed`, scopes: ["read"], teamId: team.id, actor: { system: "test" } });
+  const postmortem = await db.postmortem.create({ data: { teamId: team.id, title: `${P} postmortem` } });
+  const entry = await db.postmortemTimelineEntry.create({ data: { postmortemId: postmortem.id, at: new Date(AT), source: "manual", text: "A note" } });
+  const actionItem = await db.actionItem.create({ data: { postmortemId: postmortem.id, teamId: team.id, title: "Add a canary" } });
   world = {
+    postmortemId: postmortem.id,
+    entryId: entry.id,
+    actionItemId: actionItem.id,
     admin: { id: admin.id, headers: { cookie: await sessionCookie(`${P}-admin@example.com`), origin: TEST_ORIGIN } },
     token: { id: ingest.id, headers: { authorization: `Bearer ${ingest.token}` } },
     team,
