@@ -21,7 +21,7 @@ const teamSlug = async (id: number) => (await db.team.findUniqueOrThrow({ where:
 
 async function makeAccount() {
   const accountId = String(Math.floor(Math.random() * 1e12)).padStart(12, "0");
-  return (await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct") }, select: { id: true } })).id;
+  return (await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: ["eu-west-1"] }, select: { id: true } })).id;
 }
 
 async function makeAlarm(awsAccountId: number, serviceId: number, transitions: [string, "ALARM" | "OK"][] = []) {
