@@ -106,7 +106,13 @@ export interface TPostmortemStory {
 }
 
 export interface TPostmortemPlan {
-  stories: TPostmortemStory[];
+  /** How many postmortems `stories` yields. */
+  count: number;
+  /**
+   * Every postmortem, the drafted ones (newest first) then those written by hand, made one at a time as they are
+   * read: at benchmark sizes there are hundreds of thousands. Each call starts again and yields the same.
+   */
+  stories: () => Generator<TPostmortemStory>;
   /** Incident postmortems whose timeline is drafted from the evidence: the newest, the ones people open. */
   timelineIds: number[];
   /** Of those, the ones people wrote: their key entries are starred. */
@@ -157,42 +163,35 @@ function stagesByRecency(count: number, inFlight: number, rng: Random): TStage[]
 
 export function planPostmortems({ catalog, options, incidents }: { catalog: TCatalog; options: TSeedOptions; incidents: TPostmortemIncident[] }): TPostmortemPlan {
   const now = options.now.getTime();
-  const rng = new Random(options.seed * 7 + 18);
   const drafted = incidents.filter((i) => i.postmortemId !== null).sort((a, b) => b.resolvedAt.getTime() - a.resolvedAt.getTime() || b.id - a.id);
   const inFlight = Math.min(drafted.length, Math.max(8, drafted.filter((i) => now - i.resolvedAt.getTime() < IN_FLIGHT_DAYS * DAY).length));
-  const stages = stagesByRecency(drafted.length, inFlight, rng);
-  const stories: TPostmortemStory[] = [];
-  const forced = { overdue: false, done: false, wontDo: false, fiveWhys: false };
-
-  drafted.forEach((incident, i) => {
-    const stage = stages[i]!;
-    const isDetailed = i < DETAILED_POSTMORTEMS;
-    const story = storyFor(catalog, options, incident, incident.postmortemId!, stage, { isDetailed, isNew: false }, forced);
-    stories.push(story);
-  });
-
-  let nextId = drafted.reduce((max, i) => Math.max(max, i.postmortemId!), 0) + 1;
+  const stages = stagesByRecency(drafted.length, inFlight, new Random(options.seed * 7 + 18));
+  const firstNewId = drafted.reduce((max, i) => Math.max(max, i.postmortemId!), 0) + 1;
   // A SEV3 someone chose to write up although no rule asked: the newest resolved one old enough to be published.
   const sev3 = incidents
     .filter((i) => i.postmortemId === null && i.severity === "SEV3")
     .sort((a, b) => b.resolvedAt.getTime() - a.resolvedAt.getTime() || b.id - a.id);
   const handPicked = sev3.find((i) => now - i.resolvedAt.getTime() >= 8 * DAY) ?? sev3[0];
-  const handStory = handPicked
-    ? storyFor(catalog, options, handPicked, nextId++, now - handPicked.resolvedAt.getTime() >= 8 * DAY ? "published" : "review", { isDetailed: true, isNew: true }, forced)
-    : null;
-  if (handStory) stories.push(handStory);
-  for (const kind of ["near-miss", "slow-burn"] as const) {
-    const story = standAloneStory(catalog, options, kind, nextId);
-    if (story) {
-      stories.push(story);
-      nextId++;
+  const standAlone = (["near-miss", "slow-burn"] as const).filter((kind) => standAloneService(catalog, kind));
+
+  function* stories(): Generator<TPostmortemStory> {
+    const forced = { overdue: false, done: false, wontDo: false, fiveWhys: false };
+    for (const [i, incident] of drafted.entries()) {
+      yield storyFor(catalog, options, incident, incident.postmortemId!, stages[i]!, { isDetailed: i < DETAILED_POSTMORTEMS, isNew: false }, forced);
     }
+    let id = firstNewId;
+    if (handPicked) {
+      const stage = now - handPicked.resolvedAt.getTime() >= 8 * DAY ? "published" : "review";
+      yield storyFor(catalog, options, handPicked, id++, stage, { isDetailed: true, isNew: true }, forced);
+    }
+    for (const kind of standAlone) yield standAloneStory(catalog, options, kind, id++);
   }
 
-  const recent = drafted.slice(0, DETAILED_POSTMORTEMS).map((i) => i.postmortemId!);
-  const timelineIds = handStory ? [...recent, handStory.row.id] : recent;
-  const written = new Set(stories.filter((s) => s.sections.length > 0 && s.row.status !== "NOT_REQUIRED").map((s) => s.row.id));
-  return { stories, timelineIds, starredIds: timelineIds.filter((id) => written.has(id)) };
+  const recent = drafted.slice(0, DETAILED_POSTMORTEMS);
+  const timelineIds = [...recent.map((i) => i.postmortemId!), ...(handPicked ? [firstNewId] : [])];
+  const isWritten = (stage: TStage) => stage !== "empty" && stage !== "not_required";
+  const starredIds = [...recent.filter((_, i) => isWritten(stages[i]!)).map((i) => i.postmortemId!), ...(handPicked ? [firstNewId] : [])];
+  return { count: drafted.length + (handPicked ? 1 : 0) + standAlone.length, stories, timelineIds, starredIds };
 }
 
 function contextFor(catalog: TCatalog, incident: TPostmortemIncident, rng: Random): TContext {
@@ -423,10 +422,14 @@ const ticketPrefix = (team: string) => team.replace(/[^A-Za-z]/g, "").slice(0, 4
 
 // ─────────────── Stand-alone postmortems: written by hand, no incident behind them ───────────────
 
-function standAloneStory(catalog: TCatalog, options: TSeedOptions, kind: "near-miss" | "slow-burn", id: number): TPostmortemStory | null {
+function standAloneService(catalog: TCatalog, kind: "near-miss" | "slow-burn") {
   const spec = STAND_ALONE[kind];
-  const service = catalog.services.find((s) => s.slug === spec.service) ?? catalog.services[spec.fallbackService];
-  if (!service) return null;
+  return catalog.services.find((s) => s.slug === spec.service) ?? catalog.services[spec.fallbackService];
+}
+
+function standAloneStory(catalog: TCatalog, options: TSeedOptions, kind: "near-miss" | "slow-burn", id: number): TPostmortemStory {
+  const spec = STAND_ALONE[kind];
+  const service = standAloneService(catalog, kind)!;
   const rng = new Random(options.seed * 104_729 + id * 7_919);
   const people = peopleOf(catalog, service.teamId, rng);
   const anchor = spec.anchor(options.now);

@@ -11,7 +11,7 @@ import {
   type TCatalog, type TIdCounters, type TIncidentRow, type TSeedOptions, type TServiceHistory,
 } from "../../lib/seed/demo-org";
 import { buildOperations, type TBucketRow } from "../../lib/seed/operations";
-import { planPostmortems, postmortemRuleOverride, renderPostmortem, type TPostmortemIncident } from "../../lib/seed/postmortems";
+import { planPostmortems, postmortemRuleOverride, renderPostmortem, type TPostmortemIncident, type TPostmortemRow } from "../../lib/seed/postmortems";
 import type { draftTimeline as draftTimelineFn } from "../../lib/postmortems/server/draft-timeline";
 import { rebuildHourlyBuckets } from "../../lib/servicemap/bucket-store";
 import { copyRows } from "./copy";
@@ -61,7 +61,7 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     // which are built once at the end (as pg_restore does): maintained row by row, the random shas and
     // execution ids made every COPY a stream of random index inserts and key lookups.
     await client.query("SET maintenance_work_mem = '512MB'");
-    restoreHistoryKeys = await dropHistoryKeys(client);
+    restoreHistoryKeys = await dropKeys(client, HISTORY_TABLES);
     const targets = deploymentTargets(catalog, options);
     const ids: TIdCounters = { deployment: 0, change: 0, incident: 0, execution: 0 };
     const recentIncidents: TIncidentRow[] = [];
@@ -188,10 +188,10 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
 const HISTORY_TABLES = ["PipelineExecution", "Deployment", "Change", "Incident"];
 
 /**
- * Drops the foreign keys and the indexes (primary keys aside) of the history tables; returns the statements that
+ * Drops the foreign keys and the indexes (primary keys aside) of the tables; returns the statements that
  * build them again, indexes first, read from the catalog so that they stay the migrations' own.
  */
-async function dropHistoryKeys(client: pg.Client): Promise<string[]> {
+async function dropKeys(client: pg.Client, tables: readonly string[]): Promise<string[]> {
   const { rows } = await client.query<{ isIndex: boolean; drop: string; create: string }>(
     `SELECT false AS "isIndex", format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname) AS drop,
             format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) AS create
@@ -201,7 +201,7 @@ async function dropHistoryKeys(client: pg.Client): Promise<string[]> {
      FROM pg_index i
      WHERE i.indrelid = ANY ($1::regclass[]) AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
      ORDER BY 1`,
-    [HISTORY_TABLES.map((t) => `"${t}"`)],
+    [tables.map((t) => `"${t}"`)],
   );
   for (const r of rows) await client.query(r.drop);
   return [...rows.filter((r) => r.isIndex), ...rows.filter((r) => !r.isIndex)].map((r) => r.create);
@@ -240,6 +240,7 @@ async function seedPostmortemRules(client: pg.Client, { catalog, now }: { catalo
 }
 
 const POSTMORTEM_CHUNK = 2_000;
+const POSTMORTEM_CONTENT_TABLES = ["PostmortemSection", "PostmortemRevision", "PostmortemComment", "ActionItem"];
 
 /**
  * The postmortems (lib/seed/postmortems.ts has the story): the trigger drafted one for every resolved incident
@@ -271,37 +272,42 @@ async function seedPostmortems(
   );
   const plan = planPostmortems({ catalog, options, incidents });
   const header = ["status", "notRequiredReason", "analysis", "authorId", "approvedById", "approvedAt", "publishedAt", "version", "createdAt", "updatedAt"] as const;
-  const headerCells = (r: (typeof plan.stories)[number]["row"]) => [r.status, r.notRequiredReason, r.analysis, r.authorId, r.approvedById, r.approvedAt, r.publishedAt, r.version, r.createdAt, r.updatedAt];
+  const headerCells = (r: TPostmortemRow) => [r.status, r.notRequiredReason, r.analysis, r.authorId, r.approvedById, r.approvedAt, r.publishedAt, r.version, r.createdAt, r.updatedAt];
 
   await client.query(`ALTER TABLE "PostmortemSection" DISABLE TRIGGER postmortem_search_sections; ALTER TABLE "ActionItem" DISABLE TRIGGER postmortem_search_actions`);
   const searchIndex = await client.query<{ create: string }>(`SELECT pg_get_indexdef('"Postmortem_search_idx"'::regclass) AS create`);
   await client.query(`DROP INDEX "Postmortem_search_idx"`);
-  // Written by hand: inserted whole, with the ids the plan gave them (after the drafted ones').
-  await copyRows(client, "Postmortem", ["id", "incidentId", "teamId", "serviceId", "title", ...header], plan.stories.filter((s) => s.isNew), (s) => [s.row.id, s.row.incidentId, s.row.teamId, s.row.serviceId, s.row.title, ...headerCells(s.row)]);
-  // Drafted by the trigger: only what happened to them since.
+  // Keys built once after the copy, as for the history (inside this transaction, so a failure restores them).
+  const restoreKeys = await dropKeys(client, POSTMORTEM_CONTENT_TABLES);
+  // The drafted ones' new state, applied in one UPDATE once all are known.
   await client.query(
     `CREATE TEMP TABLE seed_postmortem (id int PRIMARY KEY, status "PostmortemStatus", "notRequiredReason" text, analysis "PostmortemAnalysis", "authorId" int,
        "approvedById" int, "approvedAt" timestamp(3), "publishedAt" timestamp(3), version int, "createdAt" timestamp(3), "updatedAt" timestamp(3)) ON COMMIT DROP`,
   );
-  await copyRows(client, "seed_postmortem", ["id", ...header], plan.stories.filter((s) => !s.isNew), (s) => [s.row.id, ...headerCells(s.row)]);
+  const totals = { published: 0, actionItems: 0 };
+  const stories = plan.stories();
+  for (let chunk = takeChunk(stories); chunk.length > 0; chunk = takeChunk(stories)) {
+    const rows = chunk.map((s) => s.row);
+    totals.published += rows.filter((r) => r.status === "PUBLISHED").length;
+    await copyRows(client, "seed_postmortem", ["id", ...header], chunk.filter((s) => !s.isNew), (s) => [s.row.id, ...headerCells(s.row)]);
+    // Written by hand: inserted whole, with the ids the plan gave them (after the drafted ones').
+    await copyRows(client, "Postmortem", ["id", "incidentId", "teamId", "serviceId", "title", ...header], chunk.filter((s) => s.isNew), (s) => [s.row.id, s.row.incidentId, s.row.teamId, s.row.serviceId, s.row.title, ...headerCells(s.row)]);
+    const rendered = chunk.map(renderPostmortem);
+    await copyRows(client, "PostmortemSection", ["postmortemId", "key", "body", "version", "updatedById", "updatedAt"], rendered.flatMap((r) => r.sections), (r) => [r.postmortemId, r.key, r.body, r.version, r.updatedById, r.updatedAt]);
+    await copyRows(client, "PostmortemRevision", ["postmortemId", "key", "version", "body", "authorId", "at"], rendered.flatMap((r) => r.earlierRevisions), (r) => [r.postmortemId, r.key, r.version, r.body, r.authorId, r.at]);
+    await copyRows(client, "PostmortemComment", ["postmortemId", "sectionKey", "kind", "body", "authorId", "createdAt"], rendered.flatMap((r) => r.comments), (c) => [c.postmortemId, c.sectionKey, c.kind, c.body, c.authorId, c.createdAt]);
+    totals.actionItems += await copyRows(client, "ActionItem", ["postmortemId", "teamId", "title", "ownerId", "type", "priority", "dueAt", "status", "statusReason", "ticketUrl", "completedAt", "version", "createdAt", "updatedAt"], rendered.flatMap((r) => r.actionItems), (a) => [a.postmortemId, a.teamId, a.title, a.ownerId, a.type, a.priority, a.dueAt, a.status, a.statusReason, a.ticketUrl, a.completedAt, a.version, a.createdAt, a.updatedAt]);
+    await copyRows(client, "PostmortemTimelineEntry", ["postmortemId", "at", "source", "kind", "text", "isStarred", "editedById", "createdAt"], rendered.flatMap((r) => r.timeline), (t) => [t.postmortemId, t.at, "manual", "note", t.text, t.isStarred, t.editedById, t.createdAt]);
+  }
   await client.query(
     `UPDATE "Postmortem" p SET status = s.status, "notRequiredReason" = s."notRequiredReason", analysis = s.analysis, "authorId" = s."authorId",
        "approvedById" = s."approvedById", "approvedAt" = s."approvedAt", "publishedAt" = s."publishedAt", version = s.version,
        "createdAt" = s."createdAt", "updatedAt" = s."updatedAt"
      FROM seed_postmortem s WHERE p.id = s.id`,
   );
-
-  let actionItems = 0;
-  for (let i = 0; i < plan.stories.length; i += POSTMORTEM_CHUNK) {
-    const rendered = plan.stories.slice(i, i + POSTMORTEM_CHUNK).map(renderPostmortem);
-    await copyRows(client, "PostmortemSection", ["postmortemId", "key", "body", "version", "updatedById", "updatedAt"], rendered.flatMap((r) => r.sections), (r) => [r.postmortemId, r.key, r.body, r.version, r.updatedById, r.updatedAt]);
-    await copyRows(client, "PostmortemRevision", ["postmortemId", "key", "version", "body", "authorId", "at"], rendered.flatMap((r) => r.earlierRevisions), (r) => [r.postmortemId, r.key, r.version, r.body, r.authorId, r.at]);
-    await copyRows(client, "PostmortemComment", ["postmortemId", "sectionKey", "kind", "body", "authorId", "createdAt"], rendered.flatMap((r) => r.comments), (c) => [c.postmortemId, c.sectionKey, c.kind, c.body, c.authorId, c.createdAt]);
-    actionItems += await copyRows(client, "ActionItem", ["postmortemId", "teamId", "title", "ownerId", "type", "priority", "dueAt", "status", "statusReason", "ticketUrl", "completedAt", "version", "createdAt", "updatedAt"], rendered.flatMap((r) => r.actionItems), (a) => [a.postmortemId, a.teamId, a.title, a.ownerId, a.type, a.priority, a.dueAt, a.status, a.statusReason, a.ticketUrl, a.completedAt, a.version, a.createdAt, a.updatedAt]);
-    await copyRows(client, "PostmortemTimelineEntry", ["postmortemId", "at", "source", "kind", "text", "isStarred", "editedById", "createdAt"], rendered.flatMap((r) => r.timeline), (t) => [t.postmortemId, t.at, "manual", "note", t.text, t.isStarred, t.editedById, t.createdAt]);
-  }
   // Each section's latest revision is the section as it stands.
   await client.query(`INSERT INTO "PostmortemRevision" ("postmortemId", key, version, body, "authorId", at) SELECT "postmortemId", key, version, body, "updatedById", "updatedAt" FROM "PostmortemSection"`);
+  for (const statement of restoreKeys) await client.query(statement);
   await client.query(`ALTER TABLE "PostmortemSection" ENABLE TRIGGER postmortem_search_sections; ALTER TABLE "ActionItem" ENABLE TRIGGER postmortem_search_actions`);
   await client.query(`SELECT count(postmortem_refresh_search(id)) FROM "Postmortem"`);
   await client.query(searchIndex.rows[0]!.create);
@@ -322,9 +328,20 @@ async function seedPostmortems(
   );
   // Drafted "now" by the seed, whatever the clock says.
   await client.query(`UPDATE "PostmortemTimelineEntry" SET "createdAt" = $2::timestamptz AT TIME ZONE 'UTC' WHERE "postmortemId" = ANY($1::int[]) AND "originKey" IS NOT NULL`, [plan.timelineIds, now.toISOString()]);
-  log(`  … ${plan.stories.length.toLocaleString("en")} postmortems written (${plan.timelineIds.length} timelines drafted) in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+  log(`  … ${plan.count.toLocaleString("en")} postmortems written (${plan.timelineIds.length} timelines drafted) in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 
-  return { postmortems: plan.stories.length, published: plan.stories.filter((s) => s.row.status === "PUBLISHED").length, actionItems };
+  return { postmortems: plan.count, ...totals };
+}
+
+/** The next `size` items (fewer at the end, none when done). */
+function takeChunk<T>(items: Iterator<T>, size = POSTMORTEM_CHUNK): T[] {
+  const chunk: T[] = [];
+  while (chunk.length < size) {
+    const next = items.next();
+    if (next.done) break;
+    chunk.push(next.value);
+  }
+  return chunk;
 }
 
 /**
