@@ -7,7 +7,7 @@ import { SECTION_KEYS, type TPostmortemQuery, type TPostmortemStatus } from "@/l
 export const POSTMORTEMS_PAGE_SIZE = 20;
 /** A draft nobody changed for this long is listed as needing attention. */
 export const STALE_DRAFT_DAYS = 7;
-const ATTENTION_LIMIT = 8;
+const ATTENTION_LIMIT = 6;
 
 /** Plain text with the ranges [start, end) that matched the search: the page marks them up itself, never as HTML. */
 export interface TPostmortemSnippet {
@@ -47,7 +47,7 @@ export interface TPostmortemsPage {
   total: number;
   page: number;
   pageSize: number;
-  /** Postmortems that wait for someone, longest waiting first (at most ATTENTION_LIMIT); null without a viewer. */
+  /** Postmortems that wait for someone: those in review first, each kind longest waiting first (at most ATTENTION_LIMIT); null without a viewer. */
   attention: { rows: TAttentionRow[]; total: number } | null;
 }
 
@@ -80,9 +80,9 @@ interface TRow {
 
 const MARK_START = "\u0002";
 const MARK_END = "\u0003";
-// Control characters no section or title contains (they are stripped from the text first), so the markers cannot be forged.
 /** ts_headline reads the whole text it is given: each section's start is enough for a snippet, and keeps a page of results fast whatever the sections' length. */
 const HEADLINE_SECTION_CHARS = 4_000;
+// The markers are control characters stripped from the text first, so no section or action item can forge a match.
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=" … "`;
 
 /** The ids of a team and every team nested under it, as a subquery (empty when no team has the slug). */
