@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { checkStorableStrings, MAX_DB_ID, parsePathId, parsePathText, safeHref, ZDbId, ZHttpUrl, ZLinkUrl, ZText, ZTimestamp } from "@/lib/schemas";
+import { checkStorableStrings, MAX_DB_ID, parsePathId, parsePathText, safeHref, ZDbId, ZHttpUrl, ZLinkUrl, ZText, ZTimestamp, pageFilters } from "@/lib/schemas";
 
 const LONE_SURROGATES = ["\uD800", "\uDBFF", "\uDC00", "\uDFFF", "a\uD83Db", "\uDE00x", "\uDE00\uD83D"];
 
@@ -107,5 +107,17 @@ describe("path parameters", () => {
     expect(parsePathText("payments", "slug")).toBe("payments");
     expect(() => parsePathText("pay\u0000ments", "slug")).toThrow(expect.objectContaining({ status: 400, message: "The path's slug must not contain a NUL character (\\u0000)." }));
     expect(() => parsePathText("\uD800", "slug")).toThrow(expect.objectContaining({ status: 400 }));
+  });
+});
+
+describe("pageFilters", () => {
+  const Z = z.object({ team: z.string().optional(), page: z.coerce.number().int().min(1).optional(), status: z.enum(["open", "active"]).optional() }).strict();
+
+  it("takes the first value of each key the schema knows, drops blanks and unknown keys, over the defaults", () => {
+    expect(pageFilters({ team: ["payments", "search"], page: " 2 ", status: "", utm: "x" }, Z, { status: "active" })).toEqual({ team: "payments", page: 2, status: "active" });
+  });
+
+  it("falls back to the defaults when a filter is bad", () => {
+    expect(pageFilters({ team: "payments", page: "-3" }, Z, { status: "active" })).toEqual({ status: "active" });
   });
 });

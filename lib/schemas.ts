@@ -142,3 +142,23 @@ export function parsePathText(raw: string | undefined, name: string): string {
   if (problem) throw new AppError("INVALID_INPUT", `The path's ${name} ${problem}.`, { details: { issues: [{ path: name, message: problem }] } });
   return value;
 }
+
+/** A page's query string as Next hands it over. */
+export type TSearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * A page's filters from its query string: the first value of each key the
+ * schema knows, blanks dropped, over `defaults`. A hand-edited URL with a bad
+ * filter gets the defaults rather than an error page (the API routes answer
+ * the same mistake with a 400).
+ */
+export function pageFilters<S extends z.ZodObject>(raw: TSearchParams, schema: S, defaults: Record<string, string> = {}): z.infer<S> {
+  const asked: Record<string, string> = { ...defaults };
+  for (const key of Object.keys(schema.shape)) {
+    const value = raw[key];
+    const first = (Array.isArray(value) ? value[0] : value)?.trim();
+    if (first) asked[key] = first;
+  }
+  const parsed = schema.safeParse(asked);
+  return parsed.success ? parsed.data : schema.parse(defaults);
+}

@@ -9,6 +9,7 @@ import { ZAlarmFiltersSchema, type TAlarmFilters } from "@/lib/alarms/alarm-boar
 import { findAlarms } from "@/lib/alarms/server/find-alarms";
 import { awsFilterOptions } from "@/lib/aws/server/aws-filter-options";
 import { requireViewer } from "@/lib/auth/server/viewer";
+import { pageFilters } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Alarms" };
 
@@ -29,10 +30,7 @@ const SEVERITY_OPTIONS: [string, string][] = [
 export default async function AlarmsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   await requireViewer();
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = ZAlarmFiltersSchema.safeParse(raw);
-  // A bad filter in a hand-edited URL falls back to no filters rather than an error page.
-  const filters: TAlarmFilters = parsed.success ? parsed.data : ZAlarmFiltersSchema.parse({});
+  const filters: TAlarmFilters = pageFilters(await searchParams, ZAlarmFiltersSchema);
   const [initial, options] = await Promise.all([findAlarms(filters), awsFilterOptions("alarms")]);
   return (
     <>

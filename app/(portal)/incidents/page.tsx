@@ -16,6 +16,7 @@ import { SEVERITIES, ZIncidentFiltersSchema, type TIncidentFilters } from "@/lib
 import { findDeclarableServices } from "@/lib/incidents/server/find-declarable-services";
 import { findIncidents } from "@/lib/incidents/server/find-incidents";
 import { formatDuration } from "@/lib/pipelines/board";
+import { pageFilters } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Incidents" };
 
@@ -37,10 +38,7 @@ function query(filters: TIncidentFilters, page: number): string {
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const viewer = await requireViewer();
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = ZIncidentFiltersSchema.safeParse(raw);
-  // A hand-edited URL with a bad filter shows every incident rather than an error page.
-  const filters = parsed.success ? parsed.data : ZIncidentFiltersSchema.parse({});
+  const filters = pageFilters(await searchParams, ZIncidentFiltersSchema);
   const [page, teams, declarable] = await Promise.all([findIncidents(filters), findTeams(), findDeclarableServices(viewer)]);
   const now = new Date();
   const ruleHours = env().attributionWindowHours;

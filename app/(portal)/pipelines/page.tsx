@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { ZBoardFiltersSchema, type TBoardFilters } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { awsFilterOptions } from "@/lib/aws/server/aws-filter-options";
+import { pageFilters } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Pipelines" };
 
@@ -25,10 +26,7 @@ const STATUS_OPTIONS: [string, string][] = [
 export default async function PipelinesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const viewer = await requireViewer();
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = ZBoardFiltersSchema.safeParse(raw);
-  // A bad filter in a hand-edited URL falls back to no filters rather than an error page.
-  const filters: TBoardFilters = parsed.success ? parsed.data : ZBoardFiltersSchema.parse({});
+  const filters: TBoardFilters = pageFilters(await searchParams, ZBoardFiltersSchema);
   const [initial, options, approvable] = await Promise.all([
     findPipelines(filters),
     awsFilterOptions("pipelines"),

@@ -18,6 +18,7 @@ import { findTeamOptions } from "@/lib/catalog/server/find-team-options";
 import { SEVERITIES } from "@/lib/incidents/schemas";
 import { POSTMORTEM_STATUS_LABELS, POSTMORTEM_STATUSES, ZPostmortemQuerySchema, type TPostmortemQuery } from "@/lib/postmortems/schemas";
 import { findPostmortems, STALE_DRAFT_DAYS, type TAttentionRow } from "@/lib/postmortems/server/find-postmortems";
+import { pageFilters } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Postmortems" };
 
@@ -40,13 +41,7 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
   await connection();
   const viewer = await requireViewer();
   const now = new Date();
-  const raw = await searchParams;
-  const asked = Object.fromEntries(
-    QUERY_KEYS.map((k) => [k, Array.isArray(raw[k]) ? raw[k][0] : raw[k]]).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].trim() !== ""),
-  );
-  const parsed = ZPostmortemQuerySchema.safeParse(asked);
-  // A hand-edited URL with a bad filter shows every postmortem rather than an error page.
-  const query: TPostmortemQuery = parsed.success ? parsed.data : {};
+  const query: TPostmortemQuery = pageFilters(await searchParams, ZPostmortemQuerySchema);
   const [page, teams] = await Promise.all([findPostmortems({ query, viewer, now }), findTeamOptions()]);
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const isFiltered = QUERY_KEYS.some((k) => k !== "page" && query[k] !== undefined);

@@ -13,6 +13,7 @@ import { requireViewer } from "@/lib/auth/server/viewer";
 import { findTeamOptions } from "@/lib/catalog/server/find-team-options";
 import { ACTION_ITEM_PRIORITIES, ACTION_ITEM_STATUS_LABELS, ACTION_ITEM_STATUSES, ZActionItemQuerySchema, type TActionItemQuery } from "@/lib/postmortems/schemas";
 import { findActionItems } from "@/lib/postmortems/server/find-action-items";
+import { pageFilters } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Action items" };
 
@@ -38,13 +39,7 @@ export default async function ActionItemsPage({ searchParams }: { searchParams: 
   await connection();
   const viewer = await requireViewer();
   const now = new Date();
-  const raw = await searchParams;
-  const asked = Object.fromEntries(
-    QUERY_KEYS.map((k) => [k, Array.isArray(raw[k]) ? raw[k][0] : raw[k]]).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1].trim() !== ""),
-  );
-  const parsed = ZActionItemQuerySchema.safeParse({ ...DEFAULTS, ...asked });
-  // A hand-edited URL with a bad filter shows the default list rather than an error page.
-  const query: TActionItemQuery = parsed.success ? parsed.data : { ...DEFAULTS };
+  const query: TActionItemQuery = pageFilters(await searchParams, ZActionItemQuerySchema, DEFAULTS);
   const [page, teams] = await Promise.all([findActionItems({ query, viewerUserId: viewer.userId, now }), findTeamOptions()]);
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   const isMine = query.owner === "me" || query.owner === viewer.userId;

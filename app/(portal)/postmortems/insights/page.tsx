@@ -33,6 +33,7 @@ import {
   type TTimeFigure,
 } from "@/lib/postmortems/insights";
 import { getPostmortemInsights } from "@/lib/postmortems/server/get-postmortem-insights";
+import { pageFilters } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Postmortem insights" };
 
@@ -100,11 +101,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
   await connection();
   await requireViewer();
   const now = new Date();
-  const raw = await searchParams;
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
-  const parsed = ZInsightsQuerySchema.safeParse({ team: first(raw.team), period: first(raw.period) });
-  // A hand-edited bad period falls back to the default rather than an error page.
-  const query: TInsightsQuery = parsed.success ? parsed.data : { period: DEFAULT_INSIGHT_PERIOD };
+  const query: TInsightsQuery = pageFilters(await searchParams, ZInsightsQuerySchema);
   const [insights, teams] = await Promise.all([getPostmortemInsights({ query, now }), findTeamOptions()]);
   if (query.team && !insights.team) notFound();
 
