@@ -1,6 +1,7 @@
 import "server-only";
 import { ALARM_PAGE_SIZE, alarmCondition, alarmConsoleUrl, type TAlarmBoardPage, type TAlarmFilters, type TBoardAlarm, type TBoardState } from "@/lib/alarms/alarm-board";
 import { db, Prisma } from "@/lib/db";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
 
 interface TRow {
   id: number;
@@ -33,10 +34,7 @@ function baseConditions(filters: TAlarmFilters): Prisma.Sql[] {
   // Alarms deleted in AWS keep their history but leave the board.
   const where: Prisma.Sql[] = [Prisma.sql`al."deletedAt" IS NULL`];
   if (filters.team) {
-    where.push(Prisma.sql`s."teamId" IN (
-      WITH RECURSIVE tree AS (SELECT id FROM "Team" WHERE slug = ${filters.team}
-                              UNION ALL SELECT t.id FROM "Team" t JOIN tree ON t."parentId" = tree.id)
-      SELECT id FROM tree)`);
+    where.push(Prisma.sql`s."teamId" IN ${teamTreeIds(filters.team)}`);
   }
   if (filters.service) where.push(Prisma.sql`s.slug = ${filters.service}`);
   if (filters.account) where.push(Prisma.sql`a."accountId" = ${filters.account}`);

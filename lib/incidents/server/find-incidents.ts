@@ -2,6 +2,7 @@ import "server-only";
 import { db, type Prisma } from "@/lib/db";
 import { INCIDENTS_PAGE_SIZE, type TIncidentFilters } from "@/lib/incidents/schemas";
 import { SUMMARY_SELECT, toSummary, type TIncidentSummary } from "@/lib/incidents/server/incident-view";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
 
 export interface TIncidentsPage {
   incidents: TIncidentSummary[];
@@ -14,10 +15,7 @@ const STATUS = { open: ["OPEN"], acknowledged: ["ACKNOWLEDGED"], resolved: ["RES
 
 /** A team and every team nested under it. */
 async function teamTree(slug: string): Promise<number[]> {
-  const rows = await db.$queryRaw<{ id: number }[]>`
-    WITH RECURSIVE tree AS (SELECT id FROM "Team" WHERE slug = ${slug}
-                            UNION SELECT t.id FROM "Team" t JOIN tree ON t."parentId" = tree.id)
-    SELECT id FROM tree`;
+  const rows = await db.$queryRaw<{ id: number }[]>`SELECT id FROM ${teamTreeIds(slug)} AS tree`;
   return rows.map((r) => r.id);
 }
 

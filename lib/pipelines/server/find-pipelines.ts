@@ -2,6 +2,7 @@ import "server-only";
 import { consoleUrls, BOARD_PAGE_SIZE, type TBoardFilters, type TBoardPage, type TBoardPipeline, type TBoardStatus } from "@/lib/pipelines/board";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
 import { db, Prisma } from "@/lib/db";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
 
 interface TRow {
   id: number;
@@ -44,10 +45,7 @@ function baseConditions(filters: TBoardFilters): Prisma.Sql[] {
   const where: Prisma.Sql[] = [Prisma.sql`p."deletedAt" IS NULL`];
   if (filters.team) {
     // A team and every team nested under it.
-    where.push(Prisma.sql`s."teamId" IN (
-      WITH RECURSIVE tree AS (SELECT id FROM "Team" WHERE slug = ${filters.team}
-                              UNION ALL SELECT t.id FROM "Team" t JOIN tree ON t."parentId" = tree.id)
-      SELECT id FROM tree)`);
+    where.push(Prisma.sql`s."teamId" IN ${teamTreeIds(filters.team)}`);
   }
   if (filters.service) where.push(Prisma.sql`s.slug = ${filters.service}`);
   if (filters.account) where.push(Prisma.sql`a."accountId" = ${filters.account}`);

@@ -1,16 +1,15 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, invalidField } from "@/lib/errors";
 import { defaultDueAt, type TActionItemCreate, type TActionItemPatch } from "@/lib/postmortems/schemas";
-import { auditPostmortem, lockPostmortem, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
-import { staleVersionError } from "@/lib/postmortems/server/update-postmortem";
+import { auditPostmortem, lockPostmortem, staleVersionError, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
 
 const dateOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
 
 async function assertOwnerExists(tx: Prisma.TransactionClient, ownerId: number | null | undefined): Promise<void> {
   if (ownerId === null || ownerId === undefined) return;
   const user = await tx.user.findUnique({ where: { id: ownerId }, select: { id: true } });
-  if (!user) throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "ownerId", message: `no person with id ${ownerId}` }] } });
+  if (!user) throw invalidField("ownerId", `no person with id ${ownerId}`);
 }
 
 /**
@@ -80,7 +79,7 @@ export async function updateActionItem({ id, patch, writer }: { id: number; patc
       updatedAt: writer.now,
     };
     if (status === "WONT_DO" && !data.statusReason) {
-      throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "statusReason", message: "is required: say why it will not be done" }] } });
+      throw invalidField("statusReason", "is required: say why it will not be done");
     }
     const updated = await tx.actionItem.update({ where: { id }, data, select: { version: true } });
     await auditPostmortem(tx, writer, { action: "action_item.update", entityType: "ActionItem", entityId: id, before, after: patch });

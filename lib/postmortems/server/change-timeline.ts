@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, invalidField } from "@/lib/errors";
 import type { TTimelineEntryCreate, TTimelineEntryPatch } from "@/lib/postmortems/schemas";
 import { assertEditable, auditPostmortem, lockPostmortem, touchPostmortem, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
 
@@ -39,7 +39,7 @@ export async function updateTimelineEntry({ postmortemId, entryId, patch, writer
     const entry = await tx.postmortemTimelineEntry.findFirst({ where: { id: entryId, postmortemId }, select: { originKey: true, text: true, isStarred: true, isHidden: true, at: true } });
     if (!entry) throw new AppError("NOT_FOUND", `Postmortem ${postmortemId} has no timeline entry ${entryId}.`);
     if (patch.at !== undefined && entry.originKey !== null) {
-      throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "at", message: "an entry drafted from the evidence keeps its time; add an entry by hand instead" }] } });
+      throw invalidField("at", "an entry drafted from the evidence keeps its time; add an entry by hand instead");
     }
     const isReworded = patch.text !== undefined && patch.text !== entry.text;
     await tx.postmortemTimelineEntry.update({

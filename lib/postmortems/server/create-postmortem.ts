@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, invalidField } from "@/lib/errors";
 import type { TPostmortemCreate } from "@/lib/postmortems/schemas";
 import { auditPostmortem, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
 import { redraftTimeline } from "@/lib/postmortems/server/redraft-timeline";
@@ -24,7 +24,7 @@ export async function createPostmortem({ input, requireTeam, writer }: TCreatePo
   let title = input.title;
   if (input.incidentId !== undefined) {
     const incident = await db.incident.findUnique({ where: { id: input.incidentId }, select: { title: true, serviceId: true, service: { select: { teamId: true } }, postmortem: { select: { id: true } } } });
-    if (!incident) throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "incidentId", message: `no incident with id ${input.incidentId}` }] } });
+    if (!incident) throw invalidField("incidentId", `no incident with id ${input.incidentId}`);
     teamId = incident.service.teamId;
     serviceId = incident.serviceId;
     title ??= incident.title;
@@ -32,16 +32,16 @@ export async function createPostmortem({ input, requireTeam, writer }: TCreatePo
     if (incident.postmortem) throw new AppError("CONFLICT", `Incident ${input.incidentId} already has postmortem ${incident.postmortem.id}.`, { details: { postmortemId: incident.postmortem.id } });
   } else if (input.serviceId !== undefined) {
     const service = await db.service.findUnique({ where: { id: input.serviceId }, select: { teamId: true } });
-    if (!service) throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "serviceId", message: `no service with id ${input.serviceId}` }] } });
+    if (!service) throw invalidField("serviceId", `no service with id ${input.serviceId}`);
     if (input.teamId !== undefined && input.teamId !== service.teamId) {
-      throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "teamId", message: "is not the service's team; leave it out to use the service's" }] } });
+      throw invalidField("teamId", "is not the service's team; leave it out to use the service's");
     }
     teamId = service.teamId;
     serviceId = input.serviceId;
     requireTeam(teamId);
   } else {
     const team = await db.team.findUnique({ where: { id: input.teamId! }, select: { id: true } });
-    if (!team) throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "teamId", message: `no team with id ${input.teamId}` }] } });
+    if (!team) throw invalidField("teamId", `no team with id ${input.teamId}`);
     teamId = team.id;
     requireTeam(teamId);
   }

@@ -2,7 +2,7 @@ import "server-only";
 import { db, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TActionItemPriority, TActionItemQuery, TActionItemStatus, TActionItemType, TPostmortemStatus } from "@/lib/postmortems/schemas";
-import { teamTreeIds } from "@/lib/postmortems/server/find-postmortems";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
 
 export const ACTION_ITEMS_PAGE_SIZE = 50;
 

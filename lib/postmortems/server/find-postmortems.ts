@@ -3,6 +3,7 @@ import type { TUserRoles } from "@/lib/auth/permissions";
 import { db, Prisma } from "@/lib/db";
 import type { TSeverity } from "@/lib/incidents/schemas";
 import { SECTION_KEYS, type TPostmortemQuery, type TPostmortemStatus } from "@/lib/postmortems/schemas";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
 
 export const POSTMORTEMS_PAGE_SIZE = 20;
 /** A draft nobody changed for this long is listed as needing attention. */
@@ -84,12 +85,6 @@ const MARK_END = "\u0003";
 const HEADLINE_SECTION_CHARS = 4_000;
 // The markers are control characters stripped from the text first, so no section or action item can forge a match.
 const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=" … "`;
-
-/** The ids of a team and every team nested under it, as a subquery (empty when no team has the slug). */
-export const teamTreeIds = (slug: string) => Prisma.sql`(
-  WITH RECURSIVE tree AS (SELECT id FROM "Team" WHERE slug = ${slug}
-                          UNION SELECT t.id FROM "Team" t JOIN tree ON t."parentId" = tree.id)
-  SELECT id FROM tree)`;
 
 const DAY_MS = 86_400_000;
 const dayStart = (iso: string) => new Date(`${iso}T00:00:00Z`);

@@ -17,7 +17,7 @@ import {
   type TPostmortemInsights,
   type TTeamRef,
 } from "@/lib/postmortems/insights";
-import { teamTreeIds } from "@/lib/postmortems/server/find-postmortems";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
 
 export interface TGetPostmortemInsightsOptions {
   /** The team (with its nested teams; none: the organisation) and the period (DEFAULT_INSIGHT_PERIOD when left out). */

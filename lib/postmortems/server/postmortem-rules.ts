@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { invalidField } from "@/lib/errors";
 import type { TSeverity } from "@/lib/incidents/schemas";
 import type { TPostmortemRule } from "@/lib/postmortems/schemas";
 import { auditPostmortem, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
@@ -28,7 +28,7 @@ export async function setPostmortemRule({ rule, writer }: { rule: TPostmortemRul
   await db.$transaction(async (tx) => {
     if (rule.teamId !== null) {
       const team = await tx.team.findUnique({ where: { id: rule.teamId }, select: { id: true } });
-      if (!team) throw new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "teamId", message: `no team with id ${rule.teamId}` }] } });
+      if (!team) throw invalidField("teamId", `no team with id ${rule.teamId}`);
     }
     const existing = await tx.postmortemRule.findFirst({ where: { teamId: rule.teamId }, select: { id: true, severities: true } });
     if (severities === null) {

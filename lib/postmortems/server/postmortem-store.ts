@@ -65,6 +65,13 @@ export async function workflowStateOf(tx: Prisma.TransactionClient, postmortem: 
   return { status: postmortem.status, authorIds: await authorIdsOf(tx, postmortem), approvedById: postmortem.approvedById };
 }
 
+/** A stale save: 409 with the version it would overwrite, so the page can show what changed. */
+export function staleVersionError(what: string, current: number, given: number): AppError {
+  return new AppError("CONFLICT", `Someone else changed ${what} since you opened it (version ${current}, you edited ${given}): reload to see their change, then save yours again.`, {
+    details: { currentVersion: current, yourVersion: given },
+  });
+}
+
 /** Approval freezes the text: changes need it reopened (409 says so). */
 export function assertEditable(postmortem: Pick<TLockedPostmortem, "status">): void {
   if (!isEditable(postmortem.status)) {

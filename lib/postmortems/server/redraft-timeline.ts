@@ -1,4 +1,5 @@
 import "server-only";
+import { insertAudit } from "@/lib/audit/server/audit";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { inTransaction } from "@/lib/pipelines/server/transaction";
@@ -45,18 +46,13 @@ export async function redraftTimeline({ postmortemId, now, margins, writer, isBe
       }
       const drafted = await draftTimeline(sql, { postmortemId, now });
       if (writer) {
-        await sql.query(
-          `INSERT INTO "AuditEvent" ("actorType", "actorUserId", action, "entityType", "entityId", before, after, ip, "requestId")
-           VALUES ('USER', $1, 'postmortem.timeline.redraft', 'Postmortem', $2, $3::jsonb, $4::jsonb, $5, $6)`,
-          [
-            writer.userId,
-            String(postmortemId),
-            JSON.stringify({ marginBeforeMinutes: row.marginBeforeMinutes, marginAfterMinutes: row.marginAfterMinutes }),
-            JSON.stringify({ marginBeforeMinutes: before, marginAfterMinutes: after, entries: drafted.entries }),
-            writer.origin.ip ?? null,
-            writer.origin.requestId ?? null,
-          ],
-        );
+        await insertAudit(sql, writer.actor, {
+          action: "postmortem.timeline.redraft",
+          entityType: "Postmortem",
+          entityId: postmortemId,
+          before: { marginBeforeMinutes: row.marginBeforeMinutes, marginAfterMinutes: row.marginAfterMinutes },
+          after: { marginBeforeMinutes: before, marginAfterMinutes: after, entries: drafted.entries },
+        }, writer.origin);
       }
       return { entries: drafted.entries };
     });

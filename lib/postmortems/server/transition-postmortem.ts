@@ -3,8 +3,7 @@ import type { TPrincipal } from "@/lib/auth/server/with-auth";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TTransition } from "@/lib/postmortems/schemas";
-import { auditPostmortem, lockPostmortem, touchPostmortem, workflowActor, workflowStateOf, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
-import { staleVersionError } from "@/lib/postmortems/server/update-postmortem";
+import { auditPostmortem, lockPostmortem, staleVersionError, touchPostmortem, workflowActor, workflowStateOf, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
 import { decideTransition } from "@/lib/postmortems/workflow";
 
 export interface TTransitionPostmortemOptions {

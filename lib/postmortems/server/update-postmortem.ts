@@ -1,20 +1,14 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { TPostmortemPatch } from "@/lib/postmortems/schemas";
-import { assertEditable, auditPostmortem, lockPostmortem, touchPostmortem, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
+import { assertEditable, auditPostmortem, lockPostmortem, staleVersionError, touchPostmortem, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";
+
+const isSame = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
 
 export interface TUpdatePostmortemOptions {
   id: number;
   patch: TPostmortemPatch;
   writer: TPostmortemWriter;
-}
-
-/** A stale save: 409 with the version it would overwrite, so the page can show what changed. */
-export function staleVersionError(what: string, current: number, given: number): AppError {
-  return new AppError("CONFLICT", `Someone else changed ${what} since you opened it (version ${current}, you edited ${given}): reload to see their change, then save yours again.`, {
-    details: { currentVersion: current, yourVersion: given },
-  });
 }
 
 /**
@@ -40,7 +34,7 @@ export async function updatePostmortem({ id, patch, writer }: TUpdatePostmortemO
       ...(fields.impactStartedAt !== undefined && { impactStartedAt: fields.impactStartedAt === null ? null : new Date(fields.impactStartedAt) }),
       ...(fields.mitigatedAt !== undefined && { mitigatedAt: fields.mitigatedAt === null ? null : new Date(fields.mitigatedAt) }),
     };
-    const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => String(before[k] instanceof Date ? (before[k] as Date).toISOString() : before[k]) !== String(data[k] instanceof Date ? (data[k] as Date).toISOString() : data[k]));
+    const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => !isSame(before[k], data[k]));
     if (changed.length === 0) return { version: locked.version, isMarginChanged: false };
     const version = await touchPostmortem(tx, id, { ...data, updatedAt: writer.now });
     await auditPostmortem(tx, writer, {
