@@ -37,3 +37,8 @@ export interface TErrorBody {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/** A 400 for one bad field found after parsing (a reference to something that does not exist, a rule across fields), shaped as parseJsonBody's. */
+export function invalidField(path: string, message: string): AppError {
+  return new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path, message }] } });
+}

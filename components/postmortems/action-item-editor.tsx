@@ -11,8 +11,10 @@ import { Table } from "@/components/ui/table";
 import { apiFetch } from "@/lib/api-client";
 import {
   ACTION_ITEM_PRIORITIES,
+  ACTION_ITEM_PRIORITY_LABELS,
   ACTION_ITEM_STATUS_LABELS,
   ACTION_ITEM_STATUSES,
+  ACTION_ITEM_TYPE_LABELS,
   ACTION_ITEM_TYPES,
   DUE_DAYS_BY_PRIORITY,
   defaultDueAt,
@@ -26,8 +28,6 @@ import type { TActionItemView, TPersonRef } from "@/lib/postmortems/view";
 import { safeHref } from "@/lib/schemas";
 import { useApiAction } from "@/lib/use-api-action";
 
-const TYPE_LABELS: Record<TActionItemType, string> = { DETECT: "Detect", MITIGATE: "Mitigate", PREVENT: "Prevent", REPAIR: "Repair" };
-const PRIORITY_LABELS: Record<TActionItemPriority, string> = { P1: "P1 · urgent", P2: "P2 · high", P3: "P3 · normal", P4: "P4 · low" };
 const COLUMNS = [{ label: "Action" }, { label: "Owner" }, { label: "Type" }, { label: "Priority" }, { label: "Due" }, { label: "Status" }, { label: "Ticket" }, { label: "Change" }];
 const cellInput = cn(inputClass, "min-w-28 px-2 py-1");
 
@@ -123,7 +123,7 @@ function ActionItemRow({ item, members, mayWrite, isOwner }: { item: TActionItem
           {item.status === "WONT_DO" && item.statusReason ? <span className="block text-xs text-zinc-600 dark:text-zinc-400">Won&apos;t do: {item.statusReason}</span> : null}
         </td>
         <td className="py-2 pr-3 align-top whitespace-nowrap">{item.owner?.name ?? <span className="text-zinc-600 dark:text-zinc-400">Nobody yet</span>}</td>
-        <td className="py-2 pr-3 align-top">{TYPE_LABELS[item.type]}</td>
+        <td className="py-2 pr-3 align-top">{ACTION_ITEM_TYPE_LABELS[item.type]}</td>
         <td className="py-2 pr-3 align-top whitespace-nowrap">{item.priority}</td>
         <td className="py-2 pr-3 align-top">
           <DueCell item={item} />
@@ -174,12 +174,12 @@ function ActionItemRow({ item, members, mayWrite, isOwner }: { item: TActionItem
             <select form={formId} aria-label={label("Type")} value={type} onChange={(e) => setType(e.target.value as TActionItemType)} className={cellInput}>
               {ACTION_ITEM_TYPES.map((t) => (
                 <option key={t} value={t}>
-                  {TYPE_LABELS[t]}
+                  {ACTION_ITEM_TYPE_LABELS[t]}
                 </option>
               ))}
             </select>
           ) : (
-            TYPE_LABELS[item.type]
+            ACTION_ITEM_TYPE_LABELS[item.type]
           )}
         </td>
         <td className="py-2 pr-2 align-top">
@@ -307,7 +307,7 @@ function AddActionItemForm({ postmortemId, members, today }: { postmortemId: num
         <select id={ids.type} value={type} onChange={(e) => setType(e.target.value as TActionItemType)} className={inputClass}>
           {ACTION_ITEM_TYPES.map((t) => (
             <option key={t} value={t}>
-              {TYPE_LABELS[t]}
+              {ACTION_ITEM_TYPE_LABELS[t]}
             </option>
           ))}
         </select>
@@ -319,7 +319,7 @@ function AddActionItemForm({ postmortemId, members, today }: { postmortemId: num
         <select id={ids.priority} value={priority} onChange={(e) => setPriority(e.target.value as TActionItemPriority)} className={inputClass}>
           {ACTION_ITEM_PRIORITIES.map((p) => (
             <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
+              {ACTION_ITEM_PRIORITY_LABELS[p]}
             </option>
           ))}
         </select>

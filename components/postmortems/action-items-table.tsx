@@ -2,11 +2,9 @@ import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Table } from "@/components/ui/table";
-import { ACTION_ITEM_STATUS_LABELS, type TActionItemPriority, type TActionItemStatus, type TActionItemType } from "@/lib/postmortems/schemas";
+import { ACTION_ITEM_PRIORITY_LABELS, ACTION_ITEM_STATUS_LABELS, ACTION_ITEM_TYPE_LABELS, type TActionItemPriority, type TActionItemStatus } from "@/lib/postmortems/schemas";
 import type { TActionItemRow } from "@/lib/postmortems/server/find-action-items";
 
-export const ACTION_ITEM_TYPE_LABELS: Record<TActionItemType, string> = { DETECT: "Detect", MITIGATE: "Mitigate", PREVENT: "Prevent", REPAIR: "Repair" };
-export const ACTION_ITEM_PRIORITY_LABELS: Record<TActionItemPriority, string> = { P1: "P1 · urgent", P2: "P2 · high", P3: "P3 · normal", P4: "P4 · low" };
 const PRIORITY_TONE: Record<TActionItemPriority, TBadgeTone> = { P1: "bad", P2: "warn", P3: "neutral", P4: "neutral" };
 const STATUS_TONE: Record<TActionItemStatus, TBadgeTone> = { OPEN: "neutral", IN_PROGRESS: "info", DONE: "good", WONT_DO: "neutral" };
 

@@ -66,8 +66,10 @@ export function sectionTemplate(key: TSectionKey, analysis: TAnalysisStyle): TSe
 
 export const ACTION_ITEM_TYPES = ["DETECT", "MITIGATE", "PREVENT", "REPAIR"] as const;
 export type TActionItemType = (typeof ACTION_ITEM_TYPES)[number];
+export const ACTION_ITEM_TYPE_LABELS: Record<TActionItemType, string> = { DETECT: "Detect", MITIGATE: "Mitigate", PREVENT: "Prevent", REPAIR: "Repair" };
 export const ACTION_ITEM_PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
 export type TActionItemPriority = (typeof ACTION_ITEM_PRIORITIES)[number];
+export const ACTION_ITEM_PRIORITY_LABELS: Record<TActionItemPriority, string> = { P1: "P1 · urgent", P2: "P2 · high", P3: "P3 · normal", P4: "P4 · low" };
 export const ACTION_ITEM_STATUSES = ["OPEN", "IN_PROGRESS", "DONE", "WONT_DO"] as const;
 export type TActionItemStatus = (typeof ACTION_ITEM_STATUSES)[number];
 export const ACTION_ITEM_STATUS_LABELS: Record<TActionItemStatus, string> = { OPEN: "Open", IN_PROGRESS: "In progress", DONE: "Done", WONT_DO: "Won't do" };

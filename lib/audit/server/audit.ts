@@ -38,3 +38,14 @@ export function auditData(actor: TActor, entry: TAuditEntry, origin: TAuditOrigi
     requestId: origin.requestId ?? null,
   };
 }
+
+/** One audit row written on a pg connection (for use cases that write with plain SQL), from the same auditData. */
+export async function insertAudit(sql: { query: (text: string, values: unknown[]) => Promise<unknown> }, actor: TActor, entry: TAuditEntry, origin: TAuditOrigin = {}): Promise<void> {
+  const row = auditData(actor, entry, origin);
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  await sql.query(
+    `INSERT INTO "AuditEvent" ("actorType", "actorUserId", "actorTokenId", action, "entityType", "entityId", before, after, ip, "requestId")
+     VALUES ($1::"ActorType", $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
+    [row.actorType, row.actorUserId, row.actorTokenId, row.action, row.entityType, row.entityId, json(row.before), json(row.after), row.ip, row.requestId],
+  );
+}

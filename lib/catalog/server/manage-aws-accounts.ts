@@ -4,7 +4,7 @@ import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/au
 import type { TAwsAccountInput } from "@/lib/catalog/schemas";
 import { db, Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, invalidField } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 const SELECT = { id: true, accountId: true, name: true, roleArn: true, externalId: true, regions: true, alarmSeverityPattern: true } as const;
@@ -21,7 +21,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 function externalIdWithoutRole(): AppError {
-  return new AppError("INVALID_INPUT", "The request has 1 problem(s).", { details: { issues: [{ path: "externalId", message: "only applies with a role to assume" }] } });
+  return invalidField("externalId", "only applies with a role to assume");
 }
 
 /**

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { AlertTriangle } from "lucide-react";
 import { FilterForm } from "@/components/dora/filter-form";
-import { ACTION_ITEM_PRIORITY_LABELS, ActionItemsTable } from "@/components/postmortems/action-items-table";
+import { ActionItemsTable } from "@/components/postmortems/action-items-table";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,7 +11,7 @@ import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { findTeamOptions } from "@/lib/catalog/server/find-team-options";
-import { ACTION_ITEM_PRIORITIES, ACTION_ITEM_STATUS_LABELS, ACTION_ITEM_STATUSES, ZActionItemQuerySchema, type TActionItemQuery } from "@/lib/postmortems/schemas";
+import { ACTION_ITEM_PRIORITIES, ACTION_ITEM_PRIORITY_LABELS, ACTION_ITEM_STATUS_LABELS, ACTION_ITEM_STATUSES, ZActionItemQuerySchema, type TActionItemQuery } from "@/lib/postmortems/schemas";
 import { findActionItems } from "@/lib/postmortems/server/find-action-items";
 import { pageFilters } from "@/lib/schemas";
 
