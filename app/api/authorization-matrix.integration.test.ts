@@ -552,6 +552,42 @@ describe("cross-team references inside bodies", () => {
   const deploymentRows = (externalId: string) => db.deployment.findMany({ where: { source: "matrix-x", externalId } });
   const serviceId = async (slug: string) => (await db.service.findUniqueOrThrow({ where: { slug }, select: { id: true } })).id;
 
+  it("a member of one team cannot start, attach to or change another team's postmortems through ids in the body", async () => {
+    const serviceB = await serviceId(world.teamB.serviceSlug);
+    const incidentB = await db.incident.create({ data: { serviceId: serviceB, title: "B's outage", severity: "SEV3", openedAt: new Date("2026-11-01T10:00:00Z"), source: "matrix-x", externalId: uniqueSlug("i") } });
+    const before = await db.postmortem.count();
+    const cases: [Record<string, unknown>, number][] = [
+      [{ incidentId: incidentB.id }, 403],
+      [{ serviceId: serviceB, title: "Near miss" }, 403],
+      [{ teamId: world.teamB.id, title: "Near miss" }, 403],
+      // Naming one's own team beside another team's service does not make it one's own.
+      [{ serviceId: serviceB, teamId: world.teamA.id, title: "Near miss" }, 400],
+    ];
+    for (const [body, status] of cases) expect((await send("POST /api/postmortems", "member", "/api/postmortems", body)).status, JSON.stringify(body)).toBe(status);
+    expect(await db.postmortem.count()).toBe(before);
+
+    // Team B's action item, owned by nobody on team A: a member of A may not touch it.
+    const pmB = await db.postmortem.create({ data: { teamId: world.teamB.id, title: uniqueSlug("pm") } });
+    const itemB = await db.actionItem.create({ data: { postmortemId: pmB.id, teamId: world.teamB.id, title: "B's follow-up" } });
+    const patched = await send("PATCH /api/action-items/[id]", "member", `/api/action-items/${itemB.id}`, { version: 1, status: "DONE" }, { id: String(itemB.id) });
+    expect(patched.status).toBe(403);
+    expect((await db.actionItem.findUniqueOrThrow({ where: { id: itemB.id } })).status).toBe("OPEN");
+    // An action item on A's postmortem cannot be given an owner who does not exist, whatever the team.
+    const pmA = await db.postmortem.create({ data: { teamId: world.teamA.id, title: uniqueSlug("pm") } });
+    const badOwner = await send("POST /api/postmortems/[id]/action-items", "member", `/api/postmortems/${pmA.id}/action-items`, { title: "Canary", ownerId: 2_000_000_000 }, { id: String(pmA.id) });
+    expect(badOwner.status).toBe(400);
+    expect(await db.actionItem.count({ where: { postmortemId: pmA.id } })).toBe(0);
+  });
+
+  it("a team's maintainer sets their own team's postmortem rule, not another team's nor the organisation's", async () => {
+    await db.postmortemRule.deleteMany({ where: { teamId: world.teamB.id } });
+    const org = await db.postmortemRule.findFirstOrThrow({ where: { teamId: null }, select: { severities: true } });
+    expect((await send("PUT /api/postmortem-rules", "maintainer", "/api/postmortem-rules", { teamId: world.teamB.id, severities: ["SEV1"] })).status).toBe(403);
+    expect((await send("PUT /api/postmortem-rules", "maintainer", "/api/postmortem-rules", { teamId: null, severities: ["SEV1"] })).status).toBe(403);
+    expect(await db.postmortemRule.findMany({ where: { teamId: world.teamB.id } })).toEqual([]);
+    expect((await db.postmortemRule.findFirstOrThrow({ where: { teamId: null }, select: { severities: true } })).severities).toEqual(org.severities);
+  });
+
   it("a team's token cannot record a deployment of another team's service (403 naming it, nothing stored)", async () => {
     const externalId = uniqueSlug("d");
     const answer = await send("POST /api/deployments", "teamIngestToken", "/api/deployments", deploymentBody(world.teamB.serviceSlug, externalId));
