@@ -6,7 +6,7 @@
  *   pipeline stages, alarm transitions, service-map health, incident and
  *   audit events of the service and its neighbours), median over incidents;
  * - the insights page's data (getPostmortemInsights: every query the page
- *   runs, over the whole organisation and the last year);
+ * runs, over the whole organisation and its default period, 6 months);
  * - full-text search over 10,000 postmortems (findPostmortems with ?q),
  *   the postmortems written by the seed topped up to 10,000 with generated
  *   text (sections and action items, so the search vector is the triggers').
