@@ -27,7 +27,7 @@ export async function PostmortemsCard({ filter, now, limit = 5 }: { filter: { te
       {page.total === 0 ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           No postmortems yet. A draft is started when an incident that needs one is resolved, or anyone in the team can{" "}
-          <Link href="/postmortems/new" className="text-sky-700 hover:underline dark:text-sky-400">
+          <Link href="/postmortems/new" className="text-sky-700 underline dark:text-sky-400">
             write one
           </Link>
           .

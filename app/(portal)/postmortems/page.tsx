@@ -115,7 +115,7 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
           ) : (
             <>
               A draft is started when an incident that needs a postmortem is resolved (SEV1 and SEV2 unless your team chose otherwise), or{" "}
-              <Link href="/postmortems/new" className="text-sky-700 hover:underline dark:text-sky-400">
+              <Link href="/postmortems/new" className="text-sky-700 underline dark:text-sky-400">
                 start one yourself
               </Link>
               .
@@ -243,11 +243,11 @@ function NeedsAttention({ rows, total, scope, query, now }: { rows: TAttentionRo
       {total > rows.length ? (
         <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
           and {total - rows.length} more:{" "}
-          <Link href={href({ team: query.team, service: query.service, status: "IN_REVIEW" })} className="text-sky-700 hover:underline dark:text-sky-400">
+          <Link href={href({ team: query.team, service: query.service, status: "IN_REVIEW" })} className="text-sky-700 underline dark:text-sky-400">
             all in review
           </Link>
           ,{" "}
-          <Link href={href({ team: query.team, service: query.service, status: "DRAFT" })} className="text-sky-700 hover:underline dark:text-sky-400">
+          <Link href={href({ team: query.team, service: query.service, status: "DRAFT" })} className="text-sky-700 underline dark:text-sky-400">
             all drafts
           </Link>
         </p>
