@@ -1,10 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./helpers";
 
-const AREAS = [
-  ["Environments", "Environments"],
-  ["Postmortems", "Postmortems"],
-] as const;
+const AREAS = [["Environments", "Environments"]] as const;
 
 test("every area not built yet is reachable from the navigation and says so plainly", async ({ page }) => {
   // Each page with an accessibility scan.
@@ -17,6 +14,23 @@ test("every area not built yet is reachable from the navigation and says so plai
     await expect(nav.getByRole("link", { name: link, exact: true })).toHaveAttribute("aria-current", "page");
     await expect(page.getByText("Not built yet")).toBeVisible();
     await expectNoAxeViolations(page);
+  }
+});
+
+test("the postmortem pages are reached from the navigation and pass axe in light and dark", async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Postmortems", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Postmortems" })).toBeVisible();
+    await expectNoAxeViolations(page);
+    for (const [link, heading] of [["Action items", "Action items"], ["Insights", "Postmortem insights"]] as const) {
+      await page.goto("/postmortems");
+      await page.getByRole("main").getByRole("link", { name: link, exact: true }).click();
+      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+      await expectNoAxeViolations(page);
+    }
   }
 });
 
