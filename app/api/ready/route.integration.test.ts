@@ -34,8 +34,13 @@ describe("health and readiness", () => {
       await locker.query("BEGIN");
       await locker.query("SELECT pg_advisory_xact_lock(hashtext('portside.dora_drain'))");
       const before = (await (await ready(new Request("http://portside.test/api/ready"))).json()) as { doraRefresh: { pending: number } };
+      // The backlog's age is read from the first entry by id (ids follow the queue's order). The entry dated ten
+      // minutes back takes an id before every other, so that another test's write queued meanwhile cannot come first.
       const { rows } = await writer.query<{ id: string }>(
-        `INSERT INTO "DoraPending" ("deploymentId", "createdAt") VALUES (-1, LOCALTIMESTAMP - interval '10 minutes'), (-2, LOCALTIMESTAMP) RETURNING id`,
+        `INSERT INTO "DoraPending" (id, "deploymentId", "createdAt")
+         SELECT coalesce(min(id), 1) - 1, -1, LOCALTIMESTAMP - interval '10 minutes' FROM "DoraPending"
+         UNION ALL SELECT nextval(pg_get_serial_sequence('"DoraPending"', 'id')), -2, LOCALTIMESTAMP
+         RETURNING id`,
       );
       try {
         const response = await ready(new Request("http://portside.test/api/ready"));
