@@ -8,14 +8,18 @@
  * weeks (Monday first) or calendar months, UTC; the bucket holding `now` is
  * not over and is drawn apart ("so far"), as on the DORA trends.
  *
- * - Time to detect (TTD): from the start of impact to the incident's opening.
- *   The start of impact is the postmortem's milestone when a person set it
- *   (Postmortem.impactStartedAt), else the earliest transition to ALARM of an
- *   alarm linked to the incident (IncidentAlarm) in the DETECTION_LOOKBACK_HOURS
- *   up to its opening. With neither, TTD is unknown for that incident and left
- *   out, never counted as 0. A start of impact after the opening counts as 0.
- * - Time to acknowledge (TTA): acknowledgedAt − openedAt, incidents acknowledged.
- * - Time to recover (TTR): resolvedAt − openedAt, incidents resolved.
+ * The times follow a postmortem's own milestones (lib/postmortems/milestones.ts),
+ * over what an aggregate can read:
+ * - Detected: the earlier of the incident's opening and the first transition to
+ *   ALARM of an alarm linked to it (IncidentAlarm) in the DETECTION_LOOKBACK_HOURS
+ *   up to its opening. Start of impact: the postmortem's, when a person set it
+ *   (Postmortem.impactStartedAt), else the detection.
+ * - Time to detect (TTD): detected − start of impact, only where the start was
+ *   set (else the first sign of impact is the detection itself: unknown, left
+ *   out, never counted as 0).
+ * - Time to acknowledge (TTA): acknowledgedAt − detected, incidents acknowledged.
+ * - Time to recover (TTR): resolvedAt − start of impact, incidents resolved.
+ *   Ends in the wrong order (only a start set by hand can cause it) are left out.
  *   Each is a median (percentile_cont, the same interpolation as the DORA
  *   figures) with its sample size; below INSIGHT_MIN_SAMPLES it is marked low.
  * - Repeat incident: another incident opened in the REPEAT_WINDOW_DAYS

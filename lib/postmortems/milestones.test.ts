@@ -47,7 +47,8 @@ describe("deriveMilestones", () => {
     expect(milestones.impactStarted).toEqual({ at: iso(0), basis: "incident opened" });
     expect(milestones.detected).toEqual({ at: iso(0), basis: "incident opened" });
     expect(milestones.mitigated).toEqual({ at: iso(50), basis: "incident resolved (no recovery seen before)" });
-    expect(milestones.durations).toEqual({ timeToDetect: 0, timeToAcknowledge: 6 * MIN, timeToMitigate: 50 * MIN, timeToRecover: 50 * MIN });
+    // The incident's opening is both the first sign of impact and its detection: the time to detect is unknown, not 0.
+    expect(milestones.durations).toEqual({ timeToDetect: null, timeToAcknowledge: 6 * MIN, timeToMitigate: 50 * MIN, timeToRecover: 50 * MIN });
   });
 
   it("ignores hidden entries but not unstarred ones, and a recovery before detection", () => {
@@ -60,6 +61,15 @@ describe("deriveMilestones", () => {
   it("reads the alarm's name from the machine's text even when a person reworded it", () => {
     const reworded = { ...entry(-3, "alarm.ALARM"), text: "The 5xx alarm fired, paging Ada" };
     expect(deriveMilestones({ incident, serviceId: SERVICE, entries: [reworded], overrides: noOverrides }).detected.basis).toBe("first alarm: alarm--3");
+  });
+
+  it("knows the time to detect only when the start of impact is known apart from the detection", () => {
+    const alarmFirst = deriveMilestones({ incident, serviceId: SERVICE, entries: [entry(-4, "alarm.ALARM")], overrides: noOverrides });
+    expect(alarmFirst.impactStarted.at).toBe(alarmFirst.detected.at);
+    expect(alarmFirst.durations.timeToDetect).toBeNull();
+    expect(alarmFirst.problems).toEqual([]);
+    const byHandAtDetection = deriveMilestones({ incident, serviceId: SERVICE, entries: [entry(-4, "alarm.ALARM")], overrides: { impactStartedAt: iso(-4), mitigatedAt: null } });
+    expect(byHandAtDetection.durations.timeToDetect).toBe(0);
   });
 
   it("takes milestones set by hand over the evidence", () => {

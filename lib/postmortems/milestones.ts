@@ -18,7 +18,11 @@
  * At equal times an alarm wins over the map, and both over the incident, as
  * the more specific basis.
  *
- * Durations, in ms: time to detect = detected − impact started; to acknowledge
+ * Durations, in ms: time to detect = detected − impact started, known only
+ * when the start of impact is known apart from the detection (set by hand, or
+ * an error-rate rise on the map before the first alarm): when the first sign
+ * of impact is the detection itself, the time to detect is unknown, not 0.
+ * The insights page aggregates with these same rules. To acknowledge
  * = acknowledged − detected; to mitigate = mitigated − impact started; to
  * recover = resolved − impact started. Null when an end is unknown, and null
  * (never negative) when the ends are in the wrong order, which only a
@@ -137,7 +141,7 @@ export function deriveMilestones({ incident, serviceId, entries, overrides }: TM
     mitigated: milestone(mitigated, "not known: no recovery seen and not resolved"),
     resolved: milestone(resolved, incident ? "not resolved" : "no incident"),
     durations: {
-      timeToDetect: between("time to detect", impact, "impact started", detected, "detected"),
+      timeToDetect: impact && detected && impact.basis !== BY_HAND && impact.ms === detected.ms ? null : between("time to detect", impact, "impact started", detected, "detected"),
       timeToAcknowledge: between("time to acknowledge", detected, "detected", acknowledged, "acknowledged"),
       timeToMitigate: between("time to mitigate", impact, "impact started", mitigated, "mitigated"),
       timeToRecover: between("time to recover", impact, "impact started", resolved, "resolved"),

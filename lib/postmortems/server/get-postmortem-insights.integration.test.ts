@@ -109,17 +109,17 @@ describe("postmortem insights on a history built by hand", () => {
 
     // I0, before the period: makes I1 a repeat.
     await makeIncident({ serviceId: s1, severity: "SEV3", openedAt: "2026-06-25T00:00:00Z", resolveAfter: 60 });
-    // Jul: I1 (TTD 5 min from A1, TTA 10 min, TTR 1 h; repeat of I0, 15 days).
+    // Jul: I1, detected by A1 5 min before it opened (no start of impact set: TTD unknown; TTA 15 min and TTR 65 min from A1; repeat of I0, 15 days).
     await makeIncident({ serviceId: s1, severity: "SEV3", openedAt: "2026-07-10T00:00:00Z", ackAfter: 10 * MIN, resolveAfter: 60 * MIN, alarmIds: [a1] });
     // Sep: I2 (no detection known; TTA 20 min; TTR 2 h; attributed; 53 days after I1: not a repeat).
     await makeIncident({ serviceId: s1, severity: "SEV3", openedAt: "2026-09-01T00:00:00Z", ackAfter: 20 * MIN, resolveAfter: 120 * MIN, deploymentId: d1 });
-    // Sep: I3, SEV2 resolved: the database drafts its postmortem (team C), where a person sets the start of impact 15 min before.
+    // Sep: I3, SEV2 resolved: the database drafts its postmortem (team C), where a person sets the start of impact 15 min before (TTD 15 min, TTR 45 min).
     const i3 = await makeIncident({ serviceId: s2, severity: "SEV2", openedAt: "2026-09-20T00:00:00Z", resolveAfter: 30 * MIN });
     const drafted = await db.postmortem.update({ where: { incidentId: i3 }, data: { impactStartedAt: at("2026-09-19T23:45:00Z") }, select: { id: true, teamId: true } });
     expect(drafted.teamId).toBe(c.teamId);
     // Sep, outside the scope: I5 on S3 with alarm A3.
     await makeIncident({ serviceId: o.serviceId, severity: "SEV3", openedAt: "2026-09-10T00:00:00Z", alarmIds: [a3] });
-    // Oct: I4 (shares A3 with I5, 25 days before: a repeat though I5 is another team's; TTD 1 h; TTA 5 min; TTR 40 min; attributed).
+    // Oct: I4 (shares A3 with I5, 25 days before: a repeat though I5 is another team's; detected by A3 1 h before it opened: TTD unknown, TTA 65 min, TTR 100 min; attributed).
     await makeIncident({ serviceId: s2, severity: "SEV3", openedAt: "2026-10-05T00:00:00Z", ackAfter: 5 * MIN, resolveAfter: 40 * MIN, deploymentId: d2, alarmIds: [a3] });
     // Oct: I6 exactly 30 days after I2 on S1: a repeat (TTR 1 day). I7 30 days and 1 s after I6: not (TTA 1 min; no detection).
     await makeIncident({ serviceId: s1, severity: "SEV4", openedAt: "2026-10-01T00:00:00Z", resolveAfter: DAY });
@@ -154,24 +154,24 @@ describe("postmortem insights on a history built by hand", () => {
 
     const none = timeFigure(0, null);
     expect(insights.incidents.byBucket).toEqual([
-      { incidents: 1, ttd: timeFigure(1, 300), tta: timeFigure(1, 600), ttr: timeFigure(1, 3600), repeats: 1, attributed: 0 },
+      { incidents: 1, ttd: none, tta: timeFigure(1, 900), ttr: timeFigure(1, 3900), repeats: 1, attributed: 0 },
       { incidents: 0, ttd: none, tta: none, ttr: none, repeats: 0, attributed: 0 },
-      // TTR of 2 h and 30 min: the median is their mean (percentile_cont).
-      { incidents: 2, ttd: timeFigure(1, 900), tta: timeFigure(1, 1200), ttr: timeFigure(2, 4500), repeats: 0, attributed: 1 },
-      { incidents: 3, ttd: timeFigure(1, 3600), tta: timeFigure(2, 180), ttr: timeFigure(2, 44_400), repeats: 2, attributed: 1 },
+      // TTR of 2 h and 45 min: the median is their mean (percentile_cont).
+      { incidents: 2, ttd: timeFigure(1, 900), tta: timeFigure(1, 1200), ttr: timeFigure(2, 4950), repeats: 0, attributed: 1 },
+      { incidents: 3, ttd: none, tta: timeFigure(2, 1980), ttr: timeFigure(2, 46_200), repeats: 2, attributed: 1 },
       { incidents: 0, ttd: none, tta: none, ttr: none, repeats: 0, attributed: 0 },
       { incidents: 1, ttd: none, tta: timeFigure(1, 120), ttr: none, repeats: 0, attributed: 0 },
     ]);
     expect(insights.incidents.total).toEqual({
       incidents: 7,
-      ttd: timeFigure(3, 900),
-      tta: timeFigure(5, 300),
-      ttr: timeFigure(5, 3600),
+      ttd: timeFigure(1, 900),
+      tta: timeFigure(5, 900),
+      ttr: timeFigure(5, 6000),
       repeats: 3,
       attributed: 2,
     });
     expect(insights.incidents.bySeverity).toEqual({ SEV1: 0, SEV2: 1, SEV3: 4, SEV4: 2 });
-    expect(insights.incidents.byBucketSeverity.SEV3.map((f) => f.ttr.median)).toEqual([3600, null, 7200, 2400, null, null]);
+    expect(insights.incidents.byBucketSeverity.SEV3.map((f) => f.ttr.median)).toEqual([3900, null, 7200, 6000, null, null]);
     expect(insights.incidents.byBucketSeverity.SEV4[3]).toMatchObject({ incidents: 2, repeats: 1, tta: { n: 1, median: 60 } });
     expect(insights.incidents.byTeam.map((t) => [t.team.slug, t.figures.incidents, t.figures.repeats])).toEqual([
       [gSlug, 4, 2],

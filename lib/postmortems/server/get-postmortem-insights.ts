@@ -88,8 +88,19 @@ const stat = (x: Prisma.Sql, name: string) => Prisma.sql`
   percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) AS ${Prisma.raw(`"${name}Median"`)}`;
 
 /** Seconds from `from` to `to`, at least 0; null when either is unknown (greatest() alone would turn null into 0). */
+/** Seconds from one time to another; null when either is unknown or they are in the wrong order (as the milestones leave them out). */
 const seconds = (from: Prisma.Sql, to: Prisma.Sql) =>
-  Prisma.sql`(CASE WHEN ${from} IS NOT NULL AND ${to} IS NOT NULL THEN greatest(0, date_part('epoch', ${to} - ${from})) END)`;
+  Prisma.sql`(CASE WHEN ${from} IS NOT NULL AND ${to} IS NOT NULL AND ${to} >= ${from} THEN date_part('epoch', ${to} - ${from}) END)`;
+/**
+ * The milestones' rules (lib/postmortems/milestones.ts) over what an aggregate
+ * can read: detected = the earliest of the first alarm and the incident's
+ * opening; impact started = the start set on the postmortem, else the
+ * detection. Time to detect therefore counts only incidents whose start of
+ * impact was set (else it is the detection itself: unknown, not 0); an
+ * error-rate rise on the service map, which a postmortem's own milestones can
+ * use, counts here once someone sets the start of impact from it.
+ */
+const detected = Prisma.sql`least(fa.at, sc."openedAt")`;
 
 /**
  * One aggregate statement, planned without JIT and sorting in memory. Its
@@ -177,9 +188,9 @@ export async function getPostmortemInsights({ query: asked, now }: TGetPostmorte
         GROUP BY ia."incidentId"
       ), timed AS (
         SELECT width_bucket(sc."openedAt", ${edges}::timestamp[]) - 1 AS bucket, sc.severity::text AS severity, sc."teamId", sc."deploymentId",
-               ${seconds(Prisma.sql`coalesce(p."impactStartedAt", fa.at)`, Prisma.sql`sc."openedAt"`)} AS ttd,
-               ${seconds(Prisma.sql`sc."openedAt"`, Prisma.sql`sc."acknowledgedAt"`)} AS tta,
-               ${seconds(Prisma.sql`sc."openedAt"`, Prisma.sql`sc."resolvedAt"`)} AS ttr,
+               ${seconds(Prisma.sql`p."impactStartedAt"`, detected)} AS ttd,
+               ${seconds(detected, Prisma.sql`sc."acknowledgedAt"`)} AS tta,
+               ${seconds(Prisma.sql`coalesce(p."impactStartedAt", ${detected})`, Prisma.sql`sc."resolvedAt"`)} AS ttr,
                (sc."isServiceRepeat" IS TRUE OR sa.id IS NOT NULL) AS "isRepeat"
         FROM scoped sc
         LEFT JOIN same_alarm sa ON sa.id = sc.id

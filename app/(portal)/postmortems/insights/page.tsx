@@ -247,11 +247,13 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
         <ul className="mt-3 list-disc space-y-1.5 pl-5 text-zinc-700 dark:text-zinc-300">
           <li>Incidents count in the {INSIGHT_PERIODS[insights.period].bucket} they opened, for the team that owns their service (teams nested under it included).</li>
           <li>
-            <strong>Time to detect</strong>: from the start of impact to the incident&apos;s opening. The start of impact is the one set on its postmortem, else the first time one of its alarms went to ALARM in
-            the {DETECTION_LOOKBACK_HOURS} hours before it opened. Incidents with neither are left out, not counted as zero.
+            <strong>Detected</strong>: the earlier of the incident&apos;s opening and the first time one of its alarms went to ALARM in the {DETECTION_LOOKBACK_HOURS} hours before
+            it opened. <strong>Start of impact</strong>: the one set on its postmortem, else the detection. These are the rules of a postmortem&apos;s own milestones.
           </li>
           <li>
-            <strong>Time to acknowledge</strong>: from opening to acknowledgement. <strong>Time to recover</strong>: from opening to resolution. Both only for incidents that got there.
+            <strong>Time to detect</strong>: from the start of impact to the detection, only for incidents whose start of impact was set on their postmortem (otherwise the
+            first sign of impact is the detection itself, and the time to detect is unknown rather than 0). <strong>Time to acknowledge</strong>: from the detection to the
+            acknowledgement. <strong>Time to recover</strong>: from the start of impact to the resolution. Each only for incidents that got there.
           </li>
           <li>Each time is a median with its sample size (n); below {INSIGHT_MIN_SAMPLES} incidents a figure is marked as having few samples.</li>
           <li>
