@@ -14,12 +14,12 @@
  * --fresh), the seed is skipped, as in bench/dora. The load average is printed
  * beside each figure.
  */
-import { createHmac, randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { seedDemo } from "../scripts/lib/seed-runner";
-import { BENCH_AUTH_SECRET, startPortal } from "./server";
+import { startPortal } from "./server";
+import { adminSessionCookie, medianAndP95 } from "./session";
 
 const { values } = parseArgs({
   options: {
@@ -51,16 +51,8 @@ const { rows: picks } = await client.query<{ slug: string; service: string }>(
   `SELECT t.slug, (SELECT s.slug FROM "Service" s WHERE s."teamId" = t.id ORDER BY s.id LIMIT 1) AS service
    FROM "Team" t WHERE t."parentId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Team" c WHERE c."parentId" = t.id) ORDER BY t.id LIMIT 1`,
 );
-// A session for the first admin, signed the way better-auth signs its cookie (HMAC-SHA256, base64).
-const sessionToken = randomBytes(24).toString("base64url");
-await client.query(
-  `INSERT INTO "Session" (token, "userId", "expiresAt", "createdAt", "updatedAt")
-   SELECT $1, id, now() + interval '1 day', now(), now() FROM "User" WHERE "orgRole" = 'ADMIN' ORDER BY id LIMIT 1`,
-  [sessionToken],
-);
+const cookie = await adminSessionCookie(client);
 await client.end();
-const signature = createHmac("sha256", BENCH_AUTH_SECRET).update(sessionToken).digest("base64");
-const cookie = `__Secure-portside.session_token=${encodeURIComponent(`${sessionToken}.${signature}`)}`;
 const team = picks[0]!.slug;
 const service = picks[0]!.service;
 
@@ -75,9 +67,8 @@ async function time(path: string): Promise<{ ms: number; bytes: number }> {
   return { ms: performance.now() - started, bytes: body.length };
 }
 function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return `median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms`;
+  const { median, p95 } = medianAndP95(samples);
+  return `median ${median.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`;
 }
 try {
   const cases = [
