@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { createAwsClientFactory, newSyncStats } from "../lib/aws/clients";
-import { fakeJsonHandler, awsErrorReply, type TFakeReply, type TFakeRequest } from "../lib/aws/fake-http-handler";
+import { fakeJsonHandler, awsErrorReply, type TFakeReply, type TFakeRequest } from "../lib/testing/aws/fake-http-handler";
 import { closeDb, getPool } from "../lib/db";
 import { syncRegion, type TSyncAllOptions } from "../lib/pipelines/collect/sync-region";
 import { loadStoredPipelines } from "../lib/pipelines/server/load-stored-pipelines";

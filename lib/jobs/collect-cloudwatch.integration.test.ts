@@ -6,7 +6,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
-import { alarmArn, metricAlarm, REGION, serveFakeCloudWatch } from "@/lib/alarms/collect/fake-cloudwatch";
+import { alarmArn, metricAlarm, REGION, serveFakeCloudWatch } from "@/lib/testing/aws/fake-cloudwatch";
 import { closeDb, db } from "@/lib/db";
 import { COLLECT_CLOUDWATCH, singletonKey } from "@/lib/jobs/collect-cloudwatch";
 import { startJobs, type TJobs } from "@/lib/jobs/start-jobs";

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, getPool } from "@/lib/db";
 import { COLLECT_CODEPIPELINE, collectCodePipeline, planCodePipelineSyncs, singletonKey } from "@/lib/jobs/collect-codepipeline";
 import { startJobs, type TJobs } from "@/lib/jobs/start-jobs";
-import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/pipelines/collect/fake-codepipeline";
+import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/testing/aws/fake-codepipeline";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
 const started: TJobs[] = [];

@@ -8,11 +8,11 @@ import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, L
 import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-sdk/nested-clients/sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ACCOUNT_ID, alarmArn, at, compositeAlarm, metricAlarm, REGION, serveFakeCloudWatch, stateUpdate } from "@/lib/alarms/collect/fake-cloudwatch";
+import { ACCOUNT_ID, alarmArn, at, compositeAlarm, metricAlarm, REGION, serveFakeCloudWatch, stateUpdate } from "@/lib/testing/aws/fake-cloudwatch";
 import { HISTORY_OVERLAP_MS, syncAlarmRegion, syncAllAlarms, type TAlarmRegionResult } from "@/lib/alarms/collect/sync-region";
 import type { TStoredAlarm } from "@/lib/alarms/collect/types";
 import { createAwsClientFactory, newSyncStats, type TAwsAccountRef } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/aws/fake-http-handler";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/testing/aws/fake-http-handler";
 import type { TAwsAccountToSync } from "@/lib/pipelines/collect/sync-region";
 
 const client = new CloudWatchClient({ region: REGION });

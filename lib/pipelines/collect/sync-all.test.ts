@@ -7,8 +7,8 @@ import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory, type TAwsAccountRef } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/aws/fake-http-handler";
-import { storedAfter } from "@/lib/pipelines/collect/fake-codepipeline";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/testing/aws/fake-http-handler";
+import { storedAfter } from "@/lib/testing/aws/fake-codepipeline";
 import { syncAll, type TAwsAccountToSync, type TSyncRegionResult } from "@/lib/pipelines/collect/sync-region";
 import type { TStoredPipeline } from "@/lib/pipelines/collect/types";
 

@@ -8,7 +8,7 @@ import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/aws/fake-http-handler";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/testing/aws/fake-http-handler";
 import { collectAll, type TAwsAccountToCollect } from "@/lib/servicemap/collect/collect-region";
 
 const HOME: TAwsAccountToCollect = { accountId: "111111111111", roleArn: null, externalId: null, regions: ["eu-west-1"] };
