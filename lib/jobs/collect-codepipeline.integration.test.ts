@@ -8,7 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, getPool } from "@/lib/db";
 import { singletonKey } from "@/lib/jobs/collector-jobs";
-import { codePipelineJobs } from "@/lib/jobs/collectors";
+import { cloudWatchJobs, codePipelineJobs, xrayJobs } from "@/lib/jobs/collectors";
 import { startJobs, type TJobs } from "@/lib/jobs/start-jobs";
 import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/testing/aws/fake-codepipeline";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
@@ -120,5 +120,22 @@ describe("collector jobs", () => {
     expect(await db.pipeline.findFirstOrThrow({ where: { name }, select: { serviceId: true } })).toEqual({ serviceId: before.serviceId });
     await codePipelineJobs.collect({ accountId, region: REGION, isFullRefresh: true }, { createClient: () => client, definitionRefreshRounds: 0 });
     expect(await db.pipeline.findFirstOrThrow({ where: { name }, select: { serviceId: true } })).toEqual({ serviceId: after.serviceId });
+  });
+
+  it("plan plain syncs for the collectors without a full refresh, even at the day's first plan", async () => {
+    for (const jobs of started.splice(0)) await jobs.stop();
+    const planner = await start({ isWorking: false, isScheduling: false });
+    const accountId = randomAccountId();
+    await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: [REGION] } });
+    const firstOfDay = { now: new Date("2026-11-03T00:02:00Z"), intervalMinutes: 5 };
+    for (const collector of [cloudWatchJobs, xrayJobs]) {
+      await collector.plan(planner.boss, firstOfDay);
+      const { rows } = await getPool().query<{ data: unknown }>(`SELECT data FROM pgboss.job WHERE name = $1 AND state = 'created' AND singleton_key = $2`, [
+        collector.collectQueue,
+        `${accountId}:${REGION}`,
+      ]);
+      expect(rows.map((r) => r.data)).toEqual([{ accountId, region: REGION }]);
+      await planner.boss.purgeQueue(collector.collectQueue);
+    }
   });
 });

@@ -58,16 +58,6 @@ export interface TRegisterCollectorJobsOptions<TClient, TTuning> {
   collect?: TRunCollectorOptions<TClient, TTuning>;
 }
 
-/**
- * One collector on the job queue: every few minutes a planning job enqueues
- * one sync per registered account × region, and workers run them. The
- * collect queue is "stately": at most one job per account × region waiting
- * and one running, so runs of the same account × region never overlap (the
- * collectors' cursors assume it) and a slow one does not pile up a backlog.
- * Retries (with backoff) are for the job failing as a whole, such as the
- * database being away; an AWS failure is recorded on the run (SyncRun) and
- * the next schedule tries again.
- */
 /** What a job returns: the account × region, how its sync went, and the collector's summary of what it stored. */
 export interface TCollectJobOutput {
   accountId: string;
@@ -92,6 +82,16 @@ export interface TCollectorJobs<TClient, TTuning> {
   register(boss: PgBoss, options: TRegisterCollectorJobsOptions<TClient, TTuning>): Promise<void>;
 }
 
+/**
+ * One collector on the job queue: every few minutes a planning job enqueues
+ * one sync per registered account × region, and workers run them. The
+ * collect queue is "stately": at most one job per account × region waiting
+ * and one running, so runs of the same account × region never overlap (the
+ * collectors' cursors assume it) and a slow one does not pile up a backlog.
+ * Retries (with backoff) are for the job failing as a whole, such as the
+ * database being away; an AWS failure is recorded on the run (SyncRun) and
+ * the next schedule tries again.
+ */
 export function collectorJobs<TClient extends TInstrumentable, TStored, TResult, TWritten, TTuning>(
   definition: TCollectorJobsDefinition<TClient, TStored, TResult, TWritten, TTuning>,
 ): TCollectorJobs<TClient, TTuning> {

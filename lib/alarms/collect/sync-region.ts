@@ -15,6 +15,7 @@ import { getAlarmTags, listAllAlarms, listStateHistory } from "@/lib/alarms/coll
 import type { TAlarmRecord, TAlarmTransitionRecord, TStoredAlarm } from "@/lib/alarms/collect/types";
 import { describeAwsError, type TSyncStats } from "@/lib/aws/clients";
 import { listProblems, mapWithConcurrency, type TRegionReader } from "@/lib/aws/fan-out";
+import { isRefreshRound } from "@/lib/aws/refresh-rounds";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -59,18 +60,11 @@ export interface TSyncAlarmRegionOptions {
   tagConcurrency?: number;
 }
 
-/** A stable number for a string (FNV-1a), to spread alarms over refresh rounds. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** Whether an alarm's tags must be read in this sync. */
-export function needsTags(alarm: TAlarmRecord, stored: TStoredAlarm | undefined, round: number, rounds: number): boolean {
+export function needsTags(alarm: TAlarmRecord, stored: TStoredAlarm | undefined, rotation: { now: Date; intervalMinutes: number; rounds: number }): boolean {
   if (!stored) return true;
   if ((alarm.configUpdatedAt?.getTime() ?? null) !== (stored.configUpdatedAt?.getTime() ?? null)) return true;
-  return rounds > 0 && hash(alarm.arn) % rounds === round % rounds;
+  return isRefreshRound(alarm.arn, rotation);
 }
 
 /**
@@ -89,13 +83,11 @@ export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise
       details: { accountId, region, operation: "DescribeAlarms" },
     });
   }
-  const now = options.now ?? new Date();
-  const rounds = options.tagRefreshRounds ?? DEFAULT_TAG_REFRESH_ROUNDS;
-  const round = Math.floor(now.getTime() / ((options.intervalMinutes ?? 5) * 60_000));
+  const rotation = { now: options.now ?? new Date(), intervalMinutes: options.intervalMinutes ?? 5, rounds: options.tagRefreshRounds ?? DEFAULT_TAG_REFRESH_ROUNDS };
   const failures: TAlarmRegionResult["failures"] = [];
 
   const synced = await mapWithConcurrency(alarms, options.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY, async (alarm): Promise<TSyncedAlarm> => {
-    if (!needsTags(alarm, stored.get(alarm.arn), round, rounds)) return { ...alarm, tags: null };
+    if (!needsTags(alarm, stored.get(alarm.arn), rotation)) return { ...alarm, tags: null };
     try {
       return { ...alarm, tags: await getAlarmTags(client, alarm.arn) };
     } catch (error) {

@@ -6,6 +6,7 @@
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { describeAwsError, type TSyncStats } from "@/lib/aws/clients";
 import { listProblems, mapWithConcurrency, type TRegionReader } from "@/lib/aws/fan-out";
+import { isRefreshRound } from "@/lib/aws/refresh-rounds";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { listAllPipelines } from "@/lib/pipelines/collect/codepipeline";
@@ -15,24 +16,6 @@ import type { TStoredPipeline } from "@/lib/pipelines/collect/types";
 export const DEFAULT_PIPELINE_CONCURRENCY = 4;
 /** With a 5-minute schedule, every pipeline's definition and tags are read again about once a day. */
 export const DEFAULT_DEFINITION_REFRESH_ROUNDS = 288;
-
-/** A stable number for a string (FNV-1a), to spread resources over refresh rounds. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/**
- * Whether it is this resource's turn to be read again in full: each one once
- * every `rounds` syncs, a slice at a time (0: never). The round is the sync's
- * start time in schedule intervals, so every instance agrees on it.
- */
-export function isRefreshRound(key: string, { now, intervalMinutes, rounds }: { now: Date; intervalMinutes: number; rounds: number }): boolean {
-  if (rounds <= 0) return false;
-  const round = Math.floor(now.getTime() / (intervalMinutes * 60_000));
-  return hash(key) % rounds === round % rounds;
-}
 
 interface TTuning extends Pick<TSyncPipelineOptions, "isDefinitionRefreshForced" | "maxFirstSyncExecutions" | "maxIncrementalExecutions"> {
   /** When the sync started: picks the pipelines whose definition and tags are read again (see isRefreshRound). */
