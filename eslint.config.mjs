@@ -20,6 +20,17 @@ const config = [
     files: ["lib/env.ts", "scripts/**", "bench/**", "e2e/**", "*.config.*", "**/*.test.ts", "vitest.setup.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
+  // The AWS SDK only in lib/aws and the adapters (lib/<domain>/collect), which reshape its types into ours; tests and their fakes may use it.
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["lib/aws/**", "lib/*/collect/**", "lib/testing/**", "**/*.test.ts", "bench/**", "e2e/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@aws-sdk/*"], message: "Call AWS through the domain's adapter (lib/<domain>/collect) or lib/aws; SDK types stay there." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

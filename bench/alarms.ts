@@ -16,10 +16,9 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import type { TSyncAllAlarmsOptions } from "../lib/alarms/collect/sync-region";
-import { syncAlarms, type TSyncAlarmsOutcome } from "../lib/alarms/server/sync-alarms";
+import { syncAlarms, type TSyncAlarmsOptions as TSyncAllAlarmsOptions, type TSyncAlarmsOutcome } from "../lib/alarms/server/sync-alarms";
 import { createAwsClientFactory } from "../lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "../lib/aws/fake-http-handler";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "../lib/testing/aws/fake-http-handler";
 import { closeDb, getPool } from "../lib/db";
 import { BENCH_AUTH_SECRET, startPortal } from "./server";
 

@@ -15,12 +15,12 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { createAwsClientFactory, newSyncStats } from "../lib/aws/clients";
-import { fakeJsonHandler, awsErrorReply, type TFakeReply, type TFakeRequest } from "../lib/aws/fake-http-handler";
+import { fakeJsonHandler, awsErrorReply, type TFakeReply, type TFakeRequest } from "../lib/testing/aws/fake-http-handler";
 import { closeDb, getPool } from "../lib/db";
-import { syncRegion, type TSyncAllOptions } from "../lib/pipelines/collect/sync-region";
+import { syncRegion } from "../lib/pipelines/collect/sync-region";
 import { loadStoredPipelines } from "../lib/pipelines/server/load-stored-pipelines";
 import { storeRegionSync } from "../lib/pipelines/server/store-region-sync";
-import { syncPipelines, type TSyncPipelinesOutcome } from "../lib/pipelines/server/sync-pipelines";
+import { syncPipelines, type TSyncPipelinesOptions as TSyncAllOptions, type TSyncPipelinesOutcome } from "../lib/pipelines/server/sync-pipelines";
 import { drainDoraQueue } from "../lib/dora/server/refresh-dora-facts";
 
 const { values } = parseArgs({

@@ -24,7 +24,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { closeDb, getPool } from "../lib/db";
-import { inTransaction } from "../lib/pipelines/server/transaction";
+import { inTransaction } from "../lib/db/transaction";
 import { draftTimeline } from "../lib/postmortems/server/draft-timeline";
 import { findPostmortems } from "../lib/postmortems/server/find-postmortems";
 import { ZInsightsQuerySchema } from "../lib/postmortems/insights";

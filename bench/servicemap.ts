@@ -24,7 +24,7 @@ import { chromium } from "@playwright/test";
 import { copyRows } from "../scripts/lib/copy";
 import { closeDb, getPool } from "../lib/db";
 import { rebuildHourlyBuckets } from "../lib/servicemap/bucket-store";
-import { ACCOUNT_ID, REGION, serveFakeXray, syntheticGraph } from "../lib/servicemap/collect/fake-xray";
+import { ACCOUNT_ID, REGION, serveFakeXray, syntheticGraph } from "../lib/testing/aws/fake-xray";
 import { graphFromServices } from "../lib/servicemap/collect/xray";
 import { aggregateServiceGraph, edgeTotalsSql, nodeTotalsSql, segmentParams } from "../lib/servicemap/server/get-service-map";
 import { planWindow } from "../lib/servicemap/window";

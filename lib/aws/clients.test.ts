@@ -13,7 +13,7 @@ import {
   type TAwsClientFactoryOptions,
   withMemberRole,
 } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply } from "@/lib/aws/fake-http-handler";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply } from "@/lib/testing/aws/fake-http-handler";
 
 const HOME: TAwsAccountRef = { accountId: "111111111111", roleArn: null, externalId: null };
 const MEMBER_A: TAwsAccountRef = { accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/portside-read", externalId: "ext-a" };

@@ -73,7 +73,8 @@ export type TAwsClientConfig = Pick<
 /** Any SDK v3 client class: CodePipelineClient, CloudWatchClient, XRayClient, … */
 export type TAwsClientClass<C> = new (config: TAwsClientConfig) => C;
 
-interface TInstrumentable {
+/** Any SDK v3 client: its middleware stack is where calls are counted. */
+export interface TInstrumentable {
   middlewareStack: MiddlewareStack<object, MetadataBearer>;
 }
 

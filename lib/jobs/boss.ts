@@ -11,7 +11,7 @@ export const JOBS_SCHEMA = "pgboss";
 /**
  * A pg-boss instance on the portal's database: a small pool of its own, so
  * that queue polling never waits behind web requests for a connection. The
- * pool is ours (pg-boss's `db` option) so that it logs in as lib/db.ts's does,
+ * pool is ours (pg-boss's `db` option) so that it logs in as lib/db/index.ts's does,
  * with the rotated password in AWS; it is closed when pg-boss has stopped.
  */
 export function createBoss(): PgBoss {

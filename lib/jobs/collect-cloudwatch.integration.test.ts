@@ -6,9 +6,10 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
-import { alarmArn, metricAlarm, REGION, serveFakeCloudWatch } from "@/lib/alarms/collect/fake-cloudwatch";
+import { alarmArn, metricAlarm, REGION, serveFakeCloudWatch } from "@/lib/testing/aws/fake-cloudwatch";
 import { closeDb, db } from "@/lib/db";
-import { COLLECT_CLOUDWATCH, singletonKey } from "@/lib/jobs/collect-cloudwatch";
+import { singletonKey } from "@/lib/jobs/collector-jobs";
+import { cloudWatchJobs } from "@/lib/jobs/collectors";
 import { startJobs, type TJobs } from "@/lib/jobs/start-jobs";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
@@ -30,12 +31,12 @@ describe("collect-cloudwatch job", () => {
     jobs = await startJobs({ isScheduling: false, cloudwatch: { createClient: () => client } });
 
     const job = { accountId, region: REGION };
-    const id = await jobs.boss.send(COLLECT_CLOUDWATCH, job, { singletonKey: singletonKey(job) });
+    const id = await jobs.boss.send(cloudWatchJobs.collectQueue, job, { singletonKey: singletonKey(job) });
     const deadline = Date.now() + 30_000;
-    let done = await jobs.boss.getJobById(COLLECT_CLOUDWATCH, id!);
+    let done = await jobs.boss.getJobById(cloudWatchJobs.collectQueue, id!);
     while (done?.state !== "completed" && done?.state !== "failed" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      done = await jobs.boss.getJobById(COLLECT_CLOUDWATCH, id!);
+      done = await jobs.boss.getJobById(cloudWatchJobs.collectQueue, id!);
     }
     expect(done?.state).toBe("completed");
     expect(await db.alarm.findFirst({ where: { arn }, select: { serviceId: true, state: true } })).toEqual({ serviceId: service.serviceId, state: "ALARM" });

@@ -7,9 +7,10 @@ import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, getPool } from "@/lib/db";
-import { COLLECT_CODEPIPELINE, collectCodePipeline, planCodePipelineSyncs, singletonKey } from "@/lib/jobs/collect-codepipeline";
+import { singletonKey } from "@/lib/jobs/collector-jobs";
+import { cloudWatchJobs, codePipelineJobs, xrayJobs } from "@/lib/jobs/collectors";
 import { startJobs, type TJobs } from "@/lib/jobs/start-jobs";
-import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/pipelines/collect/fake-codepipeline";
+import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/testing/aws/fake-codepipeline";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 
 const started: TJobs[] = [];
@@ -57,10 +58,10 @@ describe("collector jobs", () => {
     });
 
     const job = { accountId, region: REGION };
-    const id = await jobs.boss.send(COLLECT_CODEPIPELINE, job, { singletonKey: singletonKey(job) });
+    const id = await jobs.boss.send(codePipelineJobs.collectQueue, job, { singletonKey: singletonKey(job) });
     expect(id).toBeTruthy();
     const done = await until(
-      () => jobs.boss.getJobById(COLLECT_CODEPIPELINE, id!),
+      () => jobs.boss.getJobById(codePipelineJobs.collectQueue, id!),
       (j) => j?.state === "completed" || j?.state === "failed",
     );
     expect(done?.state).toBe("completed");
@@ -82,16 +83,16 @@ describe("collector jobs", () => {
     const queued = async () => {
       const { rows } = await getPool().query<{ key: string }>(
         `SELECT singleton_key AS key FROM pgboss.job WHERE name = $1 AND state = 'created' AND singleton_key LIKE $2 ORDER BY 1`,
-        [COLLECT_CODEPIPELINE, `${accountId}:%`],
+        [codePipelineJobs.collectQueue, `${accountId}:%`],
       );
       return rows.map((r) => r.key);
     };
     const midday = { now: new Date("2026-11-02T12:00:00Z"), intervalMinutes: 5 };
-    expect(await planCodePipelineSyncs(jobs.boss, midday)).toBeGreaterThanOrEqual(2);
+    expect(await codePipelineJobs.plan(jobs.boss, midday)).toBeGreaterThanOrEqual(2);
     expect(await queued()).toEqual([`${accountId}:eu-west-1`, `${accountId}:us-east-1`]);
-    await planCodePipelineSyncs(jobs.boss, midday);
+    await codePipelineJobs.plan(jobs.boss, midday);
     expect(await queued()).toEqual([`${accountId}:eu-west-1`, `${accountId}:us-east-1`]);
-    await jobs.boss.purgeQueue(COLLECT_CODEPIPELINE);
+    await jobs.boss.purgeQueue(codePipelineJobs.collectQueue);
   });
 
   it("plan the day's first syncs as a full refresh, which reads every pipeline's definition and tags again", async () => {
@@ -99,13 +100,13 @@ describe("collector jobs", () => {
     const planner = await start({ isWorking: false, isScheduling: false });
     const accountId = randomAccountId();
     await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: [REGION] } });
-    await planCodePipelineSyncs(planner.boss, { now: new Date("2026-11-03T00:02:00Z"), intervalMinutes: 5 });
+    await codePipelineJobs.plan(planner.boss, { now: new Date("2026-11-03T00:02:00Z"), intervalMinutes: 5 });
     const { rows } = await getPool().query<{ data: unknown }>(`SELECT data FROM pgboss.job WHERE name = $1 AND state = 'created' AND singleton_key = $2`, [
-      COLLECT_CODEPIPELINE,
+      codePipelineJobs.collectQueue,
       `${accountId}:${REGION}`,
     ]);
     expect(rows.map((r) => r.data)).toEqual([{ accountId, region: REGION, isFullRefresh: true }]);
-    await planner.boss.purgeQueue(COLLECT_CODEPIPELINE);
+    await planner.boss.purgeQueue(codePipelineJobs.collectQueue);
 
     // The full refresh re-reads a pipeline whose version and times say nothing changed: a new portside:service tag is seen.
     const [before, after] = [await makeService(), await makeService()];
@@ -113,11 +114,28 @@ describe("collector jobs", () => {
     const world = { pipelines: [{ name, version: 1, stages: ["Source", "Production"], tags: { "portside:service": before.slug }, executions: [] }] };
     const client = new CodePipelineClient({ region: REGION });
     serveFakeCodePipeline(mockClient(client), world);
-    await collectCodePipeline({ accountId, region: REGION }, { createClient: () => client, definitionRefreshRounds: 0 });
+    await codePipelineJobs.collect({ accountId, region: REGION }, { createClient: () => client, definitionRefreshRounds: 0 });
     world.pipelines[0]!.tags = { "portside:service": after.slug };
-    await collectCodePipeline({ accountId, region: REGION }, { createClient: () => client, definitionRefreshRounds: 0 });
+    await codePipelineJobs.collect({ accountId, region: REGION }, { createClient: () => client, definitionRefreshRounds: 0 });
     expect(await db.pipeline.findFirstOrThrow({ where: { name }, select: { serviceId: true } })).toEqual({ serviceId: before.serviceId });
-    await collectCodePipeline({ accountId, region: REGION, isFullRefresh: true }, { createClient: () => client, definitionRefreshRounds: 0 });
+    await codePipelineJobs.collect({ accountId, region: REGION, isFullRefresh: true }, { createClient: () => client, definitionRefreshRounds: 0 });
     expect(await db.pipeline.findFirstOrThrow({ where: { name }, select: { serviceId: true } })).toEqual({ serviceId: after.serviceId });
+  });
+
+  it("plan plain syncs for the collectors without a full refresh, even at the day's first plan", async () => {
+    for (const jobs of started.splice(0)) await jobs.stop();
+    const planner = await start({ isWorking: false, isScheduling: false });
+    const accountId = randomAccountId();
+    await db.awsAccount.create({ data: { accountId, name: uniqueSlug("acct"), regions: [REGION] } });
+    const firstOfDay = { now: new Date("2026-11-03T00:02:00Z"), intervalMinutes: 5 };
+    for (const collector of [cloudWatchJobs, xrayJobs]) {
+      await collector.plan(planner.boss, firstOfDay);
+      const { rows } = await getPool().query<{ data: unknown }>(`SELECT data FROM pgboss.job WHERE name = $1 AND state = 'created' AND singleton_key = $2`, [
+        collector.collectQueue,
+        `${accountId}:${REGION}`,
+      ]);
+      expect(rows.map((r) => r.data)).toEqual([{ accountId, region: REGION }]);
+      await planner.boss.purgeQueue(collector.collectQueue);
+    }
   });
 });

@@ -1,21 +1,20 @@
 import "server-only";
 import type PgBoss from "pg-boss";
+import type { TSyncAlarmsOptions } from "@/lib/alarms/server/sync-alarms";
 import { env } from "@/lib/env";
-import { createBoss, everyMinutes } from "@/lib/jobs/boss";
-import {
-  COLLECT_CODEPIPELINE,
-  COLLECT_QUEUE_OPTIONS,
-  PLAN_CODEPIPELINE,
-  PLAN_QUEUE_OPTIONS,
-  collectCodePipeline,
-  planCodePipelineSyncs,
-  type TCollectOptions,
-} from "@/lib/jobs/collect-codepipeline";
-import { registerXrayJobs, type TCollectXrayOptions } from "@/lib/jobs/collect-xray";
-import { registerCloudWatchJobs, type TCollectCloudWatchOptions } from "@/lib/jobs/collect-cloudwatch";
+import { createBoss } from "@/lib/jobs/boss";
+import { cloudWatchJobs, codePipelineJobs, xrayJobs } from "@/lib/jobs/collectors";
 import { PRUNE_EVENT_RECEIPTS, pruneEventReceipts } from "@/lib/jobs/prune-event-receipts";
 import { stopOnSignals } from "@/lib/jobs/stop-on-signals";
 import { log } from "@/lib/log";
+import type { TSyncPipelinesOptions } from "@/lib/pipelines/server/sync-pipelines";
+import { rollUpGraphBuckets } from "@/lib/servicemap/server/roll-up-graph-buckets";
+import type { TSyncXrayOptions } from "@/lib/servicemap/server/sync-xray";
+
+/** The CodePipeline collector's client and rotation (tests). */
+export type TCollectOptions = Pick<TSyncPipelinesOptions, "createClient" | "definitionRefreshRounds">;
+export type TCollectCloudWatchOptions = Pick<TSyncAlarmsOptions, "createClient">;
+export type TCollectXrayOptions = Pick<TSyncXrayOptions, "createClient">;
 
 export interface TStartJobsOptions extends TCollectOptions {
   /** Take jobs off the queues in this process (default true). */
@@ -40,51 +39,46 @@ export interface TJobs {
 
 const DEFAULT_COLLECT_CONCURRENCY = 2;
 
+/** Housekeeping on a cron: one run at a time across all instances. */
+const MAINTENANCE_JOBS: { queue: PgBoss.Queue; cron: string; run(): Promise<unknown> }[] = [
+  // Daily: event receipts past their use for deduplication.
+  { queue: { name: PRUNE_EVENT_RECEIPTS, policy: "singleton", retryLimit: 1 }, cron: "17 3 * * *", run: async () => ({ deleted: await pruneEventReceipts() }) },
+  // Hourly: 5-minute service-graph buckets past PORTSIDE_XRAY_RAW_RETENTION_HOURS roll up into their hours.
+  {
+    queue: { name: "roll-up-graph-buckets", policy: "singleton", retryLimit: 1, expireInSeconds: 30 * 60 },
+    cron: "7 * * * *",
+    run: async () => ({ deleted: await rollUpGraphBuckets() }),
+  },
+];
+
 /**
  * Starts pg-boss on the portal's database: its queues, the schedules (every
- * few minutes a planning job enqueues one sync per account × region; daily,
- * old event receipts are pruned) and the workers. Several portal instances
- * share the queues: each job runs once, wherever a worker is free.
+ * few minutes each collector's planning job enqueues one sync per account ×
+ * region, lib/jobs/collectors.ts; housekeeping on its cron) and the workers.
+ * Several portal instances share the queues: each job runs once, wherever a
+ * worker is free.
  */
 export async function startJobs(options: TStartJobsOptions = {}): Promise<TJobs> {
   const boss = createBoss();
   await boss.start();
-  for (const queue of [COLLECT_QUEUE_OPTIONS, PLAN_QUEUE_OPTIONS, { name: PRUNE_EVENT_RECEIPTS, policy: "singleton" as const, retryLimit: 1 }]) {
+  const isWorking = options.isWorking ?? true;
+  const isScheduling = options.isScheduling ?? true;
+  for (const job of MAINTENANCE_JOBS) {
     // createQueue keeps an existing queue as it is; updateQueue brings its options up to date.
-    await boss.createQueue(queue.name, queue);
-    await boss.updateQueue(queue.name, queue);
+    await boss.createQueue(job.queue.name, job.queue);
+    await boss.updateQueue(job.queue.name, job.queue);
+    if (isWorking) await boss.work(job.queue.name, { batchSize: 1 }, job.run);
+    if (isScheduling) await boss.schedule(job.queue.name, job.cron);
   }
-
-  if (options.isWorking ?? true) {
-    for (let i = 0; i < (options.collectConcurrency ?? DEFAULT_COLLECT_CONCURRENCY); i++) {
-      await boss.work(COLLECT_CODEPIPELINE, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => (job ? collectCodePipeline(job.data, options) : null));
-    }
-    await boss.work(PLAN_CODEPIPELINE, { batchSize: 1 }, async () => ({
-      sent: await planCodePipelineSyncs(boss, { now: new Date(), intervalMinutes: options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES }),
-    }));
-    await boss.work(PRUNE_EVENT_RECEIPTS, { batchSize: 1 }, async () => ({ deleted: await pruneEventReceipts() }));
-  }
-  if (options.isScheduling ?? true) {
-    const interval = options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES;
-    await boss.schedule(PLAN_CODEPIPELINE, everyMinutes(interval));
-    await boss.schedule(PRUNE_EVENT_RECEIPTS, "17 3 * * *");
-    // A fresh start syncs now rather than at the next tick; an instance already running one is not doubled.
-    await planCodePipelineSyncs(boss, { now: new Date(), intervalMinutes: interval });
-  }
-  await registerCloudWatchJobs(boss, {
-    isWorking: options.isWorking ?? true,
-    isScheduling: options.isScheduling ?? true,
+  const collectorOptions = {
+    isWorking,
+    isScheduling,
     intervalMinutes: options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES,
     concurrency: options.collectConcurrency ?? DEFAULT_COLLECT_CONCURRENCY,
-    collect: options.cloudwatch,
-  });
-  await registerXrayJobs(boss, {
-    isWorking: options.isWorking ?? true,
-    isScheduling: options.isScheduling ?? true,
-    intervalMinutes: options.intervalMinutes ?? env().PORTSIDE_SYNC_INTERVAL_MINUTES,
-    concurrency: options.collectConcurrency ?? DEFAULT_COLLECT_CONCURRENCY,
-    collect: options.xray,
-  });
+  };
+  await codePipelineJobs.register(boss, { ...collectorOptions, collect: { createClient: options.createClient, definitionRefreshRounds: options.definitionRefreshRounds } });
+  await cloudWatchJobs.register(boss, { ...collectorOptions, collect: options.cloudwatch });
+  await xrayJobs.register(boss, { ...collectorOptions, collect: options.xray });
   return {
     boss,
     async stop() {

@@ -2,7 +2,7 @@ import type { ActionExecutionDetail, PipelineExecutionSummary } from "@aws-sdk/c
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { DeploymentStatus, ExecutionStatus } from "@/lib/generated/prisma/enums";
 import { stagesFromActionExecutions, toExecutionRecord } from "@/lib/pipelines/collect/codepipeline";
-import { actionExecution, at, executionSummary, sha } from "@/lib/pipelines/collect/fake-codepipeline";
+import { actionExecution, at, executionSummary, sha } from "@/lib/testing/aws/fake-codepipeline";
 import type { TExecutionRecord, TExecutionStatus } from "@/lib/pipelines/collect/types";
 import {
   changesFromExecution,

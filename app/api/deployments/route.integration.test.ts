@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/deployments/route";
 import { ingestBatchStats } from "@/lib/deployments/server/ingest-batcher";
 import { closeDb, db } from "@/lib/db";
-import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/pipelines/collect/fake-codepipeline";
+import { executionSummary, REGION, serveFakeCodePipeline } from "@/lib/testing/aws/fake-codepipeline";
 import { syncPipelines } from "@/lib/pipelines/server/sync-pipelines";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
 

@@ -10,19 +10,26 @@
  * 50 transactions per second per account and region (./token-bucket.ts).
  */
 import {
+  CloudWatchClient,
   GetMetricDataCommand,
   ListTagsForResourceCommand,
   paginateDescribeAlarmHistory,
   paginateDescribeAlarms,
   type AlarmHistoryItem,
-  type CloudWatchClient,
   type CompositeAlarm,
   type MetricAlarm,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
-import { awsOperation } from "@/lib/aws/clients";
+import { awsClients, awsOperation, newSyncStats, type TAwsAccountRef } from "@/lib/aws/clients";
 import { log } from "@/lib/log";
 import type { TAlarmDefinition, TAlarmMetricQuery, TAlarmRecord, TAlarmState, TAlarmTransitionRecord } from "@/lib/alarms/collect/types";
+
+export type { CloudWatchClient };
+
+/** A client for an on-demand read (an alarm's chart) in an account × region, with the process's cached credentials. */
+export function cloudWatchClientFor(account: TAwsAccountRef, region: string): CloudWatchClient {
+  return awsClients().create(CloudWatchClient, { account, region, stats: newSyncStats() });
+}
 
 export const SERVICE_TAG = "portside:service";
 export const SEVERITY_TAG = "portside:severity";

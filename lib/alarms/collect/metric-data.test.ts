@@ -2,7 +2,7 @@ import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { TMetricQuery } from "@/lib/alarms/collect/cloudwatch";
-import { at, REGION, serveFakeCloudWatch } from "@/lib/alarms/collect/fake-cloudwatch";
+import { at, REGION, serveFakeCloudWatch } from "@/lib/testing/aws/fake-cloudwatch";
 import { getBatchedMetricData } from "@/lib/alarms/collect/metric-data";
 import { createTokenBuckets } from "@/lib/aws/token-bucket";
 

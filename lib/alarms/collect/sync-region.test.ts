@@ -8,12 +8,12 @@ import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, L
 import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-sdk/nested-clients/sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ACCOUNT_ID, alarmArn, at, compositeAlarm, metricAlarm, REGION, serveFakeCloudWatch, stateUpdate } from "@/lib/alarms/collect/fake-cloudwatch";
-import { HISTORY_OVERLAP_MS, syncAlarmRegion, syncAllAlarms, type TAlarmRegionResult } from "@/lib/alarms/collect/sync-region";
+import { ACCOUNT_ID, alarmArn, at, compositeAlarm, metricAlarm, REGION, serveFakeCloudWatch, stateUpdate } from "@/lib/testing/aws/fake-cloudwatch";
+import { cloudWatchAlarmReader, HISTORY_OVERLAP_MS, syncAlarmRegion, type TAlarmRegionResult } from "@/lib/alarms/collect/sync-region";
 import type { TStoredAlarm } from "@/lib/alarms/collect/types";
 import { createAwsClientFactory, newSyncStats, type TAwsAccountRef } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/aws/fake-http-handler";
-import type { TAwsAccountToSync } from "@/lib/pipelines/collect/sync-region";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/testing/aws/fake-http-handler";
+import { readRegions, type TAwsAccountToSync } from "@/lib/aws/fan-out";
 
 const client = new CloudWatchClient({ region: REGION });
 const cw = mockClient(client);
@@ -189,7 +189,7 @@ function cloudWatchOverHttp(request: TFakeRequest, attempt: number): TFakeReply 
   }
 }
 
-describe("syncAllAlarms", () => {
+describe("readRegions with the CloudWatch alarm reader", () => {
   beforeEach(() => {
     sts.reset();
     sts.on(AssumeRoleCommand).callsFake((input: AssumeRoleCommandInput) => ({
@@ -219,7 +219,7 @@ describe("syncAllAlarms", () => {
     const factory = createAwsClientFactory({ homeCredentials: async () => ({ accessKeyId: "AKIAHOME", secretAccessKey: "s" }), requestHandler: fake.handler });
     const createClient = (account: TAwsAccountRef, region: string, stats: ReturnType<typeof newSyncStats>) => factory.create(CloudWatchClient, { account, region, stats });
 
-    const outcomes = await settle(syncAllAlarms([HOME, MEMBER_A, MEMBER_B], { createClient, tagRefreshRounds: 0 }));
+    const outcomes = await settle(readRegions([HOME, MEMBER_A, MEMBER_B], cloudWatchAlarmReader, { createClient, tuning: { tagRefreshRounds: 0 } }));
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => [c.args[0].input.RoleArn, c.args[0].input.ExternalId])).toEqual([
       [MEMBER_A.roleArn, "ext-a"],
       [MEMBER_B.roleArn, "ext-b"],

@@ -1,7 +1,7 @@
 /**
- * CloudWatch alarm sync for one account × region, and for every account ×
- * region. Reads AWS only; what to store comes back as plain data, and what
- * is stored comes in as plain data (no database here).
+ * CloudWatch alarm sync for one account × region (the fan-out over accounts
+ * and regions is lib/aws/fan-out.ts's). Reads AWS only; what to store comes
+ * back as plain data, and what is stored comes in as plain data (no database here).
  *
  * Calls per region and sync: DescribeAlarms (one per 100 alarms),
  * DescribeAlarmHistory from the stored cursor (one per 100 new entries), and
@@ -13,13 +13,13 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { getAlarmTags, listAllAlarms, listStateHistory } from "@/lib/alarms/collect/cloudwatch";
 import type { TAlarmRecord, TAlarmTransitionRecord, TStoredAlarm } from "@/lib/alarms/collect/types";
-import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
+import { describeAwsError, type TSyncStats } from "@/lib/aws/clients";
+import { listProblems, mapWithConcurrency, type TRegionReader } from "@/lib/aws/fan-out";
+import { isRefreshRound } from "@/lib/aws/refresh-rounds";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { mapWithConcurrency, type TAwsAccountToSync, type TRegionOutcome, type TSyncStatus } from "@/lib/pipelines/collect/sync-region";
 
 export const DEFAULT_TAG_CONCURRENCY = 4;
-export const DEFAULT_REGION_CONCURRENCY = 4;
 /** With a 5-minute schedule, every alarm's tags are read again about once a day. */
 export const DEFAULT_TAG_REFRESH_ROUNDS = 288;
 /** History is asked for from a little before the cursor: entries can be written late. Repeats are deduplicated when stored. */
@@ -60,18 +60,11 @@ export interface TSyncAlarmRegionOptions {
   tagConcurrency?: number;
 }
 
-/** A stable number for a string (FNV-1a), to spread alarms over refresh rounds. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** Whether an alarm's tags must be read in this sync. */
-export function needsTags(alarm: TAlarmRecord, stored: TStoredAlarm | undefined, round: number, rounds: number): boolean {
+export function needsTags(alarm: TAlarmRecord, stored: TStoredAlarm | undefined, rotation: { now: Date; intervalMinutes: number; rounds: number }): boolean {
   if (!stored) return true;
   if ((alarm.configUpdatedAt?.getTime() ?? null) !== (stored.configUpdatedAt?.getTime() ?? null)) return true;
-  return rounds > 0 && hash(alarm.arn) % rounds === round % rounds;
+  return isRefreshRound(alarm.arn, rotation);
 }
 
 /**
@@ -90,13 +83,11 @@ export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise
       details: { accountId, region, operation: "DescribeAlarms" },
     });
   }
-  const now = options.now ?? new Date();
-  const rounds = options.tagRefreshRounds ?? DEFAULT_TAG_REFRESH_ROUNDS;
-  const round = Math.floor(now.getTime() / ((options.intervalMinutes ?? 5) * 60_000));
+  const rotation = { now: options.now ?? new Date(), intervalMinutes: options.intervalMinutes ?? 5, rounds: options.tagRefreshRounds ?? DEFAULT_TAG_REFRESH_ROUNDS };
   const failures: TAlarmRegionResult["failures"] = [];
 
   const synced = await mapWithConcurrency(alarms, options.tagConcurrency ?? DEFAULT_TAG_CONCURRENCY, async (alarm): Promise<TSyncedAlarm> => {
-    if (!needsTags(alarm, stored.get(alarm.arn), round, rounds)) return { ...alarm, tags: null };
+    if (!needsTags(alarm, stored.get(alarm.arn), rotation)) return { ...alarm, tags: null };
     try {
       return { ...alarm, tags: await getAlarmTags(client, alarm.arn) };
     } catch (error) {
@@ -135,63 +126,19 @@ export async function syncAlarmRegion(options: TSyncAlarmRegionOptions): Promise
   };
 }
 
-export interface TAlarmRegionOutcome extends Omit<TRegionOutcome, "result"> {
-  result?: TAlarmRegionResult;
-}
+/** What the last syncs stored for an account × region: its alarms by ARN, and the history cursor. */
+export type TStoredAlarmRegion = Pick<TSyncAlarmRegionOptions, "stored" | "historyThrough">;
 
-export interface TSyncAllAlarmsOptions extends Pick<TSyncAlarmRegionOptions, "tagRefreshRounds" | "intervalMinutes" | "tagConcurrency"> {
-  /** Builds the client for an account × region, counting into `stats`. Defaults to the process-wide factory. */
-  createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => CloudWatchClient;
-  /** What is stored for an account × region. Defaults to nothing (a first sync). */
-  loadStored?: (target: { accountId: string; region: string }) => Promise<Pick<TSyncAlarmRegionOptions, "stored" | "historyThrough">>;
-  /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
-  onRegionSynced?: (result: TAlarmRegionResult) => Promise<void>;
-  regionConcurrency?: number;
-  now?: Date;
-}
+/** The collector's knobs (lib/aws/server/run-collector.ts passes them through). */
+export type TCloudWatchAlarmTuning = Pick<TSyncAlarmRegionOptions, "now" | "tagRefreshRounds" | "intervalMinutes" | "tagConcurrency">;
 
-const MAX_LISTED_FAILURES = 3;
-
-function partialMessage(result: TAlarmRegionResult): string {
-  const listed = result.failures.slice(0, MAX_LISTED_FAILURES).map((f) => `${f.alarm}: ${f.error}`);
-  const more = result.failures.length > MAX_LISTED_FAILURES ? `; and ${result.failures.length - MAX_LISTED_FAILURES} more` : "";
-  return `${result.failures.length} problem(s) over ${result.alarms.length} alarms: ${listed.join("; ")}${more}`;
-}
-
-/**
- * Syncs every account × region. One failing account or region never stops
- * the others: each comes back with its own outcome, stats and duration.
- */
-export async function syncAllAlarms(accounts: readonly TAwsAccountToSync[], options: TSyncAllAlarmsOptions = {}): Promise<TAlarmRegionOutcome[]> {
-  const createClient = options.createClient ?? ((account, region, stats) => awsClients().create(CloudWatchClient, { account, region, stats }));
-  const targets = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
-
-  return mapWithConcurrency(targets, options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async ({ account, region }): Promise<TAlarmRegionOutcome> => {
-    const { accountId } = account;
-    const stats = newSyncStats();
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    try {
-      const stored = (await options.loadStored?.({ accountId, region })) ?? {};
-      const result = await syncAlarmRegion({
-        client: createClient(account, region, stats),
-        accountId,
-        region,
-        stats,
-        ...stored,
-        now: options.now,
-        tagRefreshRounds: options.tagRefreshRounds,
-        intervalMinutes: options.intervalMinutes,
-        tagConcurrency: options.tagConcurrency,
-      });
-      await options.onRegionSynced?.(result);
-      const isPartial = result.failures.length > 0;
-      const status: TSyncStatus = isPartial ? "PARTIAL" : "SUCCEEDED";
-      return { accountId, region, ok: true, status, ...(isPartial ? { error: partialMessage(result) } : {}), stats, durationMs: elapsed(), result };
-    } catch (error) {
-      const message = error instanceof AppError ? error.message : `CloudWatch alarm sync of account ${accountId}, region ${region} failed: ${describeAwsError(error)}`;
-      log.warn({ err: error, accountId, region }, "CloudWatch alarm sync of a region failed");
-      return { accountId, region, ok: false, status: "FAILED", error: message, stats, durationMs: elapsed() };
-    }
-  });
-}
+/** CloudWatch alarms as the generic collector reads them (lib/aws/fan-out.ts): one account × region's alarms and their history. */
+export const cloudWatchAlarmReader: TRegionReader<CloudWatchClient, TStoredAlarmRegion, TAlarmRegionResult, TCloudWatchAlarmTuning> = {
+  label: "CloudWatch alarm sync",
+  clientClass: CloudWatchClient,
+  read: ({ client, accountId, region, stats, stored, tuning }) => syncAlarmRegion({ client, accountId, region, stats, ...stored, ...tuning }),
+  describeProblems(result) {
+    if (result.failures.length === 0) return null;
+    return `${result.failures.length} problem(s) over ${result.alarms.length} alarms: ${listProblems(result.failures.map((f) => ({ name: f.alarm, error: f.error })))}`;
+  },
+};

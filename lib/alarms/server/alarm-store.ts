@@ -4,7 +4,7 @@ import type { TAlarmState, TSeverity } from "@/lib/alarms/collect/types";
 import { attributionWindowStart, PRODUCTION } from "@/lib/incidents/attribution";
 import { statusOf, timelineEntries, type TIncidentState } from "@/lib/incidents/incident-state";
 import { env } from "@/lib/env";
-import { batches, type TSql } from "@/lib/pipelines/server/transaction";
+import { batches, type TSql } from "@/lib/db/transaction";
 
 /** Incident.source of incidents opened by alarms. */
 export const ALARM_INCIDENT_SOURCE = "cloudwatch";

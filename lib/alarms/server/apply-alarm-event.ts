@@ -3,7 +3,7 @@ import { CLOUDWATCH_EVENT_SOURCE, ALARM_STATE_CHANGE_DETAIL, type TAlarmEvent } 
 import { advanceAlarmStates, insertTransitions, reconcileAlarmIncidents } from "@/lib/alarms/server/alarm-store";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import type { TSql } from "@/lib/pipelines/server/transaction";
+import type { TSql } from "@/lib/db/transaction";
 
 export interface TAlarmEventOutcome {
   id: string;

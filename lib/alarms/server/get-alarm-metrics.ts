@@ -1,10 +1,9 @@
 import "server-only";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { METRIC_WINDOWS, type TAlarmMetrics, type TMetricWindow } from "@/lib/alarms/alarm-board";
-import type { TMetricQuery } from "@/lib/alarms/collect/cloudwatch";
+import { cloudWatchClientFor, type TMetricQuery } from "@/lib/alarms/collect/cloudwatch";
 import { getBatchedMetricData } from "@/lib/alarms/collect/metric-data";
 import type { TAlarmDefinition } from "@/lib/alarms/collect/types";
-import { awsClients, describeAwsError, newSyncStats } from "@/lib/aws/clients";
+import { describeAwsError } from "@/lib/aws/clients";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { PRODUCTION } from "@/lib/incidents/attribution";
@@ -83,7 +82,7 @@ async function loadMetrics(alarmId: number, window: TMetricWindow, now: Date): P
   if (!queries) return { ...base, points: null, label: null, status: "A composite alarm has no metric of its own: see the alarms its rule names." };
 
   const { accountId, roleArn, externalId } = alarm.awsAccount;
-  const client = awsClients().create(CloudWatchClient, { account: { accountId, roleArn, externalId }, region: alarm.region, stats: newSyncStats() });
+  const client = cloudWatchClientFor({ accountId, roleArn, externalId }, alarm.region);
   try {
     const series = (await getBatchedMetricData({ client, bucketKey: `${accountId}:${alarm.region}`, requests: [{ key: "alarm", queries }], start, end })).get("alarm") ?? [];
     const shown = series[0];

@@ -2,7 +2,7 @@ import "server-only";
 import type { TSeverity } from "@/lib/alarms/collect/types";
 import { configuredIncidentRules, reconcileAlarmIncidents } from "@/lib/alarms/server/alarm-store";
 import { alarmSeverity, compileSeverityPattern } from "@/lib/alarms/severity";
-import { inTransaction } from "@/lib/pipelines/server/transaction";
+import { inTransaction } from "@/lib/db/transaction";
 
 export interface TRederiveAlarmSeveritiesOptions {
   /** AwsAccount.id */

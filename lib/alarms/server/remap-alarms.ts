@@ -2,7 +2,7 @@ import "server-only";
 import { configuredIncidentRules, reconcileAlarmIncidents } from "@/lib/alarms/server/alarm-store";
 import { resolveAlarmServices } from "@/lib/alarms/server/store-alarm-sync";
 import { parseTagSelector } from "@/lib/pipelines/pipeline-mapping";
-import { inTransaction } from "@/lib/pipelines/server/transaction";
+import { inTransaction } from "@/lib/db/transaction";
 
 export interface TRemapAlarmsOptions {
   /** Alarms mapped to these services now… */

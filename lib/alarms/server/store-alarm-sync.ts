@@ -6,7 +6,7 @@ import { advanceAlarmStates, insertTransitions, reconcileAlarmIncidents, type TI
 import { alarmSeverity, compileSeverityPattern } from "@/lib/alarms/severity";
 import { log } from "@/lib/log";
 import { resolvePipelineService, TAG_SELECTOR_PREFIX, type TPipelineMapping } from "@/lib/pipelines/pipeline-mapping";
-import { batches, inTransaction, type TSql } from "@/lib/pipelines/server/transaction";
+import { batches, inTransaction, type TSql } from "@/lib/db/transaction";
 
 export const ALARM_RESOURCE_TYPE = "AWS::CloudWatch::Alarm";
 /** The catalog's aws.amazon.com/cloudwatch-alarm-tags selectors (lib/catalog/catalog-info.ts). */

@@ -7,7 +7,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alarmArn, at, compositeAlarm, metricAlarm, serveFakeCloudWatch, stateUpdate, REGION } from "@/lib/alarms/collect/fake-cloudwatch";
+import { alarmArn, at, compositeAlarm, metricAlarm, serveFakeCloudWatch, stateUpdate, REGION } from "@/lib/testing/aws/fake-cloudwatch";
 import { syncAlarms } from "@/lib/alarms/server/sync-alarms";
 import { ALARM_TAG_SELECTOR_TYPE } from "@/lib/alarms/server/store-alarm-sync";
 import { closeDb, db } from "@/lib/db";

@@ -13,7 +13,7 @@ import {
   listNewExecutions,
   toStageStates,
 } from "@/lib/pipelines/collect/codepipeline";
-import { actionExecution, executionSummary, serveFakeCodePipeline, type TFakeWorld } from "@/lib/pipelines/collect/fake-codepipeline";
+import { actionExecution, executionSummary, serveFakeCodePipeline, type TFakeWorld } from "@/lib/testing/aws/fake-codepipeline";
 import type { TExecutionStatus } from "@/lib/pipelines/collect/types";
 
 const cp = mockClient(CodePipelineClient);

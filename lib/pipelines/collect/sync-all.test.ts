@@ -1,5 +1,6 @@
 /**
- * syncAll against real SDK clients, answered at the HTTP level: so AssumeRole,
+ * The CodePipeline reader through the generic fan-out (lib/aws/fan-out.ts)
+ * against real SDK clients, answered at the HTTP level: so AssumeRole,
  * request signing, adaptive retries and the call counting all run for real.
  */
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
@@ -7,9 +8,10 @@ import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory, type TAwsAccountRef } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/aws/fake-http-handler";
-import { storedAfter } from "@/lib/pipelines/collect/fake-codepipeline";
-import { syncAll, type TAwsAccountToSync, type TSyncRegionResult } from "@/lib/pipelines/collect/sync-region";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/testing/aws/fake-http-handler";
+import { storedAfter } from "@/lib/testing/aws/fake-codepipeline";
+import { readRegions, type TAwsAccountToSync, type TReadRegionsOptions } from "@/lib/aws/fan-out";
+import { codePipelineReader, type TCodePipelineTuning, type TSyncRegionResult } from "@/lib/pipelines/collect/sync-region";
 import type { TStoredPipeline } from "@/lib/pipelines/collect/types";
 
 const HOME: TAwsAccountToSync = { accountId: "111111111111", roleArn: null, externalId: null, regions: ["eu-west-1"] };
@@ -19,6 +21,10 @@ const ACCOUNT_BY_KEY: Record<string, string> = { AKIAHOME: HOME.accountId, "ASIA
 const epoch = (iso: string) => Date.parse(iso) / 1000;
 
 const sts = mockClient(STSClient);
+
+type TSyncAllOptions = Omit<TReadRegionsOptions<CodePipelineClient, ReadonlyMap<string, TStoredPipeline>, TSyncRegionResult, TCodePipelineTuning>, "tuning"> & TCodePipelineTuning;
+const syncAll = (accounts: TAwsAccountToSync[], { createClient, loadStored, onRegionRead, regionConcurrency, ...tuning }: TSyncAllOptions) =>
+  readRegions(accounts, codePipelineReader, { createClient, loadStored, onRegionRead, regionConcurrency, tuning });
 
 beforeEach(() => {
   sts.reset();
@@ -84,7 +90,7 @@ function setup() {
   return { createClient, requests: fake.requests };
 }
 
-describe("syncAll", () => {
+describe("readRegions with the CodePipeline reader", () => {
   it("assumes each member account's role, isolates a failing account, and records calls, throttles and errors", async () => {
     const { createClient } = setup();
     const outcomes = await settle(syncAll([HOME, MEMBER_A, MEMBER_B], { createClient }));
@@ -115,10 +121,10 @@ describe("syncAll", () => {
   it("costs two calls per region of one pipeline once nothing changes", async () => {
     const { createClient } = setup();
     const results = new Map<string, TSyncRegionResult>();
-    const onRegionSynced = async (result: TSyncRegionResult) => void results.set(result.accountId, result);
-    await settle(syncAll([HOME], { createClient, onRegionSynced }));
+    const onRegionRead = async (result: TSyncRegionResult) => void results.set(result.accountId, result);
+    await settle(syncAll([HOME], { createClient, onRegionRead }));
     const stored = storedAfter(results.get(HOME.accountId)!);
-    const loadStored = async (): Promise<{ stored: ReadonlyMap<string, TStoredPipeline> }> => ({ stored });
+    const loadStored = async (): Promise<ReadonlyMap<string, TStoredPipeline>> => stored;
 
     const [outcome] = await settle(syncAll([HOME], { createClient, loadStored, definitionRefreshRounds: 0 }));
     expect(outcome).toMatchObject({ ok: true, stats: { calls: 2, throttles: 0, errors: 0 } });
@@ -126,10 +132,10 @@ describe("syncAll", () => {
 
   it("fails only the region whose storage callback fails", async () => {
     const { createClient } = setup();
-    const onRegionSynced = async (result: TSyncRegionResult) => {
+    const onRegionRead = async (result: TSyncRegionResult) => {
       if (result.accountId === HOME.accountId) throw new Error("database unavailable");
     };
-    const outcomes = await settle(syncAll([HOME, MEMBER_A], { createClient, onRegionSynced }));
+    const outcomes = await settle(syncAll([HOME, MEMBER_A], { createClient, onRegionRead }));
     expect(outcomes.map((o) => [o.accountId, o.status, o.error])).toEqual([
       [HOME.accountId, "FAILED", `CodePipeline sync of account ${HOME.accountId}, region eu-west-1 failed: database unavailable`],
       [MEMBER_A.accountId, "SUCCEEDED", undefined],

@@ -22,7 +22,7 @@ import {
   serveFakeCodePipeline,
   storedAfter,
   type TFakeWorld,
-} from "@/lib/pipelines/collect/fake-codepipeline";
+} from "@/lib/testing/aws/fake-codepipeline";
 import { isStateUnchanged, resolveProdStage } from "@/lib/pipelines/collect/sync-pipeline";
 import { syncRegion, type TSyncRegionOptions } from "@/lib/pipelines/collect/sync-region";
 import type { TStoredPipeline } from "@/lib/pipelines/collect/types";

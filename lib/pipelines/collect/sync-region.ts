@@ -1,10 +1,12 @@
 /**
- * CodePipeline sync for one account × region, and for every account × region.
- * Reads AWS only; what to store comes back as plain data, and what is stored
- * comes in as plain data (no database here).
+ * CodePipeline sync for one account × region (the fan-out over accounts and
+ * regions is lib/aws/fan-out.ts's). Reads AWS only; what to store comes back
+ * as plain data, and what is stored comes in as plain data (no database here).
  */
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
-import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
+import { describeAwsError, type TSyncStats } from "@/lib/aws/clients";
+import { listProblems, mapWithConcurrency, type TRegionReader } from "@/lib/aws/fan-out";
+import { isRefreshRound } from "@/lib/aws/refresh-rounds";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { listAllPipelines } from "@/lib/pipelines/collect/codepipeline";
@@ -12,27 +14,8 @@ import { syncPipeline, type TExecutionSync, type TPipelineSync, type TSyncPipeli
 import type { TStoredPipeline } from "@/lib/pipelines/collect/types";
 
 export const DEFAULT_PIPELINE_CONCURRENCY = 4;
-export const DEFAULT_REGION_CONCURRENCY = 4;
 /** With a 5-minute schedule, every pipeline's definition and tags are read again about once a day. */
 export const DEFAULT_DEFINITION_REFRESH_ROUNDS = 288;
-
-/** A stable number for a string (FNV-1a), to spread resources over refresh rounds. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/**
- * Whether it is this resource's turn to be read again in full: each one once
- * every `rounds` syncs, a slice at a time (0: never). The round is the sync's
- * start time in schedule intervals, so every instance agrees on it.
- */
-export function isRefreshRound(key: string, { now, intervalMinutes, rounds }: { now: Date; intervalMinutes: number; rounds: number }): boolean {
-  if (rounds <= 0) return false;
-  const round = Math.floor(now.getTime() / (intervalMinutes * 60_000));
-  return hash(key) % rounds === round % rounds;
-}
 
 interface TTuning extends Pick<TSyncPipelineOptions, "isDefinitionRefreshForced" | "maxFirstSyncExecutions" | "maxIncrementalExecutions"> {
   /** When the sync started: picks the pipelines whose definition and tags are read again (see isRefreshRound). */
@@ -65,20 +48,6 @@ export interface TSyncRegionResult {
   /** Stored pipelines that no longer exist in AWS. */
   removedPipelines: string[];
   stats: TSyncStats;
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time; results in input order. `fn` must not reject. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 /**
@@ -141,95 +110,21 @@ export async function syncRegion(options: TSyncRegionOptions): Promise<TSyncRegi
   return result;
 }
 
-export interface TAwsAccountToSync extends TAwsAccountRef {
-  regions: readonly string[];
-}
-
-/** SyncRun.status. */
-export type TSyncStatus = "SUCCEEDED" | "PARTIAL" | "FAILED";
-
-export interface TRegionOutcome {
-  accountId: string;
-  region: string;
-  /** False when the region could not be synced at all. */
-  ok: boolean;
-  status: TSyncStatus;
-  /** Why the region failed, or which pipelines failed when PARTIAL. */
-  error?: string;
-  stats: TSyncStats;
-  durationMs: number;
-  result?: TSyncRegionResult;
-}
-
-export interface TSyncAllOptions extends TTuning {
-  /** Builds the client for an account × region, counting into `stats`. Defaults to the process-wide factory. */
-  createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => CodePipelineClient;
-  /** What is stored for an account × region. Defaults to nothing stored (a first sync). */
-  loadStored?: (target: { accountId: string; region: string }) => Promise<Pick<TSyncRegionOptions, "stored">>;
-  /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
-  onRegionSynced?: (result: TSyncRegionResult) => Promise<void>;
-  /** Account × region pairs synced at the same time. */
-  regionConcurrency?: number;
+/** The collector's knobs (lib/aws/server/run-collector.ts passes them through). */
+export interface TCodePipelineTuning extends TTuning {
   /** Pipelines synced at the same time within a region. */
   pipelineConcurrency?: number;
 }
 
-const MAX_LISTED_FAILURES = 3;
-
-function partialMessage(result: TSyncRegionResult): string {
-  const listed = result.failures.slice(0, MAX_LISTED_FAILURES).map((f) => `${f.pipelineName}: ${f.error}`);
-  const more = result.failures.length > MAX_LISTED_FAILURES ? `; and ${result.failures.length - MAX_LISTED_FAILURES} more` : "";
-  const total = result.pipelines.length + result.failures.length;
-  return `${result.failures.length} of ${total} pipelines failed: ${listed.join("; ")}${more}`;
-}
-
-/**
- * Syncs every account × region. One failing account or region never stops the
- * others: each comes back with its own outcome, stats and duration, ready to
- * be recorded as a SyncRun.
- */
-export async function syncAll(accounts: readonly TAwsAccountToSync[], options: TSyncAllOptions = {}): Promise<TRegionOutcome[]> {
-  const createClient =
-    options.createClient ?? ((account, region, stats) => awsClients().create(CodePipelineClient, { account, region, stats }));
-  const targets = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
-
-  return mapWithConcurrency(targets, options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async ({ account, region }) => {
-    const { accountId } = account;
-    const stats = newSyncStats();
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    try {
-      const stored = (await options.loadStored?.({ accountId, region })) ?? {};
-      const result = await syncRegion({
-        client: createClient(account, region, stats),
-        accountId,
-        region,
-        stats,
-        ...stored,
-        concurrency: options.pipelineConcurrency,
-        isDefinitionRefreshForced: options.isDefinitionRefreshForced,
-        now: options.now,
-        definitionRefreshRounds: options.definitionRefreshRounds,
-        intervalMinutes: options.intervalMinutes,
-        maxFirstSyncExecutions: options.maxFirstSyncExecutions,
-        maxIncrementalExecutions: options.maxIncrementalExecutions,
-      });
-      await options.onRegionSynced?.(result);
-      const isPartial = result.failures.length > 0;
-      return {
-        accountId,
-        region,
-        ok: true,
-        status: isPartial ? "PARTIAL" : "SUCCEEDED",
-        ...(isPartial ? { error: partialMessage(result) } : {}),
-        stats,
-        durationMs: elapsed(),
-        result,
-      } satisfies TRegionOutcome;
-    } catch (error) {
-      const message = error instanceof AppError ? error.message : `CodePipeline sync of account ${accountId}, region ${region} failed: ${describeAwsError(error)}`;
-      log.warn({ err: error, accountId, region }, "CodePipeline sync of a region failed");
-      return { accountId, region, ok: false, status: "FAILED", error: message, stats, durationMs: elapsed() } satisfies TRegionOutcome;
-    }
-  });
-}
+/** CodePipeline as the generic collector reads it (lib/aws/fan-out.ts): one account × region's pipelines, stored by name. */
+export const codePipelineReader: TRegionReader<CodePipelineClient, ReadonlyMap<string, TStoredPipeline>, TSyncRegionResult, TCodePipelineTuning> = {
+  label: "CodePipeline sync",
+  clientClass: CodePipelineClient,
+  read: ({ client, accountId, region, stats, stored, tuning: { pipelineConcurrency, ...tuning } }) =>
+    syncRegion({ client, accountId, region, stats, stored, concurrency: pipelineConcurrency, ...tuning }),
+  describeProblems(result) {
+    if (result.failures.length === 0) return null;
+    const total = result.pipelines.length + result.failures.length;
+    return `${result.failures.length} of ${total} pipelines failed: ${listProblems(result.failures.map((f) => ({ name: f.pipelineName, error: f.error })))}`;
+  },
+};

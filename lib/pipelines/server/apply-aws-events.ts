@@ -18,7 +18,7 @@ import {
 } from "@/lib/pipelines/server/aws-events";
 import { executionKey, isExecutionChanged, readExecutions, refreshLatestExecution, writeExecutions } from "@/lib/pipelines/server/execution-store";
 import { applyEventToExecution, applyEventToState, newExecution, type TClock } from "@/lib/pipelines/server/merge";
-import { inTransaction, type TSql } from "@/lib/pipelines/server/transaction";
+import { inTransaction, type TSql } from "@/lib/db/transaction";
 
 export type TEventResult = "applied" | "duplicate" | "ignored";
 

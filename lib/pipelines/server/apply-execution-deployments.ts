@@ -12,7 +12,7 @@ import {
   writeRolledBackLinks,
   type TStoredExecution,
 } from "@/lib/pipelines/server/execution-store";
-import { batches, type TSql } from "@/lib/pipelines/server/transaction";
+import { batches, type TSql } from "@/lib/db/transaction";
 
 export interface TPipelineForDeployments extends TPipelineRef {
   /** Pipeline.deploymentsBasis as stored. */

@@ -1,15 +1,9 @@
 import "server-only";
-import {
-  ApprovalAlreadyCompletedException,
-  CodePipelineClient,
-  GetPipelineStateCommand,
-  InvalidApprovalTokenException,
-  PutApprovalResultCommand,
-} from "@aws-sdk/client-codepipeline";
 import type { z } from "zod";
 import type { ZApprovalSchema } from "@/lib/pipelines/board";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
-import { awsClients, describeAwsError, newSyncStats, withMemberRole, type TAwsClientFactory } from "@/lib/aws/clients";
+import { awsClients, withMemberRole, type TAwsClientFactory } from "@/lib/aws/clients";
+import { answerManualApproval } from "@/lib/pipelines/collect/codepipeline";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
 import { db, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -26,10 +20,9 @@ export async function findPipelineForApproval(id: number) {
 }
 
 /**
- * Answers a manual approval in CodePipeline (PutApprovalResult). The token is
- * read from GetPipelineState at that moment rather than stored: it changes
- * with every execution and only the current one is accepted. Audited; the
- * stored state shows the answer at once, and the next event or sync confirms it.
+ * Answers a manual approval in CodePipeline (PutApprovalResult, through the
+ * adapter: lib/pipelines/collect/codepipeline.ts). Audited; the stored state
+ * shows the answer at once, and the next event or sync confirms it.
  */
 export async function approveAction(
   pipeline: NonNullable<Awaited<ReturnType<typeof findPipelineForApproval>>>,
@@ -45,35 +38,12 @@ export async function approveAction(
   }
   // In a member account, through its approval role (the read role cannot approve); the home account uses the portal's own.
   const account = withMemberRole(pipeline.awsAccount, env().PORTSIDE_MEMBER_APPROVAL_ROLE_NAME);
-  const client = clients.create(CodePipelineClient, { account, region: pipeline.region, stats: newSyncStats() });
-  let token: string | undefined;
-  let executionId: string | undefined;
-  try {
-    const state = await client.send(new GetPipelineStateCommand({ name: pipeline.name }));
-    const stage = state.stageStates?.find((s) => s.stageName === input.stage);
-    const action = stage?.actionStates?.find((a) => a.actionName === input.action);
-    if (action?.latestExecution?.status === "InProgress") token = action.latestExecution.token;
-    executionId = stage?.latestExecution?.pipelineExecutionId;
-  } catch (error) {
-    throw new AppError("UPSTREAM", `Could not read the pipeline's state from AWS: ${describeAwsError(error)}.`, { cause: error });
-  }
-  if (!token) throw new AppError("CONFLICT", "This approval is no longer waiting: it was answered, expired or the execution moved on.");
-  try {
-    await client.send(
-      new PutApprovalResultCommand({
-        pipelineName: pipeline.name,
-        stageName: input.stage,
-        actionName: input.action,
-        result: { status: input.decision, summary: input.comment },
-        token,
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ApprovalAlreadyCompletedException || error instanceof InvalidApprovalTokenException) {
-      throw new AppError("CONFLICT", "This approval is no longer waiting: someone answered it, or the execution moved on.", { cause: error });
-    }
-    throw new AppError("UPSTREAM", `AWS refused the approval: ${describeAwsError(error)}.`, { cause: error });
-  }
+  const { executionId } = await answerManualApproval({
+    clients,
+    account,
+    region: pipeline.region,
+    answer: { pipelineName: pipeline.name, stage: input.stage, action: input.action, decision: input.decision, comment: input.comment },
+  });
   const answeredAt = new Date().toISOString();
   const state = ((pipeline.state ?? []) as unknown as TStageState[]).map((s) =>
     s.name !== input.stage

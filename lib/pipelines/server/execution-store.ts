@@ -1,7 +1,7 @@
 import "server-only";
 import type { TExecutionStage, TExecutionStatus, TExecutionType, TSourceRevision } from "@/lib/pipelines/collect/types";
 import type { TClock, TExecutionSnapshot } from "@/lib/pipelines/server/merge";
-import { batches, type TSql } from "@/lib/pipelines/server/transaction";
+import { batches, type TSql } from "@/lib/db/transaction";
 
 /** A stored PipelineExecution row. */
 export interface TStoredExecution extends TExecutionSnapshot {

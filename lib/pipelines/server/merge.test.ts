@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toExecutionRecord } from "@/lib/pipelines/collect/codepipeline";
-import { executionSummary } from "@/lib/pipelines/collect/fake-codepipeline";
+import { executionSummary } from "@/lib/testing/aws/fake-codepipeline";
 import type { TStageDeclaration } from "@/lib/pipelines/collect/types";
 import { ACTION_STATES, PIPELINE_STATES, STAGE_STATES, type TCodePipelineEvent } from "@/lib/pipelines/server/aws-events";
 import {

@@ -9,7 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { importCatalog } from "@/lib/catalog/server/import-catalog";
 import { closeDb, db } from "@/lib/db";
-import { actionExecution, at, executionSummary, REGION, serveFakeCodePipeline, type TFakePipeline, type TFakeWorld } from "@/lib/pipelines/collect/fake-codepipeline";
+import { actionExecution, at, executionSummary, REGION, serveFakeCodePipeline, type TFakePipeline, type TFakeWorld } from "@/lib/testing/aws/fake-codepipeline";
 import { syncPipelines } from "@/lib/pipelines/server/sync-pipelines";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 

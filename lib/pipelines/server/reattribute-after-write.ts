@@ -3,7 +3,7 @@ import type { TAuditOrigin } from "@/lib/audit/server/audit";
 import { env } from "@/lib/env";
 import { reattributeIncidents } from "@/lib/incidents/server/reattribute-incidents";
 import { log } from "@/lib/log";
-import { batches } from "@/lib/pipelines/server/transaction";
+import { batches } from "@/lib/db/transaction";
 
 const BATCH = 1000;
 

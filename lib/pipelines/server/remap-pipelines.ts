@@ -4,7 +4,7 @@ import type { TStageDeclaration } from "@/lib/pipelines/collect/types";
 import { applyExecutionDeployments, noDeploymentChanges, type TDeploymentChanges, type TPipelineForDeployments } from "@/lib/pipelines/server/apply-execution-deployments";
 import { reattributeAfterWrite } from "@/lib/pipelines/server/reattribute-after-write";
 import { resolvePipelineMappings } from "@/lib/pipelines/server/resolve-pipeline-mappings";
-import { inTransaction } from "@/lib/pipelines/server/transaction";
+import { inTransaction } from "@/lib/db/transaction";
 
 export interface TRemapPipelinesOptions {
   /** Pipelines mapped to these services now… */

@@ -1,6 +1,6 @@
 import "server-only";
 import { PIPELINE_TAG_SELECTOR_TYPE, TAG_SELECTOR_PREFIX, pipelineProdStage, resolvePipelineService, type TPipelineMapping } from "@/lib/pipelines/pipeline-mapping";
-import type { TSql } from "@/lib/pipelines/server/transaction";
+import type { TSql } from "@/lib/db/transaction";
 
 export interface TPipelineToMap {
   arn: string;

@@ -13,7 +13,7 @@ import {
 } from "@/lib/pipelines/server/execution-store";
 import { mergeSyncedExecution, type TClock, type TExecutionSnapshot } from "@/lib/pipelines/server/merge";
 import { resolvePipelineMappings } from "@/lib/pipelines/server/resolve-pipeline-mappings";
-import { inTransaction, type TSql } from "@/lib/pipelines/server/transaction";
+import { inTransaction, type TSql } from "@/lib/db/transaction";
 
 export const PIPELINE_RESOURCE_TYPE = "AWS::CodePipeline::Pipeline";
 export const SERVICE_TAG_DETAIL = "tag portside:service";

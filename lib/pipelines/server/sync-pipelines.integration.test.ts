@@ -15,7 +15,7 @@ import {
   sha,
   type TFakePipeline,
   type TFakeWorld,
-} from "@/lib/pipelines/collect/fake-codepipeline";
+} from "@/lib/testing/aws/fake-codepipeline";
 import { syncPipelines, type TSyncPipelinesOutcome } from "@/lib/pipelines/server/sync-pipelines";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import type { TExecutionStage, TStageDeclaration } from "@/lib/pipelines/collect/types";
-import type { TSql } from "@/lib/pipelines/server/transaction";
+import type { TSql } from "@/lib/db/transaction";
 import {
   draftEntries,
   evidenceWindow,

@@ -2,7 +2,7 @@ import "server-only";
 import { insertAudit } from "@/lib/audit/server/audit";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { inTransaction } from "@/lib/pipelines/server/transaction";
+import { inTransaction } from "@/lib/db/transaction";
 import { draftTimeline } from "@/lib/postmortems/server/draft-timeline";
 import type { TPostmortemStatus } from "@/lib/postmortems/schemas";
 import { assertEditable, type TPostmortemWriter } from "@/lib/postmortems/server/postmortem-store";

@@ -1,5 +1,6 @@
 /**
- * collectAll against real SDK clients answered at the HTTP level, so
+ * The X-Ray reader through the generic fan-out (lib/aws/fan-out.ts) against
+ * real SDK clients answered at the HTTP level, so
  * AssumeRole, signing, adaptive retries on ThrottledException and the call
  * counting all run for real.
  */
@@ -8,12 +9,13 @@ import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAwsClientFactory, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
-import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/aws/fake-http-handler";
-import { collectAll, type TAwsAccountToCollect } from "@/lib/servicemap/collect/collect-region";
+import { awsErrorReply, fakeJsonHandler, type TFakeReply, type TFakeRequest } from "@/lib/testing/aws/fake-http-handler";
+import { readRegions, type TAwsAccountToSync } from "@/lib/aws/fan-out";
+import { xrayReader } from "@/lib/servicemap/collect/collect-region";
 
-const HOME: TAwsAccountToCollect = { accountId: "111111111111", roleArn: null, externalId: null, regions: ["eu-west-1"] };
-const MEMBER_A: TAwsAccountToCollect = { accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/portside-read", externalId: "ext-a", regions: ["eu-west-1"] };
-const MEMBER_B: TAwsAccountToCollect = { accountId: "333333333333", roleArn: "arn:aws:iam::333333333333:role/portside-read", externalId: "ext-b", regions: ["us-east-1"] };
+const HOME: TAwsAccountToSync = { accountId: "111111111111", roleArn: null, externalId: null, regions: ["eu-west-1"] };
+const MEMBER_A: TAwsAccountToSync = { accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/portside-read", externalId: "ext-a", regions: ["eu-west-1"] };
+const MEMBER_B: TAwsAccountToSync = { accountId: "333333333333", roleArn: "arn:aws:iam::333333333333:role/portside-read", externalId: "ext-b", regions: ["us-east-1"] };
 const ACCOUNT_BY_KEY: Record<string, string> = { AKIAHOME: HOME.accountId, "ASIA-ext-a": MEMBER_A.accountId, "ASIA-ext-b": MEMBER_B.accountId };
 const NOW = new Date("2026-11-02T10:03:00Z");
 
@@ -80,11 +82,11 @@ function setup() {
   return { createClient, requests: fake.requests };
 }
 
-describe("collectAll", () => {
+describe("readRegions with the X-Ray reader", () => {
   it("retries a throttled graph read, isolates an account that may not read X-Ray, and counts calls, throttles and errors", async () => {
     const { createClient, requests } = setup();
     // Two buckets per run: 10:00 is not finished yet (2-minute lag), so 09:50 and 09:55.
-    const outcomes = await settle(collectAll([HOME, MEMBER_A, MEMBER_B], { createClient, now: NOW, backfillMs: 10 * 60_000 }));
+    const outcomes = await settle(readRegions([HOME, MEMBER_A, MEMBER_B], xrayReader, { createClient, tuning: { now: NOW, backfillMs: 10 * 60_000 } }));
     expect(outcomes.map((o) => ({ accountId: o.accountId, status: o.status, stats: o.stats }))).toEqual([
       // GetGroups, two graph buckets, one trace-summary read.
       { accountId: HOME.accountId, status: "SUCCEEDED", stats: { calls: 4, throttles: 0, errors: 0 } },

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { newSyncStats } from "@/lib/aws/clients";
 import { bucketRange, collectRegion, DEFAULT_COLLECT_TUNING } from "@/lib/servicemap/collect/collect-region";
-import { ACCOUNT_ID, REGION, serveFakeXray, stats, syntheticGraph, type TFakeXrayWorld } from "@/lib/servicemap/collect/fake-xray";
+import { ACCOUNT_ID, REGION, serveFakeXray, stats, syntheticGraph, type TFakeXrayWorld } from "@/lib/testing/aws/fake-xray";
 import { batchGetTraces, graphFromServices, isTransactionSearchOn } from "@/lib/servicemap/collect/xray";
 
 const xray = mockClient(XRayClient);

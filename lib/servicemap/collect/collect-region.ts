@@ -1,13 +1,13 @@
 /**
- * X-Ray collection for one account × region, and for every account × region.
- * Reads AWS only: what to store comes back as plain data; where the last run
+ * X-Ray collection for one account × region (the fan-out over accounts and
+ * regions is lib/aws/fan-out.ts's). Reads AWS only: what to store comes back as plain data; where the last run
  * stopped comes in as plain data (no database here).
  */
 import { XRayClient } from "@aws-sdk/client-xray";
-import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef, type TSyncStats } from "@/lib/aws/clients";
+import { describeAwsError, type TSyncStats } from "@/lib/aws/clients";
+import { mapWithConcurrency, type TRegionReader } from "@/lib/aws/fan-out";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { mapWithConcurrency } from "@/lib/pipelines/collect/sync-region";
 import { BUCKET_SECONDS, type TGraphBucket, type TTraceSummaryRecord, type TXrayGroup } from "@/lib/servicemap/collect/types";
 import { listGroups, readServiceGraph, readTraceSummaries } from "@/lib/servicemap/collect/xray";
 
@@ -122,62 +122,13 @@ export async function collectRegion(options: TCollectRegionOptions): Promise<TCo
   return result;
 }
 
-export interface TAwsAccountToCollect extends TAwsAccountRef {
-  regions: readonly string[];
-}
+/** The collector's knobs (lib/aws/server/run-collector.ts passes them through). */
+export type TXrayTuning = Partial<TCollectTuning> & { now?: Date };
 
-export type TSyncStatus = "SUCCEEDED" | "PARTIAL" | "FAILED";
-
-export interface TCollectOutcome {
-  accountId: string;
-  region: string;
-  status: TSyncStatus;
-  error?: string;
-  stats: TSyncStats;
-  durationMs: number;
-  result?: TCollectRegionResult;
-}
-
-export interface TCollectAllOptions extends Partial<TCollectTuning> {
-  createClient?: (account: TAwsAccountRef, region: string, stats: TSyncStats) => XRayClient;
-  loadCursors?: (target: { accountId: string; region: string }) => Promise<TRegionCursors>;
-  /** Called with each region's result as soon as it is ready (to store it); a rejection fails that region only. */
-  onRegionCollected?: (result: TCollectRegionResult) => Promise<void>;
-  regionConcurrency?: number;
-  now?: Date;
-}
-
-/**
- * Collects every account × region. One failing account or region never stops
- * the others: each comes back with its own outcome, stats and duration.
- */
-export async function collectAll(accounts: readonly TAwsAccountToCollect[], options: TCollectAllOptions = {}): Promise<TCollectOutcome[]> {
-  const { createClient: create, loadCursors, onRegionCollected, regionConcurrency, ...tuning } = options;
-  const createClient = create ?? ((account, region, stats) => awsClients().create(XRayClient, { account, region, stats }));
-  const targets = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
-  return mapWithConcurrency(targets, regionConcurrency ?? 4, async ({ account, region }) => {
-    const { accountId } = account;
-    const stats = newSyncStats();
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    try {
-      const cursors = (await loadCursors?.({ accountId, region })) ?? undefined;
-      const result = await collectRegion({ ...tuning, client: createClient(account, region, stats), accountId, region, stats, cursors });
-      await onRegionCollected?.(result);
-      const isPartial = result.failures.length > 0;
-      return {
-        accountId,
-        region,
-        status: isPartial ? "PARTIAL" : "SUCCEEDED",
-        ...(isPartial ? { error: result.failures.map((f) => `${f.part}: ${f.error}`).join("; ") } : {}),
-        stats,
-        durationMs: elapsed(),
-        result,
-      } satisfies TCollectOutcome;
-    } catch (error) {
-      const message = error instanceof AppError ? error.message : `X-Ray sync of account ${accountId}, region ${region} failed: ${describeAwsError(error)}`;
-      log.warn({ err: error, accountId, region }, "X-Ray sync of a region failed");
-      return { accountId, region, status: "FAILED", error: message, stats, durationMs: elapsed() } satisfies TCollectOutcome;
-    }
-  });
-}
+/** X-Ray as the generic collector reads it (lib/aws/fan-out.ts): one account × region's service graphs and trace summaries since its cursors. */
+export const xrayReader: TRegionReader<XRayClient, TRegionCursors, TCollectRegionResult, TXrayTuning> = {
+  label: "X-Ray sync",
+  clientClass: XRayClient,
+  read: ({ client, accountId, region, stats, stored, tuning }) => collectRegion({ ...tuning, client, accountId, region, stats, cursors: stored }),
+  describeProblems: (result) => (result.failures.length > 0 ? result.failures.map((f) => `${f.part}: ${f.error}`).join("; ") : null),
+};

@@ -21,8 +21,9 @@ import {
   type Service,
   type ServiceStatistics,
   type TraceSummary,
-  type XRayClient,
+  XRayClient,
 } from "@aws-sdk/client-xray";
+import { awsClients, newSyncStats, type TAwsAccountRef } from "@/lib/aws/clients";
 import { histogramFromSeconds } from "@/lib/servicemap/histogram";
 import type {
   TGraphBucket,
@@ -35,6 +36,13 @@ import type {
   TTraceSummaryRecord,
   TXrayGroup,
 } from "@/lib/servicemap/collect/types";
+
+export type { XRayClient };
+
+/** A client for an on-demand read (one trace's segments) in an account × region, with the process's cached credentials. */
+export function xrayClientFor(account: TAwsAccountRef, region: string): XRayClient {
+  return awsClients().create(XRayClient, { account, region, stats: newSyncStats() });
+}
 
 export const MAX_QUERY_WINDOW_MS = 6 * 3600_000;
 export const BATCH_GET_TRACES_LIMIT = 5;

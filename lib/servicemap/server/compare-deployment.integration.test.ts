@@ -7,7 +7,7 @@ import { XRayClient, type Service } from "@aws-sdk/client-xray";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
-import { REGION, serveFakeXray, stats } from "@/lib/servicemap/collect/fake-xray";
+import { REGION, serveFakeXray, stats } from "@/lib/testing/aws/fake-xray";
 import { compareDeployment } from "@/lib/servicemap/server/compare-deployment";
 import { syncXray } from "@/lib/servicemap/server/sync-xray";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";

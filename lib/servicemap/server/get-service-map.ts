@@ -1,5 +1,6 @@
 import "server-only";
-import { getPool } from "@/lib/db";
+import { teamTreeIds } from "@/lib/catalog/server/team-tree";
+import { db, getPool, Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { healthOf, mapStats, type TRawCounts } from "@/lib/servicemap/health";
@@ -193,11 +194,7 @@ async function focusScope(group: string, teams: Set<string> | null, service: str
 }
 
 async function teamSlugs(slug: string): Promise<Set<string>> {
-  const { rows } = await getPool().query<{ slug: string }>(
-    `WITH RECURSIVE tree AS (SELECT id, slug FROM "Team" WHERE slug = $1 UNION ALL SELECT t.id, t.slug FROM "Team" t JOIN tree ON t."parentId" = tree.id)
-     SELECT slug FROM tree`,
-    [slug],
-  );
+  const rows = await db.$queryRaw<{ slug: string }[]>(Prisma.sql`SELECT slug FROM "Team" WHERE id IN ${teamTreeIds(slug)}`);
   if (rows.length === 0) throw new AppError("NOT_FOUND", `No team ${slug}.`);
   return new Set(rows.map((r) => r.slug));
 }

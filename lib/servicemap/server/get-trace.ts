@@ -1,10 +1,9 @@
 import "server-only";
-import { XRayClient } from "@aws-sdk/client-xray";
-import { awsClients, describeAwsError, newSyncStats, type TAwsAccountRef } from "@/lib/aws/clients";
+import { describeAwsError, type TAwsAccountRef } from "@/lib/aws/clients";
 import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { batchGetTraces, isTransactionSearchOn } from "@/lib/servicemap/collect/xray";
+import { batchGetTraces, isTransactionSearchOn, xrayClientFor, type XRayClient } from "@/lib/servicemap/collect/xray";
 import { buildWaterfall, type TSpan } from "@/lib/servicemap/trace-waterfall";
 
 export interface TTraceDetail {
@@ -40,13 +39,11 @@ const cache = new Map<string, { at: number; value: TTraceDetail }>();
 
 export type TCreateXrayClient = (account: TAwsAccountRef, region: string) => XRayClient;
 
-const defaultClient: TCreateXrayClient = (account, region) => awsClients().create(XRayClient, { account, region, stats: newSyncStats() });
-
 /**
  * One trace: the stored summary says which account and region it lives in;
  * its segments come from BatchGetTraces on demand, cached for a few minutes.
  */
-export async function getTrace({ traceId, createClient = defaultClient }: { traceId: string; createClient?: TCreateXrayClient }): Promise<TTraceDetail> {
+export async function getTrace({ traceId, createClient = xrayClientFor }: { traceId: string; createClient?: TCreateXrayClient }): Promise<TTraceDetail> {
   if (!ZTraceIdPattern.test(traceId)) throw new AppError("INVALID_INPUT", "A trace id looks like 1-5759e988-bd862e3fe1be46a994272793.");
   const { rows } = await getPool().query<{
     accountId: string;

@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
-import { inTransaction } from "@/lib/pipelines/server/transaction";
+import { inTransaction } from "@/lib/db/transaction";
 import { rollUpBuckets } from "@/lib/servicemap/bucket-store";
 
 /** Rolls 5-minute service-graph buckets older than PORTSIDE_XRAY_RAW_RETENTION_HOURS up into their hourly rows. */

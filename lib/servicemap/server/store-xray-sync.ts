@@ -1,5 +1,5 @@
 import "server-only";
-import { inTransaction, type TSql } from "@/lib/pipelines/server/transaction";
+import { inTransaction, type TSql } from "@/lib/db/transaction";
 import { rebuildHourlyBuckets } from "@/lib/servicemap/bucket-store";
 import { BUCKET_SECONDS, type TGraphStats, type TNodeKey, type TTraceSummaryRecord } from "@/lib/servicemap/collect/types";
 import type { TCollectRegionResult, TGroupGraph, TRegionCursors } from "@/lib/servicemap/collect/collect-region";

@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeDb, db, getPool } from "@/lib/db";
 import { rollUpBuckets } from "@/lib/servicemap/bucket-store";
-import { REGION, serveFakeXray, syntheticGraph } from "@/lib/servicemap/collect/fake-xray";
+import { REGION, serveFakeXray, syntheticGraph } from "@/lib/testing/aws/fake-xray";
 import { aggregateServiceGraph, focusGraph, getServiceMap } from "@/lib/servicemap/server/get-service-map";
 import { syncXray } from "@/lib/servicemap/server/sync-xray";
 import { makeService, uniqueSlug } from "@/lib/testing/fixtures";

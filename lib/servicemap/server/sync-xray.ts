@@ -1,36 +1,30 @@
 import "server-only";
-import { runRecordedSyncs, type TRecordedSync } from "@/lib/aws/server/recorded-syncs";
+import { runCollector, type TCollector, type TRecordedSync, type TRunCollectorOptions } from "@/lib/aws/server/run-collector";
 import { getPool } from "@/lib/db";
 import { env } from "@/lib/env";
-import { collectAll, type TCollectAllOptions } from "@/lib/servicemap/collect/collect-region";
+import { xrayReader, type TCollectRegionResult, type TRegionCursors, type TXrayTuning } from "@/lib/servicemap/collect/collect-region";
+import type { XRayClient } from "@/lib/servicemap/collect/xray";
 import { loadXrayCursors, storeXraySync, type TStoreXraySyncOutcome } from "@/lib/servicemap/server/store-xray-sync";
 
-export interface TSyncXrayOptions extends Omit<TCollectAllOptions, "loadCursors" | "onRegionCollected"> {
-  accountId?: string;
-  region?: string;
-}
+/** The X-Ray collector: reads service graph buckets and trace summaries since its cursors (lib/servicemap/collect), stores them. */
+export const xrayCollector: TCollector<XRayClient, TRegionCursors, TCollectRegionResult, TStoreXraySyncOutcome, TXrayTuning> = {
+  source: "XRAY",
+  reader: xrayReader,
+  loadStored: ({ awsAccountId, region }) => loadXrayCursors(getPool(), awsAccountId, region),
+  store: ({ awsAccountId, result }) => storeXraySync({ awsAccountId, result }),
+  configuredTuning: () => ({ backfillMs: env().xrayBackfillHours * 3600_000 }),
+};
+
+export type TSyncXrayOptions = TRunCollectorOptions<XRayClient, TXrayTuning>;
 
 export type TSyncXrayOutcome = TRecordedSync<TStoreXraySyncOutcome>;
 
 /**
  * Collects X-Ray (service graph buckets and trace summaries) for the
  * registered accounts × regions once, stores it, and records a SyncRun
- * (source XRAY) per account × region (lib/aws/server/recorded-syncs.ts).
+ * (source XRAY) per account × region (lib/aws/server/run-collector.ts).
  * One failing account or region never stops the others.
  */
 export async function syncXray(options: TSyncXrayOptions = {}): Promise<TSyncXrayOutcome[]> {
-  const { accountId, region, ...tuning } = options;
-  return runRecordedSyncs<TStoreXraySyncOutcome>({ source: "XRAY", accountId, region }, (accounts, hooks) =>
-    collectAll(accounts, {
-      backfillMs: env().xrayBackfillHours * 3600_000,
-      ...tuning,
-      async loadCursors(target) {
-        const awsAccountId = await hooks.begin(target);
-        return loadXrayCursors(getPool(), awsAccountId, target.region);
-      },
-      async onRegionCollected(result) {
-        await hooks.store(result, (awsAccountId) => storeXraySync({ awsAccountId, result }));
-      },
-    }),
-  );
+  return runCollector(xrayCollector, options);
 }

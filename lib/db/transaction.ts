@@ -4,14 +4,14 @@ import { getPool } from "@/lib/db";
 import { QUEUE_DORA_REFRESH_SQL, scheduleDoraDrain } from "@/lib/dora/server/refresh-dora-facts";
 import { log } from "@/lib/log";
 
-/** What the pipeline writers need of a connection: they run inside one transaction. */
+/** What the bulk writers (pipelines, alarms, the service map, postmortems) need of a connection: they run inside one transaction. */
 export type TSql = Pick<pg.PoolClient, "query">;
 
 /**
  * Runs `fn` in one transaction on a connection of the shared pool, with the
  * DORA refresh of what it writes queued (lib/dora/server/refresh-dora-facts.ts). Bulk
- * pipeline writes use plain SQL with JSON parameters (one statement per
- * batch of rows); see lib/db.ts for why hot paths bypass Prisma.
+ * writes use plain SQL with JSON parameters (one statement per batch of
+ * rows); see lib/db/index.ts for why hot paths bypass Prisma.
  *
  * Stored times are UTC wall-clock `timestamp(3)`: parameters go in as ISO
  * strings cast `::timestamptz AT TIME ZONE 'UTC'`, and columns come out as
@@ -34,7 +34,7 @@ export async function inTransaction<T>(fn: (sql: TSql) => Promise<T>): Promise<T
       await client.query("ROLLBACK");
     } catch (rollbackError) {
       isBroken = true;
-      log.warn({ err: rollbackError }, "could not roll back a pipeline write; dropping the connection");
+      log.warn({ err: rollbackError }, "could not roll back a write; dropping the connection");
     }
     throw error;
   } finally {
