@@ -18,7 +18,7 @@ import { dyadicBlocks, fullWeeks, type TDayWindow } from "@/lib/dora/windows";
  * computed exactly from its facts instead (a few hundred rows).
  */
 
-/** The organisation's own rows in "DoraDay" and "DoraHistogram" (the dora_org_rollups migration): the sum of every team's. */
+/** The organisation's own rows in "DoraDay" and "DoraHistogram" (dora_apply, prisma/sql/dora/20-facts.sql): the sum of every team's. */
 export const ORG_TEAM_ID = 0;
 
 interface TTeamPart {
