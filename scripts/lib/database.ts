@@ -490,6 +490,7 @@ export async function applyRepeatableSql(url: string): Promise<string[]> {
         );
         await client.query("COMMIT");
       } catch (error) {
+        // Only a broken connection makes ROLLBACK fail; the file's own error below is the one to report.
         await client.query("ROLLBACK").catch(() => undefined);
         throw new Error(`prisma/sql/${file} could not be applied: ${(error as Error).message}`, { cause: error });
       }
@@ -498,6 +499,7 @@ export async function applyRepeatableSql(url: string): Promise<string[]> {
     // A file renamed or removed: its record goes (the objects it defined stay until a file or migration drops them).
     await client.query(`DELETE FROM "${REPEATABLE_TABLE}" WHERE file <> ALL ($1::text[])`, [files]);
   } finally {
+    // Closing the session releases the lock anyway; unlocking first only spares a waiting instance the close.
     await client.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
     await client.end();
   }
