@@ -6,7 +6,7 @@
  * The container image runs it bundled, with plain node (see the Dockerfile).
  */
 import nextEnv from "@next/env";
-import { applyMigrations, ROOT } from "./lib/database";
+import { applyMigrations, ROOT, StaleDatabaseError } from "./lib/database";
 import { resolveDatabaseUrl } from "../lib/db-connection";
 import { env } from "../lib/env";
 import { registerEnvToken } from "./lib/register-env-token";
@@ -20,6 +20,8 @@ if (!env().databaseUrl) {
 const url = await resolveDatabaseUrl();
 /** One sentence for what goes wrong before any migration runs (no database, no server, a refused login), not a wasm stack trace. */
 function explain(error: unknown, databaseUrl: string): string {
+  // Already one sentence that says what to do (reset the database).
+  if (error instanceof StaleDatabaseError) return error.message;
   const target = new URL(databaseUrl);
   const name = decodeURIComponent(target.pathname.slice(1));
   const where = `${target.hostname}:${target.port || 5432}`;

@@ -1,7 +1,8 @@
 import "server-only";
 import type pg from "pg";
 import { getPool } from "@/lib/db";
-import { QUEUE_DORA_REFRESH_SQL, scheduleDoraDrain } from "@/lib/dora/server/refresh-dora-facts";
+import { doraRefreshModeSql } from "@/lib/dora/refresh-mode";
+import { scheduleDoraDrain } from "@/lib/dora/server/refresh-dora-facts";
 import { log } from "@/lib/log";
 
 /** What the bulk writers (pipelines, alarms, the service map, postmortems) need of a connection: they run inside one transaction. */
@@ -24,7 +25,7 @@ export async function inTransaction<T>(fn: (sql: TSql) => Promise<T>): Promise<T
   try {
     // Deployments, commits and incidents written here have their DORA facts queued, not recomputed in this
     // transaction (a first sync writes 100,000 deployments); the drain after the commit does it in bulk.
-    await client.query(`BEGIN; SELECT ${QUEUE_DORA_REFRESH_SQL}`);
+    await client.query(`BEGIN; SELECT ${doraRefreshModeSql("queued")}`);
     const result = await fn(client);
     await client.query("COMMIT");
     scheduleDoraDrain();

@@ -6,8 +6,8 @@
  *    finished deployment (is it a change failure, is it rework, how long
  *    its recovery took, the lead times of the commits it first brought to
  *    production). The database keeps the same facts current with triggers
- *    (prisma/migrations/*_dora_rollups); the integration test holds the two to
- *    each other.
+ *    (dora_fact_rows in prisma/sql/dora/20-facts.sql); the integration test
+ *    holds the two to each other.
  * 2. aggregate + metricsFromAggregate: facts of a window → figures. The fast
  *    path builds the same aggregate from rollups, with histograms where this
  *    file keeps exact values.

@@ -27,8 +27,8 @@ export function quantile(values: readonly number[], p: number): number | null {
  * √RATIO − 1 = 0.995% of the representative (and the representative within
  * 1 − 1/√RATIO = 0.985% of any value), so a percentile read from the
  * histogram — an interpolation between two representatives — is within 1%
- * of the exact one. The same function is written in SQL (dora_bucket in the
- * migration); the integration test holds them to each other.
+ * of the exact one. The same function is written in SQL (dora_bucket in
+ * prisma/sql/dora/10-helpers.sql); the integration test holds them to each other.
  */
 export const BUCKET_RATIO = 1.02;
 const LOG_RATIO = Math.log(BUCKET_RATIO);

@@ -58,7 +58,7 @@ export function trendBuckets(bucket: "week" | "month", count: number, now: numbe
  * [b·2^L, (b+1)·2^L)), largest first where they fit: at most two blocks per
  * level below the largest. The histogram rollup keeps one row per team and block.
  */
-/** The largest block is 2^6 = 64 days (the dora_histogram_levels_to_64_days migration). */
+/** The largest block is 2^6 = 64 days (dora_apply's levels 0-6, prisma/sql/dora/20-facts.sql). */
 export const MAX_LEVEL = 6;
 
 export function dyadicBlocks(w: TDayWindow, maxLevel = MAX_LEVEL): { level: number; block: number }[] {

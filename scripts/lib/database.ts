@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { MIGRATIONS_DIR, NO_FILTER, openSchemaEngine, readMigrations } from "./schema-engine";
+import { MIGRATIONS_DIR, NO_FILTER, PRISMA_DIR, openSchemaEngine, readMigrations } from "./schema-engine";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DATA_DIR = path.join(ROOT, ".data");
@@ -375,19 +375,135 @@ export async function createScratchDatabase(serverUrl: string, log: (line: strin
   };
 }
 
-/** Applies prisma/migrations (the equivalent of `prisma migrate deploy`). */
+/**
+ * Applies prisma/migrations (the equivalent of `prisma migrate deploy`), then
+ * the repeatable SQL files of prisma/sql (applyRepeatableSql); returns what it
+ * applied: migration names, then files as `sql/<path>`. A database whose
+ * recorded migrations no longer match the folder is refused first, with one
+ * sentence on how to reset it (StaleDatabaseError).
+ */
 export async function applyMigrations(url: string): Promise<string[]> {
   if (!existsSync(MIGRATIONS_DIR)) return [];
+  const migrationsList = await readMigrations();
+  await refuseStaleDatabase(url, migrationsList);
   const handle = await openSchemaEngine({ connectionString: url });
+  let appliedMigrationNames: string[];
   try {
-    const { appliedMigrationNames } = await handle.engine.applyMigrations({
-      migrationsList: await readMigrations(),
-      filters: NO_FILTER,
-    });
-    return appliedMigrationNames;
+    ({ appliedMigrationNames } = await handle.engine.applyMigrations({ migrationsList, filters: NO_FILTER }));
   } finally {
     await handle.close();
   }
+  return [...appliedMigrationNames, ...(await applyRepeatableSql(url))];
+}
+
+/** A database built from migrations that have since been edited or removed: it cannot be migrated, only reset. */
+export class StaleDatabaseError extends Error {
+  override name = "StaleDatabaseError";
+}
+
+/** Prisma records each migration with the SHA-256 of its file (hex); it has accepted a file saved with CRLF line ends as the same. */
+function migrationChecksums(content: string): string[] {
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  return [sha(content), sha(content.replace(/\r\n/g, "\n"))];
+}
+
+/**
+ * `prisma migrate deploy` only applies what is missing: a database migrated before a migration was edited,
+ * or squashed away (the DORA migrations were, before the first deployment), would keep its old objects and
+ * silently differ from a fresh one. Such a database is refused before anything runs.
+ */
+async function refuseStaleDatabase(url: string, migrationsList: Awaited<ReturnType<typeof readMigrations>>): Promise<void> {
+  const local = new Map<string, string[]>();
+  for (const dir of migrationsList.migrationDirectories) {
+    if (dir.migrationFile.content.tag === "ok") local.set(dir.path, migrationChecksums(dir.migrationFile.content.value));
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let recorded: { migration_name: string; checksum: string }[];
+  try {
+    const { rows: exists } = await client.query<{ table: string | null }>(`SELECT to_regclass('_prisma_migrations')::text AS "table"`);
+    if (!exists[0]?.table) return;
+    ({ rows: recorded } = await client.query<{ migration_name: string; checksum: string }>(
+      "SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY migration_name",
+    ));
+  } finally {
+    await client.end();
+  }
+  const changed = recorded.filter((r) => local.has(r.migration_name) && !local.get(r.migration_name)!.includes(r.checksum)).map((r) => r.migration_name);
+  const removed = recorded.filter((r) => !local.has(r.migration_name)).map((r) => r.migration_name);
+  if (changed.length === 0 && removed.length === 0) return;
+  const named = (names: string[]) => (names.length <= 2 ? names.join(", ") : `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`);
+  const what = [changed.length ? `${named(changed)} changed` : "", removed.length ? `${named(removed)} no longer in prisma/migrations` : ""].filter(Boolean).join("; ");
+  const target = new URL(url);
+  throw new StaleDatabaseError(
+    `Database "${decodeURIComponent(target.pathname.slice(1))}" was migrated before its migrations were rewritten (${what}), so it must be reset: ` +
+      "for the embedded one, stop `npm run dev` and delete .data/postgres (`rm -rf .data/postgres`; `npm run dev` seeds it again), " +
+      "otherwise drop and recreate the database DATABASE_URL names, then run the command again.",
+  );
+}
+
+/** The folder of the repeatable SQL files (prisma/sql/README.md). */
+export const REPEATABLE_SQL_DIR = path.join(PRISMA_DIR, "sql");
+const REPEATABLE_TABLE = "_portside_repeatable_sql";
+
+/** Every .sql file under prisma/sql, as paths relative to it with "/" separators, in the order they apply (by path). */
+export async function listRepeatableSql(): Promise<string[]> {
+  if (!existsSync(REPEATABLE_SQL_DIR)) return [];
+  const entries = await readdir(REPEATABLE_SQL_DIR, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".sql"))
+    .map((entry) => path.relative(REPEATABLE_SQL_DIR, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort();
+}
+
+/**
+ * Repeatable migrations: each file of prisma/sql holds the one definition of some functions and triggers
+ * (`CREATE OR REPLACE`), and is applied whole, after the versioned migrations, whenever its SHA-256 differs
+ * from the one recorded in "_portside_repeatable_sql" (so: once on a new database, and again after each
+ * edit). Each file applies in one transaction with its record; instances starting at once take turns.
+ * Returns the files applied, as `sql/<path>`.
+ */
+export async function applyRepeatableSql(url: string): Promise<string[]> {
+  const files = await listRepeatableSql();
+  if (files.length === 0) return [];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const applied: string[] = [];
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('portside.repeatable_sql'))");
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS "${REPEATABLE_TABLE}" (file text PRIMARY KEY, checksum text NOT NULL, "appliedAt" timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ file: string; checksum: string }>(`SELECT file, checksum FROM "${REPEATABLE_TABLE}"`);
+    const recorded = new Map(rows.map((r) => [r.file, r.checksum]));
+    for (const file of files) {
+      const content = await readFile(path.join(REPEATABLE_SQL_DIR, file), "utf8");
+      const checksum = createHash("sha256").update(content).digest("hex");
+      if (recorded.get(file) === checksum) continue;
+      try {
+        // Sent as one simple query: PostgreSQL runs the statements in order, dollar-quoted bodies and all.
+        await client.query("BEGIN");
+        await client.query(content);
+        await client.query(
+          `INSERT INTO "${REPEATABLE_TABLE}" (file, checksum) VALUES ($1, $2) ON CONFLICT (file) DO UPDATE SET checksum = EXCLUDED.checksum, "appliedAt" = now()`,
+          [file, checksum],
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        // Only a broken connection makes ROLLBACK fail; the file's own error below is the one to report.
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw new Error(`prisma/sql/${file} could not be applied: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push(`sql/${file}`);
+    }
+    // A file renamed or removed: its record goes (the objects it defined stay until a file or migration drops them).
+    await client.query(`DELETE FROM "${REPEATABLE_TABLE}" WHERE file <> ALL ($1::text[])`, [files]);
+  } finally {
+    // Closing the session releases the lock anyway; unlocking first only spares a waiting instance the close.
+    await client.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
+    await client.end();
+  }
+  return applied;
 }
 
 export async function isDatabaseEmpty(url: string): Promise<boolean> {

@@ -6,6 +6,7 @@
 import { register } from "node:module";
 import pg from "pg";
 import { generateToken } from "../../lib/auth/tokens";
+import { setDoraRefreshMode } from "../../lib/dora/refresh-mode";
 import {
   ACCOUNTS, DEFAULT_SEED_OPTIONS, buildCatalog, deploymentTargets, serviceHistory,
   type TCatalog, type TIdCounters, type TIncidentRow, type TSeedOptions, type TServiceHistory,
@@ -73,7 +74,7 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
       const executions = pending.flatMap((h) => h.executions);
       await client.query("BEGIN");
       // The DORA triggers skip the COPYs: dora_rebuild builds every fact and rollup at once, after the last chunk.
-      await client.query("SET LOCAL portside.dora_defer = 'on'");
+      await setDoraRefreshMode(client, "bulk");
       await copyRows(client, "PipelineExecution", ["id", "pipelineId", "executionId", "status", "executionType", "trigger", "sourceRevisions", "stages", "failureReason", "failedAction", "startedAt", "lastUpdatedAt", "createdAt"], executions, (e) => [e.id, e.pipelineId, e.executionId, e.status, e.executionType, e.trigger, e.sourceRevisions, e.stages, e.failureReason, e.failedAction, e.startedAt, e.lastUpdatedAt, stamp]);
       totals.deployments += await copyRows(client, "Deployment", ["id", "serviceId", "environment", "status", "startedAt", "finishedAt", "version", "isPlanned", "fixesIncidentRef", "remediatedAt", "source", "externalId", "url", "pipelineExecutionId", "createdAt", "updatedAt"], pending.flatMap((h) => h.deployments), (d) => [d.id, d.serviceId, d.environment, d.status, d.startedAt, d.finishedAt, d.version, d.isPlanned, d.fixesIncidentRef, d.remediatedAt, d.source, d.externalId, d.url, d.pipelineExecutionId, d.finishedAt, d.finishedAt]);
       totals.changes += await copyRows(client, "Change", ["id", "deploymentId", "sha", "authoredAt", "committedAt", "message"], pending.flatMap((h) => h.changes), (c) => [c.id, c.deploymentId, c.sha, c.authoredAt, c.committedAt, c.message]);
@@ -153,7 +154,7 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     }
     await client.query("COMMIT");
 
-    // The DORA facts and rollups of the whole history, set-based (the dora_rebuild migration): chunk by chunk through
+    // The DORA facts and rollups of the whole history, in one call (dora_rebuild, prisma/sql/dora/40-rebuild.sql): through
     // dora_refresh and the fact triggers, 1,000,000 deployments took 24 minutes. Last, after everything
     // else is committed (at 10,000,000 deployments it is the longest step; its own notices time each part), with
     // statistics first, so that it is planned against the tables as loaded.

@@ -1,7 +1,7 @@
 import "server-only";
 import { TOUCH_TOKEN_SQL, badTokenError, liveTokenSql, missingScopeError } from "@/lib/auth/server/authenticate-token";
 import { preparedQuery } from "@/lib/db";
-import { QUEUE_DORA_REFRESH_SQL } from "@/lib/dora/server/refresh-dora-facts";
+import { doraRefreshModeSql } from "@/lib/dora/refresh-mode";
 import { AppError } from "@/lib/errors";
 import type { TDeploymentInput } from "@/lib/deployments/schemas";
 import { DEPLOYMENT_SOURCE } from "@/lib/pipelines/server/deployment-rows";
@@ -61,7 +61,7 @@ const INGEST_SQL = /* sql */ `
                   ELSE 'ok' END AS status,
              (SELECT id FROM token) AS "tokenId",
              -- DORA facts of what this statement writes are queued for the refresher, not recomputed in this request.
-             ${QUEUE_DORA_REFRESH_SQL} AS "doraRefresh"
+             ${doraRefreshModeSql("queued")} AS "doraRefresh"
     ),
     -- SKIP LOCKED: when the minute is up, one of the concurrent requests writes the time and the others do not queue behind its commit.
     -- NO KEY UPDATE, as the UPDATE itself takes: a FOR UPDATE lock would also block the audit row's foreign-key check.

@@ -6,7 +6,7 @@ import { dyadicBlocks, fullWeeks, type TDayWindow } from "@/lib/dora/windows";
 
 /**
  * The fast path: aggregates of DORA figures for windows, read from the
- * rollups the triggers keep (prisma/migrations/*_dora_rollups):
+ * rollups the triggers keep (prisma/sql/dora/20-facts.sql):
  *
  * - counts from "DoraDay" (team × day), exact; deployment days per week as a
  *   7-bit mask per week, so that nested teams' days are counted once;
@@ -18,7 +18,7 @@ import { dyadicBlocks, fullWeeks, type TDayWindow } from "@/lib/dora/windows";
  * computed exactly from its facts instead (a few hundred rows).
  */
 
-/** The organisation's own rows in "DoraDay" and "DoraHistogram" (the dora_org_rollups migration): the sum of every team's. */
+/** The organisation's own rows in "DoraDay" and "DoraHistogram" (dora_apply, prisma/sql/dora/20-facts.sql): the sum of every team's. */
 export const ORG_TEAM_ID = 0;
 
 interface TTeamPart {

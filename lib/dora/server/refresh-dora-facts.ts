@@ -4,20 +4,17 @@ import { log } from "@/lib/log";
 
 /*
  * The refresh queue. Writers on a hot path (the ingest API, the CodePipeline
- * sync) write with `portside.dora_defer = 'queue'`: the triggers only add the
- * deployments concerned to "DoraPending", in the writer's own transaction, so
- * a crash between the write and the refresh loses nothing. dora_drain (SQL,
- * see the dora_refresh_queue migration) recomputes many writes' facts in one
- * call, one drain at a time across every process.
+ * sync) write in the `queued` DORA refresh mode (lib/dora/refresh-mode.ts): the
+ * triggers only add the deployments concerned to "DoraPending", in the writer's
+ * own transaction, so a crash between the write and the refresh loses nothing.
+ * dora_drain (prisma/sql/dora/30-triggers.sql) recomputes many writes' facts in
+ * one call, one drain at a time across every process.
  *
  * Three things drain it: the writer asks for a drain right after its commit
  * (debounced, so a burst of posts costs one refresh); every DORA read drains
  * first, so figures read right after a write include it; and a sweep every
  * few seconds picks up what another process left behind.
  */
-
-/** `SET LOCAL`, as an expression a single statement can evaluate (no transaction round trips). */
-export const QUEUE_DORA_REFRESH_SQL = `set_config('portside.dora_defer', 'queue', true)`;
 
 /** Entries one dora_drain call takes: a bound on one transaction's work (each may fan out to several deployments). */
 const DRAIN_CHUNK = 2_000;

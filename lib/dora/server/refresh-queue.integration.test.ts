@@ -1,5 +1,5 @@
 /**
- * The DORA refresh queue: writers that set portside.dora_defer = 'queue' leave
+ * The DORA refresh queue: writers in the `queued` refresh mode leave
  * their facts to dora_drain. After a drain the facts and the per-day rollups
  * must be exactly what the rules give from the raw rows, whatever mix of
  * inserts, status changes, deletions, commits and incidents was queued.
@@ -9,6 +9,7 @@ import { GET as getDora } from "@/app/api/dora/route";
 import { POST as postDeployments } from "@/app/api/deployments/route";
 import { closeDb, db, getPool } from "@/lib/db";
 import { ingestDeployments } from "@/lib/deployments/server/ingest-deployments";
+import { setDoraRefreshMode } from "@/lib/dora/refresh-mode";
 import { drainDoraQueue } from "@/lib/dora/server/refresh-dora-facts";
 import { Random } from "@/lib/seed/random";
 import { makeService, makeToken, uniqueSlug } from "@/lib/testing/fixtures";
@@ -26,7 +27,7 @@ async function queued(statements: { text: string; values?: unknown[] }[]) {
   const client = await getPool().connect();
   try {
     await client.query("BEGIN");
-    await client.query("SELECT set_config('portside.dora_defer', 'queue', true)");
+    await setDoraRefreshMode(client, "queued");
     for (const s of statements) await client.query(s.text, s.values);
     await client.query("COMMIT");
   } catch (error) {
