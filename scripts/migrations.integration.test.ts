@@ -86,11 +86,13 @@ async function declaredInFiles() {
   return { functions, triggers };
 }
 
-/** Every DORA function's and trigger's definition as PostgreSQL states it, by name. */
+/** Every DORA function's and trigger's definition as PostgreSQL states it, and those of the other functions the files declare, by name. */
 async function doraDefinitions(client: pg.ClientBase) {
+  const { functions: declared } = await declaredInFiles();
   const { rows: functions } = await client.query<{ name: string; def: string }>(
     `SELECT p.proname AS name, pg_get_functiondef(p.oid) AS def FROM pg_proc p
-     WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'dora\\_%' ORDER BY 1`,
+     WHERE p.pronamespace = 'public'::regnamespace AND (p.proname LIKE 'dora\\_%' OR p.proname = ANY ($1::text[])) ORDER BY 1`,
+    [[...declared]],
   );
   const { rows: triggers } = await client.query<{ name: string; def: string }>(
     `SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t
@@ -110,7 +112,7 @@ async function definitionsOfTheFiles(client: pg.ClientBase) {
   }
 }
 
-describe("the DORA functions and triggers (prisma/sql/dora)", () => {
+describe("the functions and triggers of the repeatable files (prisma/sql: the DORA rules, the team tree)", () => {
   it("have one definition each, in the repeatable files: no versioned migration defines them", async () => {
     const { functions, triggers } = await declaredInFiles();
     expect(functions.size).toBeGreaterThan(10);

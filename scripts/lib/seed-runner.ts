@@ -41,7 +41,8 @@ export async function seedDemo({ url, reset = false, log, ...overrides }: TSeedR
     if ((rows[0]?.n ?? 0) > 0) {
       if (!reset) throw new Error("The database already holds data. Run `npm run db:seed -- --reset` to replace it with the demo organisation.");
       const tables = await client.query<{ tablename: string }>(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
+        // What was migrated stays recorded: the versioned migrations and the repeatable SQL files (prisma/sql).
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('_prisma_migrations', '_portside_repeatable_sql')",
       );
       await client.query(`TRUNCATE ${tables.rows.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
     }

@@ -46,14 +46,9 @@ const CONFLICT_MARKER = "portside ingest conflict ";
  * and a hash join there read the whole Deployment table on every single post.
  */
 const INGEST_SQL = /* sql */ `
-    WITH RECURSIVE token AS (${liveTokenSql("$3::text")}),
+    WITH token AS (${liveTokenSql("$3::text")}),
     -- The teams a team's token writes for: its own and every team nested under it (none for an organisation-wide token).
-    -- UNION, not UNION ALL: a cycle in bad data ends the walk.
-    scope AS (
-      SELECT "teamId" AS id FROM token WHERE "teamId" IS NOT NULL
-      UNION
-      SELECT t.id FROM "Team" t JOIN scope ON t."parentId" = scope.id
-    ),
+    scope AS (SELECT s.id FROM token CROSS JOIN LATERAL team_subtree(token."teamId") AS s(id) WHERE token."teamId" IS NOT NULL),
     actor AS (
       SELECT CASE WHEN $3::text IS NULL THEN 'ok'
                   WHEN NOT EXISTS (SELECT 1 FROM token) THEN 'unauthorized'

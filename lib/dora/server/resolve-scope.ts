@@ -25,14 +25,15 @@ async function findScope({ team, service }: { team?: string; service?: string })
     return { kind: "service", scope: { kind: "service", slug: row.slug, name: row.name }, serviceId: row.id };
   }
   if (team) {
-    const rows = await preparedQuery<{ id: number; slug: string; name: string; depth: number }>(
+    // The team and every team nested under it (team_subtree, prisma/sql/catalog/team-tree.sql).
+    const rows = await preparedQuery<{ id: number; slug: string; name: string; isRoot: boolean }>(
       "dora-scope-team",
-      `WITH RECURSIVE tree AS (SELECT id, slug, name, 0 AS depth FROM "Team" WHERE slug = $1
-                               UNION ALL SELECT t.id, t.slug, t.name, tree.depth + 1 FROM "Team" t JOIN tree ON t."parentId" = tree.id WHERE tree.depth < 20)
-       SELECT id, slug, name, depth FROM tree`,
+      `SELECT t.id, t.slug, t.name, t.id = r.id AS "isRoot"
+       FROM "Team" r CROSS JOIN LATERAL team_subtree(r.id) AS s(id) JOIN "Team" t ON t.id = s.id
+       WHERE r.slug = $1`,
       [team],
     );
-    const root = rows.find((r) => r.depth === 0);
+    const root = rows.find((r) => r.isRoot);
     if (!root) throw new AppError("NOT_FOUND", `No team "${team}".`);
     return { kind: "team", scope: { kind: "team", slug: root.slug, name: root.name }, teamIds: rows.map((r) => r.id) };
   }
