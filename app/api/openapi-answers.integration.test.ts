@@ -120,6 +120,16 @@ beforeAll(async () => {
 afterAll(closeDb);
 
 describe("every route answers as the OpenAPI document says", () => {
+  it("serves the document these answers are held to, every schema of it valid JSON Schema", async () => {
+    const response = await callRoute("GET /api/openapi.json");
+    expect(response.status).toBe(200);
+    const served = (await response.json()) as typeof doc & { openapi: string };
+    expect(served.openapi).toBe("3.1.0");
+    expect(served.paths).toEqual(doc.paths);
+    expect(served.components).toEqual(doc.components);
+    for (const name of Object.keys(doc.components.schemas)) expect(() => validatorOf({ $ref: `#/components/schemas/${name}` }), name).not.toThrow();
+  });
+
   it("health and readiness", async () => {
     expect((await call("GET /api/health", { headers: {} })).status).toBe(200);
     expect((await call("GET /api/ready", { headers: {} })).status).toBe(200);
