@@ -94,6 +94,7 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input") {
 }
 
 const jsonBody = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+
 /**
  * What the routes answer, generated from the zod schemas of lib/<domain>/schemas.ts. Components are named after
  * the schema (ZAwsAccountResponseSchema: AwsAccountResponse); app/api/openapi-answers.integration.test.ts holds
