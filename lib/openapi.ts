@@ -1,13 +1,56 @@
 import { z } from "zod";
-import { ZAwsAccountSchema, ZCatalogUrlSchema, ZCreateTokenSchema, ZSetMembershipSchema, ZSetOrgRoleSchema } from "@/lib/catalog/schemas";
-import { MAX_BATCH, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
+import { ZAlarmBoardResponseSchema, ZAlarmMetricsResponseSchema } from "@/lib/alarms/schemas";
+import {
+  ZApiTokenCreatedResponseSchema,
+  ZApiTokenRevokedResponseSchema,
+  ZAwsAccountDeletedResponseSchema,
+  ZAwsAccountResponseSchema,
+  ZAwsAccountSchema,
+  ZCatalogImportResponseSchema,
+  ZCatalogUrlSchema,
+  ZCreateTokenSchema,
+  ZMembershipRemovedResponseSchema,
+  ZMembershipSetResponseSchema,
+  ZOrgRoleSetResponseSchema,
+  ZSetMembershipSchema,
+  ZSetOrgRoleSchema,
+} from "@/lib/catalog/schemas";
+import { MAX_BATCH, ZDeploymentIngestResponseSchema, ZDeploymentInputSchema } from "@/lib/deployments/schemas";
 import { MAX_EVENTS_PER_REQUEST, ZAwsEventSchema } from "@/lib/pipelines/server/aws-events";
 import { ZApprovalSchema } from "@/lib/pipelines/board";
 import { BAND_YEARS, DEFAULT_BAND_YEAR } from "@/lib/dora/bands";
-import { DEFAULT_ENVIRONMENT, DEFAULT_MIN_SAMPLES, DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, METRIC_KEYS, ROWS_PAGE_SIZE, WINDOW_PRESETS } from "@/lib/dora/schemas";
+import {
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_MIN_SAMPLES,
+  DEFAULT_WINDOW_DAYS,
+  MAX_WINDOW_DAYS,
+  METRIC_KEYS,
+  ROWS_PAGE_SIZE,
+  WINDOW_PRESETS,
+  ZDoraRowsResponseSchema,
+  ZDoraSummaryResponseSchema,
+  ZDoraTrendResponseSchema,
+} from "@/lib/dora/schemas";
+import { ZHealthResponseSchema, ZReadyResponseSchema } from "@/lib/health/schemas";
+import { ZApprovalAnsweredResponseSchema, ZAwsEventsResponseSchema, ZPipelineBoardResponseSchema, ZPipelineDetailResponseSchema } from "@/lib/pipelines/schemas";
+import { ZErrorBodySchema, ZIsoTime, ZSlugNameSchema } from "@/lib/schemas";
+import { ZServiceMapNodeResponseSchema, ZServiceMapResponseSchema, ZTraceResponseSchema } from "@/lib/servicemap/schemas";
 import {
   ZActionItemCreateSchema,
   ZActionItemPatchSchema,
+  ZActionItemsPageResponseSchema,
+  ZActionItemUpdatedResponseSchema,
+  ZCreatedIdResponseSchema,
+  ZDocumentVersionResponseSchema,
+  ZPostmortemCreatedResponseSchema,
+  ZPostmortemResponseSchema,
+  ZPostmortemRulesResponseSchema,
+  ZPostmortemsPageResponseSchema,
+  ZRedraftedResponseSchema,
+  ZSectionRevisionsResponseSchema,
+  ZSectionSavedResponseSchema,
+  ZTimelineEntryAddedResponseSchema,
+  ZTransitionedResponseSchema,
   ZCommentCreateSchema,
   ZPostmortemCreateSchema,
   ZPostmortemPatchSchema,
@@ -22,37 +65,113 @@ import {
   ACTION_ITEM_PRIORITIES,
   ACTION_ITEM_STATUSES,
 } from "@/lib/postmortems/schemas";
-import { INCIDENT_STATUSES, INCIDENTS_PAGE_SIZE, MAX_INCIDENT_BATCH, SEVERITIES, ZIncidentInputSchema, ZIncidentPatchSchema } from "@/lib/incidents/schemas";
-
-const ERROR_BODY = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string", enum: ["INVALID_INPUT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "UPSTREAM", "UNAVAILABLE", "INTERNAL"] },
-        message: { type: "string" },
-        details: {},
-        requestId: { type: "string" },
-      },
-    },
-  },
-} as const;
+import {
+  INCIDENT_STATUSES,
+  INCIDENTS_PAGE_SIZE,
+  MAX_INCIDENT_BATCH,
+  SEVERITIES,
+  ZIncidentDetailResponseSchema,
+  ZIncidentInputSchema,
+  ZIncidentPatchedResponseSchema,
+  ZIncidentPatchSchema,
+  ZIncidentRecordResponseSchema,
+  ZIncidentsPageResponseSchema,
+  ZIncidentSummarySchema,
+} from "@/lib/incidents/schemas";
 
 function errorResponse(description: string) {
   return { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
 }
 
-function jsonSchema(schema: z.ZodType) {
-  const result = z.toJSONSchema(schema, { io: "input", target: "draft-2020-12" });
+/**
+ * A zod schema as JSON Schema: what a route accepts (`input`, before defaults and transforms) or what it answers
+ * (`output`: the JSON sent, objects closed to properties they do not name).
+ */
+function jsonSchema(schema: z.ZodType, io: "input" | "output" = "input") {
+  const result = z.toJSONSchema(schema, { io, target: "draft-2020-12" });
   delete (result as { $schema?: string }).$schema;
   return result;
 }
 
 const jsonBody = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
-const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+
+/**
+ * What the routes answer, generated from the zod schemas of lib/<domain>/schemas.ts. Components are named after
+ * the schema (ZAwsAccountResponseSchema: AwsAccountResponse); app/api/openapi-answers.integration.test.ts holds
+ * every route's real answers to them.
+ */
+const RESPONSE_SCHEMAS = {
+  ZAlarmBoardResponseSchema,
+  ZAlarmMetricsResponseSchema,
+  ZApiTokenCreatedResponseSchema,
+  ZApiTokenRevokedResponseSchema,
+  ZAwsAccountResponseSchema,
+  ZAwsAccountDeletedResponseSchema,
+  ZOrgRoleSetResponseSchema,
+  ZMembershipSetResponseSchema,
+  ZMembershipRemovedResponseSchema,
+  ZCatalogImportResponseSchema,
+  ZDeploymentIngestResponseSchema,
+  ZDoraSummaryResponseSchema,
+  ZDoraTrendResponseSchema,
+  ZDoraRowsResponseSchema,
+  ZHealthResponseSchema,
+  ZReadyResponseSchema,
+  ZIncidentRecordResponseSchema,
+  ZIncidentsPageResponseSchema,
+  ZIncidentDetailResponseSchema,
+  ZIncidentPatchedResponseSchema,
+  ZPipelineBoardResponseSchema,
+  ZPipelineDetailResponseSchema,
+  ZApprovalAnsweredResponseSchema,
+  ZAwsEventsResponseSchema,
+  ZServiceMapResponseSchema,
+  ZServiceMapNodeResponseSchema,
+  ZTraceResponseSchema,
+  ZPostmortemResponseSchema,
+  ZPostmortemsPageResponseSchema,
+  ZActionItemsPageResponseSchema,
+  ZPostmortemCreatedResponseSchema,
+  ZSectionRevisionsResponseSchema,
+  ZSectionSavedResponseSchema,
+  ZTransitionedResponseSchema,
+  ZCreatedIdResponseSchema,
+  ZTimelineEntryAddedResponseSchema,
+  ZDocumentVersionResponseSchema,
+  ZRedraftedResponseSchema,
+  ZActionItemUpdatedResponseSchema,
+  ZPostmortemRulesResponseSchema,
+} satisfies Record<string, z.ZodType>;
+type TResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
+
+const componentName = (schema: TResponseSchemaName) => schema.replace(/^Z/, "").replace(/Schema$/, "");
+
+/**
+ * The response components, converted together so that the parts they share (timestamps, a team or service's slug
+ * and name, an incident, the error body) are components of their own that the others refer to.
+ */
+function responseComponents(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  registry.add(ZErrorBodySchema, { id: "Error" });
+  registry.add(ZIsoTime, { id: "Timestamp" });
+  registry.add(ZSlugNameSchema, { id: "SlugName" });
+  registry.add(ZIncidentSummarySchema, { id: "IncidentSummary" });
+  for (const [name, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id: componentName(name as TResponseSchemaName) });
+  const { schemas } = z.toJSONSchema(registry, { io: "output", target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      delete schema.$schema;
+      delete schema.$id;
+      return [id, schema];
+    }),
+  );
+}
+
+/** A success answer: its description and the response schema it is held to. */
+const ok = (description: string, schema: TResponseSchemaName) => ({
+  description,
+  content: { "application/json": { schema: { $ref: `#/components/schemas/${componentName(schema)}` } } },
+});
 
 /** Responses every authorized route can give (see lib/auth/server/with-auth.ts). */
 function authorized(success: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -71,10 +190,8 @@ const SESSION = [{ sessionCookie: [] }];
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "integer" } };
 
-/** The incidents API's shapes (lib/incidents/schemas.ts and lib/incidents/server/incident-view.ts). */
+/** The incidents API's request shapes (lib/incidents/schemas.ts). */
 function incidentSchemas() {
-  const time = { type: "string", format: "date-time" };
-  const nullableTime = { type: ["string", "null"], format: "date-time" };
   return {
     IncidentInput: jsonSchema(ZIncidentInputSchema),
     IncidentBatch: {
@@ -84,108 +201,6 @@ function incidentSchemas() {
       properties: { incidents: { type: "array", minItems: 1, maxItems: MAX_INCIDENT_BATCH, items: ref("IncidentInput") } },
     },
     IncidentPatch: jsonSchema(ZIncidentPatchSchema),
-    IncidentOutcome: {
-      type: "object",
-      required: ["created", "updated", "unchanged", "incidents"],
-      properties: {
-        created: { type: "integer" },
-        updated: { type: "integer" },
-        unchanged: { type: "integer" },
-        incidents: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["index", "id", "source", "externalId", "result", "status", "deploymentId", "attribution"],
-            properties: {
-              index: { type: "integer", description: "Position in the request." },
-              id: { type: "integer" },
-              source: { type: "string" },
-              externalId: { type: "string" },
-              result: { type: "string", enum: ["created", "updated", "unchanged"] },
-              status: { type: "string", enum: INCIDENT_STATUSES },
-              deploymentId: { type: ["integer", "null"], description: "The deployment it is attributed to." },
-              attribution: { type: ["string", "null"], enum: ["explicit", "rule", null] },
-            },
-          },
-        },
-      },
-    },
-    Incident: {
-      type: "object",
-      required: ["id", "title", "severity", "status", "openedAt", "acknowledgedAt", "resolvedAt", "durationSeconds", "service", "team", "source", "externalId", "causedByChange", "attribution"],
-      properties: {
-        id: { type: "integer" },
-        title: { type: "string" },
-        severity: { type: "string", enum: SEVERITIES },
-        status: { type: "string", enum: INCIDENT_STATUSES },
-        openedAt: time,
-        acknowledgedAt: nullableTime,
-        resolvedAt: nullableTime,
-        durationSeconds: { type: ["number", "null"], description: "From opened to resolved; null while unresolved." },
-        service: { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } } },
-        team: { type: "object", properties: { slug: { type: "string" }, name: { type: "string" } } },
-        source: { type: "string" },
-        externalId: { type: "string" },
-        causedByChange: { type: ["boolean", "null"], description: "null: not known; false: not caused by a change (left out of recovery time)." },
-        attribution: {
-          type: "object",
-          required: ["source", "deployment"],
-          properties: {
-            source: { type: ["string", "null"], enum: ["explicit", "rule", null], description: "explicit: linked through the API or by a person; rule: the window rule; null: none." },
-            deployment: {
-              oneOf: [
-                { type: "null" },
-                {
-                  type: "object",
-                  properties: {
-                    id: { type: "integer" },
-                    version: { type: ["string", "null"] },
-                    status: { type: "string" },
-                    finishedAt: nullableTime,
-                    source: { type: "string" },
-                    externalId: { type: "string" },
-                    url: { type: ["string", "null"] },
-                  },
-                },
-              ],
-            },
-          },
-        },
-      },
-    },
-    IncidentDetail: {
-      allOf: [
-        ref("Incident"),
-        {
-          type: "object",
-          required: ["description", "timeline", "postmortem"],
-          properties: {
-            description: { type: ["string", "null"] },
-            postmortem: {
-              type: ["object", "null"],
-              description: "Its postmortem (drafted by the rules when it resolves, or started by hand), or null.",
-              required: ["id", "status"],
-              properties: { id: { type: "integer" }, status: { type: "string", enum: [...POSTMORTEM_STATUSES] } },
-            },
-            timeline: {
-              type: "array",
-              description: "Oldest first.",
-              items: {
-                type: "object",
-                required: ["at", "kind", "message", "actor"],
-                properties: {
-                  at: time,
-                  kind: { type: "string", enum: ["opened", "acknowledged", "resolved", "reopened", "attributed", "severity", "cause"] },
-                  message: { type: "string" },
-                  actor: { type: ["string", "null"], description: "Who made the change: a person's email or an API token's name." },
-                  data: {},
-                },
-              },
-            },
-          },
-        },
-      ],
-    },
   };
 }
 
@@ -205,7 +220,7 @@ function incidentPaths() {
         ...readable,
         parameters: ["team", "service", "status", "severity", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
         responses: {
-          "200": { description: "`{ incidents, total, page, pageSize }`.", content: { "application/json": { schema: { type: "object", properties: { incidents: { type: "array", items: ref("Incident") }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } } } } } },
+          "200": ok("A page of incidents.", "ZIncidentsPageResponseSchema"),
           "400": errorResponse("A filter is invalid; `details.issues` says which."),
           "401": errorResponse("Not signed in and no API token."),
           "403": errorResponse("The token lacks the read scope."),
@@ -224,8 +239,8 @@ function incidentPaths() {
         security: [{ bearerToken: [] }, { sessionCookie: [] }],
         requestBody: { required: true, content: { "application/json": { schema: { oneOf: [ref("IncidentInput"), ref("IncidentBatch")] } } } },
         responses: {
-          "200": { description: "Nothing new: every incident was already stored (updated or unchanged).", content: { "application/json": { schema: ref("IncidentOutcome") } } },
-          "201": { description: "At least one incident was created.", content: { "application/json": { schema: ref("IncidentOutcome") } } },
+          "200": ok("Nothing new: every incident was already stored (updated or unchanged).", "ZIncidentRecordResponseSchema"),
+          "201": ok("At least one incident was created.", "ZIncidentRecordResponseSchema"),
           "400": errorResponse("The body is invalid; `details.issues` lists every problem with its path (e.g. incidents.3.resolvedAt). Nothing was stored."),
           "401": errorResponse("Not signed in and no API token, or an unknown, revoked or expired one."),
           "403": errorResponse("Not a member of a service's team (nor an admin); a token without the ingest scope or of another team; or a cross-site request with a session cookie."),
@@ -242,7 +257,7 @@ function incidentPaths() {
         ...readable,
         parameters: [idParameter],
         responses: {
-          "200": { description: "The incident.", content: { "application/json": { schema: ref("IncidentDetail") } } },
+          "200": ok("The incident.", "ZIncidentDetailResponseSchema"),
           "401": errorResponse("Not signed in and no API token."),
           "403": errorResponse("The token lacks the read scope."),
           "404": errorResponse("No such incident."),
@@ -260,7 +275,7 @@ function incidentPaths() {
         parameters: [idParameter],
         requestBody: jsonBody("IncidentPatch"),
         responses: authorized(
-          { "200": { description: "The incident after the change, with `changed: false` when nothing differed.", content: { "application/json": { schema: ref("IncidentDetail") } } } },
+          { "200": ok("The incident after the change, with `changed: false` when nothing differed.", "ZIncidentPatchedResponseSchema") },
           {
             "404": errorResponse("No such incident."),
             "422": errorResponse("The linked deployment does not exist or is not in production (`details.deploymentProblems`); nothing changed."),
@@ -289,8 +304,8 @@ function doraPaths() {
     q("bands", `Report year of the band table (elite/high/medium/low): ${BAND_YEARS.join(" or ")}; default ${DEFAULT_BAND_YEAR}.`, { type: "integer", enum: [...BAND_YEARS] }),
     q("minSamples", `Below this sample size a figure is low-confidence and gets no band; default ${DEFAULT_MIN_SAMPLES}.`, { type: "integer", minimum: 1 }),
   ];
-  const answers = (what: string) => ({
-    "200": ok(what),
+  const answers = (what: string, schema: "ZDoraSummaryResponseSchema" | "ZDoraTrendResponseSchema" | "ZDoraRowsResponseSchema") => ({
+    "200": ok(what, schema),
     "400": errorResponse("The query is invalid; `details.issues` lists every problem."),
     "401": errorResponse("Not signed in and no API token."),
     "403": errorResponse("The token lacks the read scope."),
@@ -307,7 +322,7 @@ function doraPaths() {
         description: `Deployment frequency, change lead time, change fail rate, failed deployment recovery time and deployment rework rate. ${figuresText} \`{ scope, environment, bandYear, minSamples, current, previous, method, generatedAt }\`.`,
         ...readable,
         parameters: [...scope, ...window, environment, ...figures],
-        responses: answers("`TDoraSummary` (lib/dora/schemas.ts)."),
+        responses: answers("The figures now and in the window before.", "ZDoraSummaryResponseSchema"),
       },
     },
     "/api/dora/trend": {
@@ -323,7 +338,7 @@ function doraPaths() {
           environment,
           ...figures,
         ],
-        responses: answers("`TDoraTrend` (lib/dora/schemas.ts)."),
+        responses: answers("The figures per bucket.", "ZDoraTrendResponseSchema"),
       },
     },
     "/api/dora/rows": {
@@ -342,7 +357,7 @@ function doraPaths() {
           q("page", "From 1.", { type: "integer", minimum: 1 }),
           q("pageSize", "1–200.", { type: "integer", minimum: 1, maximum: 200 }),
         ],
-        responses: answers("`TDoraRows` (lib/dora/schemas.ts)."),
+        responses: answers("A page of the deployments behind the figure.", "ZDoraRowsResponseSchema"),
       },
     },
   };
@@ -382,7 +397,7 @@ function postmortemPaths() {
           q("to", "…up to this date (YYYY-MM-DD).", { type: "string", format: "date" }),
           q("page", "Page number, from 1.", { type: "integer", minimum: 1 }),
         ],
-        responses: { "200": ok("A page of postmortems, best match first when searching."), "400": errorResponse("A filter is invalid."), "401": errorResponse("Not signed in and no API token.") },
+        responses: { "200": ok("A page of postmortems, best match first when searching.", "ZPostmortemsPageResponseSchema"), "400": errorResponse("A filter is invalid."), "401": errorResponse("Not signed in and no API token.") },
       },
       post: {
         operationId: "createPostmortem",
@@ -392,7 +407,7 @@ function postmortemPaths() {
           people,
         security: SESSION,
         requestBody: jsonBody("PostmortemCreate"),
-        responses: authorized({ "201": ok("Created: `{ id, url }`.") }, { "409": errorResponse("The incident already has a postmortem (`details.postmortemId`).") }),
+        responses: authorized({ "201": ok("Created.", "ZPostmortemCreatedResponseSchema") }, { "409": errorResponse("The incident already has a postmortem (`details.postmortemId`).") }),
       },
     },
     "/api/postmortems/{id}": {
@@ -401,9 +416,9 @@ function postmortemPaths() {
         summary: "One postmortem: sections, evidence timeline, milestones and durations, comments, action items, and the actions the caller may take",
         ...readable,
         parameters: [idParameter],
-        responses: { "200": ok("The postmortem."), "401": errorResponse("Not signed in and no API token."), ...notFound },
+        responses: { "200": ok("The postmortem.", "ZPostmortemResponseSchema"), "401": errorResponse("Not signed in and no API token."), ...notFound },
       },
-      patch: write("updatePostmortem", "Change the header (title, analysis style, evidence margins, the milestones set by hand), naming the version edited", "PostmortemPatch", { "200": ok("The postmortem after the change.") }, stale("The postmortem")),
+      patch: write("updatePostmortem", "Change the header (title, analysis style, evidence margins, the milestones set by hand), naming the version edited", "PostmortemPatch", { "200": ok("The postmortem after the change.", "ZPostmortemResponseSchema") }, stale("The postmortem")),
     },
     "/api/postmortems/{id}/export": {
       get: {
@@ -420,13 +435,13 @@ function postmortemPaths() {
         summary: "A section's revisions, newest first, each with its full text, author and time",
         ...readable,
         parameters: [idParameter, sectionParameter],
-        responses: { "200": ok("`{ revisions }`."), "401": errorResponse("Not signed in and no API token."), ...notFound },
+        responses: { "200": ok("The revisions, newest first.", "ZSectionRevisionsResponseSchema"), "401": errorResponse("Not signed in and no API token."), ...notFound },
       },
       put: write(
         "saveSection",
         "Save a section's Markdown written on `baseVersion` (0 for a section never saved); a stale save is refused with the other change",
         "SectionSave",
-        { "200": ok("`{ version, documentVersion, isChanged }`.") },
+        { "200": ok("The section's new version and the document's.", "ZSectionSavedResponseSchema") },
         stale("The section"),
         [idParameter, sectionParameter],
       ),
@@ -436,31 +451,31 @@ function postmortemPaths() {
         "transitionPostmortem",
         "Move the postmortem: submit or withdraw (members), request_changes or approve (the team's approvers and admins who wrote none of it), publish (after approval), not_required (with a reason) or reopen (approvers)",
         "Transition",
-        { "200": ok("`{ status, version }`.") },
+        { "200": ok("The postmortem's new state and version.", "ZTransitionedResponseSchema") },
         stale("The postmortem"),
       ),
     },
     "/api/postmortems/{id}/comments": {
-      post: write("commentOnPostmortem", "Comment on a section or on the whole postmortem", "CommentCreate", { "201": ok("`{ id }`.") }),
+      post: write("commentOnPostmortem", "Comment on a section or on the whole postmortem", "CommentCreate", { "201": ok("The comment.", "ZCreatedIdResponseSchema") }),
     },
     "/api/postmortems/{id}/timeline": {
-      post: write("addTimelineEntry", "Add a timeline entry by hand (redrafting never touches it)", "TimelineEntryCreate", { "201": ok("`{ id, documentVersion }`.") }, stale("The postmortem")),
+      post: write("addTimelineEntry", "Add a timeline entry by hand (redrafting never touches it)", "TimelineEntryCreate", { "201": ok("The entry and the document's new version.", "ZTimelineEntryAddedResponseSchema") }, stale("The postmortem")),
     },
     "/api/postmortems/{id}/timeline/redraft": {
       post: write(
         "redraftTimeline",
         "Draft the evidence timeline again from deployments, pipeline stages and approvals, alarm transitions, service-map health and incident and audit events, optionally with a new margin; stars, hidden entries, edits and entries added by hand survive",
         "Redraft",
-        { "200": ok("`{ entries }`.") },
+        { "200": ok("How many entries the drafted timeline has.", "ZRedraftedResponseSchema") },
         stale("The postmortem"),
       ),
     },
     "/api/postmortems/{id}/timeline/{entryId}": {
-      patch: write("updateTimelineEntry", "Star, hide or reword an entry (a drafted one keeps its original text) or move one added by hand", "TimelineEntryPatch", { "200": ok("`{ documentVersion }`.") }, stale("The postmortem"), [idParameter, entryParameter]),
-      delete: write("deleteTimelineEntry", "Remove an entry added by hand (drafted entries are hidden instead)", "", { "200": ok("`{ documentVersion }`.") }, stale("The postmortem"), [idParameter, entryParameter]),
+      patch: write("updateTimelineEntry", "Star, hide or reword an entry (a drafted one keeps its original text) or move one added by hand", "TimelineEntryPatch", { "200": ok("The document's new version.", "ZDocumentVersionResponseSchema") }, stale("The postmortem"), [idParameter, entryParameter]),
+      delete: write("deleteTimelineEntry", "Remove an entry added by hand (drafted entries are hidden instead)", "", { "200": ok("The document's new version.", "ZDocumentVersionResponseSchema") }, stale("The postmortem"), [idParameter, entryParameter]),
     },
     "/api/postmortems/{id}/action-items": {
-      post: write("createActionItem", "Add a follow-up action: owner, type, priority, due date (default from the priority), ticket link", "ActionItemCreate", { "201": ok("`{ id }`.") }),
+      post: write("createActionItem", "Add a follow-up action: owner, type, priority, due date (default from the priority), ticket link", "ActionItemCreate", { "201": ok("The action item.", "ZCreatedIdResponseSchema") }),
     },
     "/api/action-items": {
       get: {
@@ -475,7 +490,7 @@ function postmortemPaths() {
           q("overdue", "Only overdue ones (`true`).", { type: "string", enum: ["true", "false"] }),
           q("page", "Page number, from 1.", { type: "integer", minimum: 1 }),
         ],
-        responses: { "200": ok("A page of action items."), "400": errorResponse("A filter is invalid."), "401": errorResponse("Not signed in and no API token.") },
+        responses: { "200": ok("A page of action items.", "ZActionItemsPageResponseSchema"), "400": errorResponse("A filter is invalid."), "401": errorResponse("Not signed in and no API token.") },
       },
     },
     "/api/action-items/{id}": {
@@ -483,25 +498,43 @@ function postmortemPaths() {
         "updateActionItem",
         "Change an action item, naming the version edited (members of its team; its owner may change its status and reason)",
         "ActionItemPatch",
-        { "200": ok("`{ version }`.") },
+        { "200": ok("The item's new version.", "ZActionItemUpdatedResponseSchema") },
         { "404": errorResponse("No such action item."), "409": errorResponse("The item changed since the version named; nothing was written.") },
       ),
     },
     "/api/postmortem-rules": {
-      get: { operationId: "getPostmortemRules", summary: "Which incident severities require a postmortem: the organisation's rule and teams' own", ...readable, responses: { "200": ok("`{ rules }`."), "401": errorResponse("Not signed in and no API token.") } },
+      get: { operationId: "getPostmortemRules", summary: "Which incident severities require a postmortem: the organisation's rule and teams' own", ...readable, responses: { "200": ok("The rules: the organisation's first, then teams' own.", "ZPostmortemRulesResponseSchema"), "401": errorResponse("Not signed in and no API token.") } },
       put: {
         operationId: "setPostmortemRule",
         summary: "Set the organisation's rule (teamId null; admins) or a team's (its maintainers; severities null removes it, so it follows its group or the organisation)",
         description: "A team without its own rule follows the nearest group above it, else the organisation. When an incident whose severity the rule names resolves, a draft postmortem is created." + people,
         security: SESSION,
         requestBody: jsonBody("PostmortemRule"),
-        responses: authorized({ "200": ok("`{ rules }` after the change.") }),
+        responses: authorized({ "200": ok("The rules after the change.", "ZPostmortemRulesResponseSchema") }),
       },
     },
   };
 }
 
-/** The OpenAPI 3.1 description of the public API, built from the same zod schemas that validate requests. */
+const RETRY_AFTER = { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 1 } };
+
+/**
+ * The Retry-After header of the answers that ask to be sent again: 429 (too many bad tokens: always) and 503
+ * (sent when the database cannot be reached, lib/http.ts errorResponse; not when a sync holds a pipeline).
+ */
+function withRetryAfter<T extends Record<string, Record<string, { responses: Record<string, unknown> }>>>(paths: T): T {
+  for (const [path, operations] of Object.entries(paths)) {
+    for (const operation of Object.values(operations)) {
+      const responses = operation.responses as Record<string, object>;
+      if (responses["429"]) responses["429"] = { ...responses["429"], headers: { "Retry-After": RETRY_AFTER } };
+      // /api/ready's 503 is its own answer (the body says why), never asked again by header.
+      if (responses["503"] && path !== "/api/ready") responses["503"] = { ...responses["503"], headers: { "Retry-After": { ...RETRY_AFTER, description: `${RETRY_AFTER.description} Sent when the database cannot be reached.` } } };
+    }
+  }
+  return paths;
+}
+
+/** The OpenAPI 3.1 description of the public API, built from the same zod schemas that validate requests and shape answers. */
 export function buildOpenApiDocument(baseUrl?: string) {
   const deployment = jsonSchema(ZDeploymentInputSchema);
   return {
@@ -523,7 +556,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
         },
       },
       schemas: {
-        Error: ERROR_BODY,
+        ...responseComponents(),
         CreateToken: jsonSchema(ZCreateTokenSchema),
         AwsAccount: jsonSchema(ZAwsAccountSchema),
         SetOrgRole: jsonSchema(ZSetOrgRoleSchema),
@@ -538,46 +571,6 @@ export function buildOpenApiDocument(baseUrl?: string) {
           properties: { deployments: { type: "array", minItems: 1, maxItems: MAX_BATCH, items: { $ref: "#/components/schemas/DeploymentInput" } } },
         },
         AwsEvent: jsonSchema(ZAwsEventSchema),
-        AwsEventsOutcome: {
-          type: "object",
-          required: ["applied", "duplicates", "ignored", "events"],
-          properties: {
-            applied: { type: "integer" },
-            duplicates: { type: "integer" },
-            ignored: { type: "integer" },
-            events: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["id", "result"],
-                properties: { id: { type: "string" }, result: { type: "string", enum: ["applied", "duplicate", "ignored"] }, reason: { type: "string" } },
-              },
-            },
-          },
-        },
-        IngestOutcome: {
-          type: "object",
-          required: ["created", "updated", "unchanged", "deployments"],
-          properties: {
-            created: { type: "integer" },
-            updated: { type: "integer" },
-            unchanged: { type: "integer" },
-            deployments: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["index", "id", "source", "externalId", "result"],
-                properties: {
-                  index: { type: "integer", description: "Position in the request." },
-                  id: { type: "integer" },
-                  source: { type: "string" },
-                  externalId: { type: "string" },
-                  result: { type: "string", enum: ["created", "updated", "unchanged"] },
-                },
-              },
-            },
-          },
-        },
         ...incidentSchemas(),
         PostmortemCreate: jsonSchema(ZPostmortemCreateSchema),
         PostmortemPatch: jsonSchema(ZPostmortemPatchSchema),
@@ -592,7 +585,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
         PostmortemRule: jsonSchema(ZPostmortemRuleSchema),
       },
     },
-    paths: {
+    paths: withRetryAfter({
       "/api/deployments": {
         post: {
           operationId: "ingestDeployments",
@@ -607,8 +600,8 @@ export function buildOpenApiDocument(baseUrl?: string) {
             content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/DeploymentInput" }, { $ref: "#/components/schemas/DeploymentBatch" }] } } },
           },
           responses: {
-            "200": { description: "Nothing new: every deployment was already stored (updated or unchanged).", content: { "application/json": { schema: { $ref: "#/components/schemas/IngestOutcome" } } } },
-            "201": { description: "At least one deployment was created.", content: { "application/json": { schema: { $ref: "#/components/schemas/IngestOutcome" } } } },
+            "200": ok("Nothing new: every deployment was already stored (updated or unchanged).", "ZDeploymentIngestResponseSchema"),
+            "201": ok("At least one deployment was created.", "ZDeploymentIngestResponseSchema"),
             "400": errorResponse("The body is invalid; `details.issues` lists every problem with its path (e.g. deployments.3.finishedAt). Nothing was stored."),
             "401": errorResponse("No token, or an unknown, revoked or expired one."),
             "403": errorResponse("The token lacks the ingest scope."),
@@ -635,13 +628,13 @@ export function buildOpenApiDocument(baseUrl?: string) {
             content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/AwsEvent" }, { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST, items: { $ref: "#/components/schemas/AwsEvent" } }] } } },
           },
           responses: {
-            "200": { description: "Every event applied, recognised as a replay, or ignored.", content: { "application/json": { schema: { $ref: "#/components/schemas/AwsEventsOutcome" } } } },
+            "200": ok("Every event applied, recognised as a replay, or ignored.", "ZAwsEventsResponseSchema"),
             "400": errorResponse("The body is not an EventBridge event, or a CodePipeline event's detail lacks a documented field; `details.issues` lists every problem. Nothing was applied."),
             "401": errorResponse("No token, or an unknown, revoked or expired one."),
             "403": errorResponse("The token lacks the ingest scope or belongs to a team; or a signed-in person (events come from machines)."),
             "413": errorResponse("The body is over 16 MiB."),
             "429": errorResponse("Too many bad tokens from this address lately; the Retry-After header says when to try again."),
-            "503": errorResponse("A sync holds the pipeline; send the event again (EventBridge retries on its own)."),
+            "503": errorResponse("A sync holds the pipeline or the alarm, or the database cannot be reached; send the event again (EventBridge retries on its own)."),
           },
         },
       },
@@ -652,7 +645,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           description: "The response carries the secret (`token`) once; only its hash is stored. Without `team`, an organisation-wide token (admins only).",
           security: SESSION,
           requestBody: jsonBody("CreateToken"),
-          responses: authorized({ "201": ok("Created: `{ id, name, prefix, scopes, teamId, expiresAt, token }`.") }),
+          responses: authorized({ "201": ok("Created; `token` is the secret, shown this once.", "ZApiTokenCreatedResponseSchema") }),
         },
       },
       "/api/tokens/{id}": {
@@ -661,7 +654,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           summary: "Revoke an API token; its next use gets 401",
           security: SESSION,
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
-          responses: authorized({ "200": ok("`{ id, name, wasRevoked }`; revoking twice is a no-op.") }, { "404": errorResponse("No such token (told only to those who may see every token; others get 403).") }),
+          responses: authorized({ "200": ok("Revoked; revoking twice is a no-op.", "ZApiTokenRevokedResponseSchema") }, { "404": errorResponse("No such token (told only to those who may see every token; others get 403).") }),
         },
       },
       "/api/catalog/import": {
@@ -681,7 +674,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             },
           },
           responses: authorized(
-            { "200": ok("What changed: counts of teams, services and entities created, updated and unchanged, and mappings added and removed.") },
+            { "200": ok("What changed: counts of teams, services and entities created, updated and unchanged, and mappings added and removed.", "ZCatalogImportResponseSchema") },
             { "413": errorResponse("The file is over 1 MiB."), "502": errorResponse("The URL could not be fetched.") },
           ),
         },
@@ -692,7 +685,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           summary: "Register an AWS account to collect from (admins)",
           security: SESSION,
           requestBody: jsonBody("AwsAccount"),
-          responses: authorized({ "201": ok("The account; the external id is never returned, only whether it is set.") }, { "409": errorResponse("The account is already registered.") }),
+          responses: authorized({ "201": ok("The account; the external id is never returned, only whether it is set.", "ZAwsAccountResponseSchema") }, { "409": errorResponse("The account is already registered.") }),
         },
       },
       "/api/aws-accounts/{id}": {
@@ -702,14 +695,14 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: SESSION,
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
           requestBody: jsonBody("AwsAccount"),
-          responses: authorized({ "200": ok("The account.") }, { "404": errorResponse("No such account."), "409": errorResponse("Another account has that id.") }),
+          responses: authorized({ "200": ok("The account.", "ZAwsAccountResponseSchema") }, { "404": errorResponse("No such account."), "409": errorResponse("Another account has that id.") }),
         },
         delete: {
           operationId: "deleteAwsAccount",
           summary: "Remove an account and everything collected from it (admins)",
           security: SESSION,
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
-          responses: authorized({ "200": ok("`{ id, accountId, deleted: true }`.") }, { "404": errorResponse("No such account.") }),
+          responses: authorized({ "200": ok("Removed.", "ZAwsAccountDeletedResponseSchema") }, { "404": errorResponse("No such account.") }),
         },
       },
       "/api/users/{id}": {
@@ -719,7 +712,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: SESSION,
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
           requestBody: jsonBody("SetOrgRole"),
-          responses: authorized({ "200": ok("`{ id, email, orgRole, changed }`.") }, { "404": errorResponse("No such user."), "409": errorResponse("That would leave no admin.") }),
+          responses: authorized({ "200": ok("The person's role now.", "ZOrgRoleSetResponseSchema") }, { "404": errorResponse("No such user."), "409": errorResponse("That would leave no admin.") }),
         },
       },
       "/api/teams/{slug}/members": {
@@ -729,7 +722,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: SESSION,
           parameters: [{ name: "slug", in: "path", required: true, schema: { type: "string" } }],
           requestBody: jsonBody("SetMembership"),
-          responses: authorized({ "200": ok("`{ user, role, changed }`.") }, { "404": errorResponse("No such team.") }),
+          responses: authorized({ "200": ok("The member and their role now.", "ZMembershipSetResponseSchema") }, { "404": errorResponse("No such team.") }),
         },
       },
       "/api/teams/{slug}/members/{userId}": {
@@ -741,7 +734,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             { name: "slug", in: "path", required: true, schema: { type: "string" } },
             { name: "userId", in: "path", required: true, schema: { type: "integer" } },
           ],
-          responses: authorized({ "200": ok("`{ removed: true }`.") }, { "404": errorResponse("No such team or member.") }),
+          responses: authorized({ "200": ok("Removed.", "ZMembershipRemovedResponseSchema") }, { "404": errorResponse("No such team or member.") }),
         },
       },
       "/api/pipelines": {
@@ -752,7 +745,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: [{ sessionCookie: [] }, { bearerToken: [] }],
           parameters: ["team", "service", "account", "region", "status", "q", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
           responses: {
-            "200": ok("`{ pipelines, total, page, pageSize, counts, dataAsOf, generatedAt }`."),
+            "200": ok("A page of the board.", "ZPipelineBoardResponseSchema"),
             "400": errorResponse("A filter is invalid; `details.issues` says which."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -769,7 +762,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
           ],
           responses: {
-            "200": ok("The pipeline."),
+            "200": ok("The pipeline.", "ZPipelineDetailResponseSchema"),
             "400": errorResponse("`page` is not a whole number from 1."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -786,7 +779,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: [{ sessionCookie: [] }, { bearerToken: [] }],
           parameters: ["window", "from", "to", "team", "service", "group"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
           responses: {
-            "200": ok("`{ window: { from, to, minutes }, group, groups, nodes, edges }`."),
+            "200": ok("The graph.", "ZServiceMapResponseSchema"),
             "400": errorResponse("A parameter is invalid; `details.issues` says which."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -805,7 +798,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
             ...["window", "from", "to"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
           ],
           responses: {
-            "200": ok("`{ node, series, seriesStepSeconds, alarms, openIncidents, deployments, traces }`."),
+            "200": ok("The node's details.", "ZServiceMapNodeResponseSchema"),
             "400": errorResponse("A parameter is invalid; `details.issues` says which."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -822,7 +815,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: [{ sessionCookie: [] }, { bearerToken: [] }],
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^1-[0-9a-f]{8}-[0-9a-f]{24}$" } }],
           responses: {
-            "200": ok("`{ traceId, accountId, region, status, summary, spans, isTruncated, fetchedAt }`."),
+            "200": ok("The trace.", "ZTraceResponseSchema"),
             "400": errorResponse("Not an X-Ray trace id."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -840,7 +833,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
           requestBody: jsonBody("ApprovalAnswer"),
           responses: authorized(
-            { "200": ok("`{ pipelineId, stage, action, decision, executionId }`.") },
+            { "200": ok("The answer given.", "ZApprovalAnsweredResponseSchema") },
             { "404": errorResponse("No such pipeline (told only to those who may answer for every team)."), "409": errorResponse("The approval is no longer waiting."), "502": errorResponse("AWS refused or could not be reached; the message says why.") },
           ),
         },
@@ -854,7 +847,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: [{ sessionCookie: [] }, { bearerToken: [] }],
           parameters: ["team", "service", "account", "region", "state", "severity", "q", "page"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "page" ? "integer" : "string" } })),
           responses: {
-            "200": ok("`{ alarms, total, page, pageSize, counts, dataAsOf, generatedAt }`."),
+            "200": ok("A page of the board.", "ZAlarmBoardResponseSchema"),
             "400": errorResponse("A filter is invalid; `details.issues` says which."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -870,7 +863,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
           security: [{ sessionCookie: [] }, { bearerToken: [] }],
           parameters: [idParameter, { name: "window", in: "query", required: false, schema: { type: "string", enum: ["3h", "12h", "24h", "3d", "7d"] } }],
           responses: {
-            "200": ok("`{ window, start, end, period, points, label, threshold, deployments, status, fetchedAt }`."),
+            "200": ok("The metric, its threshold and the deployments.", "ZAlarmMetricsResponseSchema"),
             "400": errorResponse("`window` is not one of the windows offered."),
             "401": errorResponse("Not signed in and no API token."),
             "403": errorResponse("The token lacks the read scope."),
@@ -883,7 +876,7 @@ export function buildOpenApiDocument(baseUrl?: string) {
       ...doraPaths(),
       ...postmortemPaths(),
       "/api/health": {
-        get: { operationId: "health", summary: "The process is up", responses: { "200": { description: "Up" } } },
+        get: { operationId: "health", summary: "The process is up", responses: { "200": ok("Up.", "ZHealthResponseSchema") } },
       },
       "/api/ready": {
         get: {
@@ -891,9 +884,9 @@ export function buildOpenApiDocument(baseUrl?: string) {
           summary: "The database answers and every migration is applied",
           description:
             "The body lists the migrations applied and pending, and the DORA refresh backlog (doraRefresh: pending writes counted up to 10,000, isPendingCapped, oldestSeconds); a backlog does not make the portal unready.",
-          responses: { "200": { description: "Ready" }, "503": { description: "Not ready; the body says why" } },
+          responses: { "200": ok("Ready.", "ZReadyResponseSchema"), "503": ok("Not ready; the body says why.", "ZReadyResponseSchema") },
         },
       },
-    },
+    }),
   };
 }

@@ -6,7 +6,7 @@
  * stored and rendered as a link.
  */
 import { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { AppError, ERROR_STATUS, type TErrorCode } from "@/lib/errors";
 
 /** The largest id of an `Int` primary key (PostgreSQL's integer). */
 export const MAX_DB_ID = 2_147_483_647;
@@ -162,3 +162,23 @@ export function pageFilters<S extends z.ZodObject>(raw: TSearchParams, schema: S
   const parsed = schema.safeParse(asked);
   return parsed.success ? parsed.data : schema.parse(defaults);
 }
+
+// ───────────────────────── what the API answers ─────────────────────────
+// The response schemas of lib/<domain>/schemas.ts describe the JSON the routes send, from which the OpenAPI
+// document (lib/openapi.ts) is generated; app/api/openapi-answers.integration.test.ts holds the routes to them.
+
+/** A point in time as the API answers it: Date.toISOString() (UTC, milliseconds). */
+export const ZIsoTime = z.iso.datetime();
+
+/** A team or service as answers name it. */
+export const ZSlugNameSchema = z.object({ slug: z.string(), name: z.string() });
+
+/** Every error answer (lib/http.ts errorResponse): a code of lib/errors.ts, or INTERNAL for what was not foreseen. */
+export const ZErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum([...(Object.keys(ERROR_STATUS) as TErrorCode[]), "INTERNAL"]),
+    message: z.string(),
+    details: z.unknown().optional().describe("What was wrong: `issues` (path and message of each problem) for invalid input; other keys as the operation says."),
+    requestId: z.string().optional(),
+  }),
+});

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { TEAM_ROLES, ORG_ROLES } from "@/lib/auth/permissions";
 import { TOKEN_SCOPES } from "@/lib/auth/tokens";
 import { severityPatternProblem } from "@/lib/alarms/severity";
-import { ZHttpUrl, ZText } from "@/lib/schemas";
+import { ZHttpUrl, ZIsoTime, ZText } from "@/lib/schemas";
 
 /** Region codes as AWS writes them (us-east-1, eu-central-2, us-gov-west-1, ap-southeast-7). */
 const ZRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, "is not an AWS region code such as eu-west-1");
@@ -57,3 +57,58 @@ export const ZSetMembershipSchema = z.object({
 });
 
 export const ZCatalogUrlSchema = z.object({ url: ZHttpUrl });
+
+// ───────────────────────── responses ─────────────────────────
+
+/** POST /api/tokens: the token, with its secret this once (only its hash is stored). */
+export const ZApiTokenCreatedResponseSchema = z.object({
+  id: z.int(),
+  name: z.string(),
+  prefix: z.string().describe("The token's first characters, shown in lists to tell tokens apart."),
+  scopes: z.array(z.enum(TOKEN_SCOPES)),
+  teamId: z.int().nullable().describe("The team it acts for; null: the whole organisation."),
+  expiresAt: ZIsoTime.nullable(),
+  token: z.string().describe("The secret (psk_…): shown in this answer only."),
+});
+
+/** DELETE /api/tokens/{id}. */
+export const ZApiTokenRevokedResponseSchema = z.object({ id: z.int(), name: z.string(), wasRevoked: z.boolean().describe("false: it was revoked already (revoking twice is a no-op).") });
+
+/** POST /api/aws-accounts and PUT /api/aws-accounts/{id}: the external id is never sent back, only whether it is set. */
+export const ZAwsAccountResponseSchema = z.object({
+  id: z.int(),
+  accountId: z.string(),
+  name: z.string(),
+  roleArn: z.string().nullable(),
+  externalId: z.literal("(set)").nullable(),
+  regions: z.array(z.string()),
+  alarmSeverityPattern: z.string().nullable(),
+});
+
+/** DELETE /api/aws-accounts/{id}. */
+export const ZAwsAccountDeletedResponseSchema = z.object({ id: z.int(), accountId: z.string(), deleted: z.literal(true) });
+
+/** PATCH /api/users/{id}. */
+export const ZOrgRoleSetResponseSchema = z.object({ id: z.int(), email: z.string(), orgRole: z.enum(ORG_ROLES), created: z.boolean(), changed: z.boolean() });
+
+/** PUT /api/teams/{slug}/members. */
+export const ZMembershipSetResponseSchema = z.object({
+  user: z.object({ id: z.int(), email: z.string(), name: z.string() }),
+  role: z.enum(TEAM_ROLES),
+  changed: z.boolean(),
+});
+
+/** DELETE /api/teams/{slug}/members/{userId}. */
+export const ZMembershipRemovedResponseSchema = z.object({ removed: z.literal(true) });
+
+const ZImportCounts = z.object({ created: z.int(), updated: z.int(), unchanged: z.int() });
+
+/** POST /api/catalog/import: what changed (lib/catalog/server/import-catalog.ts). */
+export const ZCatalogImportResponseSchema = z.object({
+  source: z.string().describe("Where the file came from: upload:<name>, the URL, or the X-Catalog-Source header (default api)."),
+  teams: ZImportCounts,
+  services: ZImportCounts,
+  entities: ZImportCounts,
+  mappings: z.object({ created: z.int(), removed: z.int() }),
+  pipelines: z.object({ remapped: z.int().describe("Stored pipelines whose service or production stage the import changed.") }),
+});

@@ -75,3 +75,21 @@ export type TDeploymentInput = z.infer<typeof ZDeploymentInputSchema>;
 export const ZDeploymentIngestSchema = singleOrBatchSchema("deployments", ZDeploymentInputSchema, { max: MAX_BATCH, noun: "deployment" }).transform(({ isBatch, items }) => ({ isBatch, deployments: items }));
 
 export type TDeploymentIngest = z.infer<typeof ZDeploymentIngestSchema>;
+
+// ───────────────────────── responses ─────────────────────────
+
+/** POST /api/deployments: 201 when at least one was created, else 200 (lib/deployments/server/ingest-deployments.ts TIngestOutcome). */
+export const ZDeploymentIngestResponseSchema = z.object({
+  created: z.int(),
+  updated: z.int(),
+  unchanged: z.int(),
+  deployments: z.array(
+    z.object({
+      index: z.int().describe("Position in the request."),
+      id: z.int(),
+      source: z.string(),
+      externalId: z.string(),
+      result: z.enum(["created", "updated", "unchanged"]),
+    }),
+  ),
+});

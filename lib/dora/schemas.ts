@@ -3,8 +3,8 @@
  * server (no server imports), so the dashboards share them with the routes.
  */
 import { z } from "zod";
-import { BAND_YEARS, DEFAULT_BAND_YEAR, type TBand, type TBandYear } from "@/lib/dora/bands";
-import { ZText } from "@/lib/schemas";
+import { BANDS, BAND_YEARS, DEFAULT_BAND_YEAR, type TBand, type TBandYear } from "@/lib/dora/bands";
+import { ZIsoTime, ZSlugNameSchema, ZText } from "@/lib/schemas";
 
 export const METRIC_KEYS = ["deploymentFrequency", "leadTime", "changeFailRate", "recoveryTime", "reworkRate"] as const;
 export type TMetricKey = (typeof METRIC_KEYS)[number];
@@ -243,3 +243,104 @@ export interface TDoraRollup {
   method: TDoraMethod;
   generatedAt: string;
 }
+
+// ───────────────────────── responses, as zod (for the OpenAPI document) ─────────────────────────
+// The same shapes as the interfaces above; lib/openapi.test.ts holds each schema's type to its interface.
+
+const ZWindowRange = z.object({ from: ZIsoDate.describe("First day, inclusive (UTC)."), to: ZIsoDate.describe("Last day, inclusive."), days: z.int() });
+
+const figure = {
+  value: z.number().nullable().describe("null: no data (never shown as 0)."),
+  sampleSize: z.int(),
+  isLowSample: z.boolean().describe("Fewer samples than minSamples: low confidence, and no band."),
+  band: z.enum(BANDS).nullable(),
+  bandYear: z.literal(BAND_YEARS),
+};
+
+const ZDoraMetrics = z.object({
+  window: ZWindowRange,
+  deploymentFrequency: z.object({
+    ...figure,
+    unit: z.literal("deployments/day"),
+    deployments: z.int(),
+    perWeek: z.number().nullable(),
+    deploymentDays: z.int(),
+    medianDeploymentDaysPerWeek: z.number().nullable().describe("Median over the window's full 7-day periods of the days with a deployment: the figure the band uses."),
+  }),
+  leadTime: z.object({
+    ...figure,
+    unit: z.literal("seconds"),
+    median: z.number().nullable(),
+    p90: z.number().nullable(),
+    unknownCommits: z.int().describe("Commits first brought to production whose time is unknown (left out of the figure)."),
+    coverage: z.object({ known: z.int(), deployments: z.int(), ratio: z.number().nullable() }),
+  }),
+  changeFailRate: z.object({ ...figure, unit: z.literal("ratio"), numerator: z.int(), deployments: z.int() }),
+  recoveryTime: z.object({ ...figure, unit: z.literal("seconds"), median: z.number().nullable(), p90: z.number().nullable(), unrecovered: z.int() }),
+  reworkRate: z.object({ ...figure, unit: z.literal("ratio"), numerator: z.int(), deployments: z.int() }),
+});
+
+const ZDoraScope = z.object({ kind: z.enum(["org", "team", "service"]), slug: z.string().nullable(), name: z.string() });
+const ZDoraMethod = z.object({ percentiles: z.enum(["exact", "histogram"]), note: z.string() });
+
+/** GET /api/dora (TDoraSummary). */
+export const ZDoraSummaryResponseSchema = z.object({
+  scope: ZDoraScope,
+  environment: z.string(),
+  bandYear: figure.bandYear,
+  minSamples: z.int(),
+  current: ZDoraMetrics,
+  previous: ZDoraMetrics.describe("The window of equal length before."),
+  method: ZDoraMethod,
+  generatedAt: ZIsoTime,
+});
+
+/** GET /api/dora/trend (TDoraTrend). */
+export const ZDoraTrendResponseSchema = z.object({
+  scope: ZDoraScope,
+  environment: z.string(),
+  bucket: z.enum(["week", "month"]),
+  bandYear: figure.bandYear,
+  minSamples: z.int(),
+  points: z.array(ZDoraMetrics).describe("Oldest first; the current partial bucket last."),
+  method: ZDoraMethod,
+  generatedAt: ZIsoTime,
+});
+
+/** GET /api/dora/rows (TDoraRows). */
+export const ZDoraRowsResponseSchema = z.object({
+  metric: z.enum(METRIC_KEYS),
+  window: ZWindowRange,
+  rows: z.array(
+    z.object({
+      deploymentId: z.int(),
+      service: ZSlugNameSchema,
+      team: ZSlugNameSchema,
+      status: z.enum(["SUCCEEDED", "FAILED", "ROLLED_BACK"]),
+      version: z.string().nullable(),
+      url: z.string().nullable(),
+      startedAt: ZIsoTime,
+      finishedAt: ZIsoTime,
+      isFailure: z.boolean(),
+      isRework: z.boolean(),
+      leadTimes: z.array(z.number()).describe("Lead times (seconds) of the commits it first brought to production, known ones only."),
+      unknownCommits: z.int(),
+      recoverySeconds: z.number().nullable(),
+      isUnrecovered: z.boolean(),
+      incidents: z.array(
+        z.object({
+          id: z.int(),
+          title: z.string(),
+          openedAt: ZIsoTime,
+          resolvedAt: ZIsoTime.nullable(),
+          causedByChange: z.boolean().nullable(),
+          attributionSource: z.enum(["EXPLICIT", "RULE"]).nullable(),
+          attributedBy: z.string().nullable().describe("Who linked it by hand, when it was linked by hand."),
+        }),
+      ),
+    }),
+  ),
+  total: z.int(),
+  page: z.int(),
+  pageSize: z.int(),
+});

@@ -3,7 +3,7 @@
  * the browser (no server-only imports here).
  */
 import { z } from "zod";
-import { ZDbId, ZText, ZTimestamp } from "@/lib/schemas";
+import { ZDbId, ZIsoTime, ZSlugNameSchema, ZText, ZTimestamp } from "@/lib/schemas";
 import { singleOrBatchSchema } from "@/lib/single-or-batch";
 
 export const MAX_INCIDENT_BATCH = 100;
@@ -153,3 +153,84 @@ export const ZIncidentFiltersSchema = z
     page: z.coerce.number().int().min(1).max(10_000).default(1),
   });
 export type TIncidentFilters = z.infer<typeof ZIncidentFiltersSchema>;
+
+// ───────────────────────── responses ─────────────────────────
+
+const ZAttributionSource = z.enum(["explicit", "rule"]).nullable();
+
+/** POST /api/incidents: 201 when at least one was created, else 200 (lib/incidents/server/record-incidents.ts TRecordOutcome). */
+export const ZIncidentRecordResponseSchema = z.object({
+  created: z.int(),
+  updated: z.int(),
+  unchanged: z.int(),
+  incidents: z.array(
+    z.object({
+      index: z.int().describe("Position in the request."),
+      id: z.int(),
+      source: z.string(),
+      externalId: z.string(),
+      result: z.enum(["created", "updated", "unchanged"]),
+      status: z.enum(INCIDENT_STATUSES),
+      deploymentId: z.int().nullable().describe("The deployment it is attributed to."),
+      attribution: ZAttributionSource,
+    }),
+  ),
+});
+
+/** One incident in a list (lib/incidents/server/incident-view.ts TIncidentSummary). */
+export const ZIncidentSummarySchema = z.object({
+  id: z.int(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(INCIDENT_STATUSES),
+  openedAt: ZIsoTime,
+  acknowledgedAt: ZIsoTime.nullable(),
+  resolvedAt: ZIsoTime.nullable(),
+  durationSeconds: z.number().nullable().describe("From opened to resolved; null while unresolved."),
+  service: ZSlugNameSchema,
+  team: ZSlugNameSchema,
+  source: z.string(),
+  externalId: z.string(),
+  causedByChange: z.boolean().nullable().describe("null: not known; false: not caused by a change (left out of recovery time)."),
+  attribution: z.object({
+    source: ZAttributionSource.describe("explicit: linked through the API or by a person; rule: the window rule; null: none."),
+    deployment: z
+      .object({
+        id: z.int(),
+        version: z.string().nullable(),
+        status: z.enum(["in_progress", "succeeded", "failed", "rolled_back"]),
+        finishedAt: ZIsoTime.nullable(),
+        source: z.string(),
+        externalId: z.string(),
+        url: z.string().nullable(),
+      })
+      .nullable(),
+  }),
+});
+
+/** GET /api/incidents (TIncidentsPage). */
+export const ZIncidentsPageResponseSchema = z.object({ incidents: z.array(ZIncidentSummarySchema), total: z.int(), page: z.int(), pageSize: z.int() });
+
+/** GET /api/incidents/{id} (lib/incidents/server/get-incident.ts TIncidentDetail). */
+export const ZIncidentDetailResponseSchema = ZIncidentSummarySchema.extend({
+  description: z.string().nullable(),
+  timeline: z
+    .array(
+      z.object({
+        at: ZIsoTime,
+        kind: z.enum(["opened", "acknowledged", "resolved", "reopened", "attributed", "severity", "cause"]),
+        message: z.string(),
+        actor: z.string().nullable().describe("Who made the change: a person's email or an API token's name."),
+        data: z.unknown().describe("What the entry is about, as data (the previous severity, the deployment), or null."),
+      }),
+    )
+    .describe("Oldest first."),
+  // The postmortems' statuses live in lib/postmortems/schemas.ts, which imports this file: named here, not imported.
+  postmortem: z
+    .object({ id: z.int(), status: z.string().describe("DRAFT, IN_REVIEW, APPROVED, PUBLISHED or NOT_REQUIRED.") })
+    .nullable()
+    .describe("Its postmortem (drafted by the rules when it resolves, or started by hand), or null."),
+});
+
+/** PATCH /api/incidents/{id}: the incident after the change. */
+export const ZIncidentPatchedResponseSchema = ZIncidentDetailResponseSchema.extend({ changed: z.boolean().describe("false: nothing differed from what was stored.") });

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { SEVERITIES } from "@/lib/incidents/schemas";
-import { ZDbId, ZLinkUrl, ZText, ZTimestamp } from "@/lib/schemas";
+import { ZDbId, ZIsoTime, ZLinkUrl, ZSlugNameSchema, ZText, ZTimestamp } from "@/lib/schemas";
 
 export const POSTMORTEM_STATUSES = ["DRAFT", "IN_REVIEW", "APPROVED", "PUBLISHED", "NOT_REQUIRED"] as const;
 export type TPostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
@@ -247,3 +247,188 @@ export type TActionItemQuery = z.infer<typeof ZActionItemQuerySchema>;
 export function isActionItemOverdue(item: { dueAt: Date | null; status: TActionItemStatus }, now: Date): boolean {
   return item.dueAt !== null && (item.status === "OPEN" || item.status === "IN_PROGRESS") && item.dueAt.getTime() + 86_400_000 <= now.getTime();
 }
+
+// ───────────────────────── responses ─────────────────────────
+// What the routes answer (view.ts, server/find-*.ts and the use cases' results), for the OpenAPI document;
+// lib/openapi.test.ts holds the schemas' types to view.ts's interfaces.
+
+const ZPersonRef = z.object({ id: z.int(), name: z.string() });
+const ZTeamRef = z.object({ id: z.int(), slug: z.string(), name: z.string() });
+const ZIsoDay = z.iso.date();
+
+/** GET /api/postmortems/{id}, and PATCH's answer (view.ts TPostmortemView). */
+export const ZPostmortemResponseSchema = z.object({
+  id: z.int(),
+  title: z.string(),
+  status: z.enum(POSTMORTEM_STATUSES),
+  notRequiredReason: z.string().nullable(),
+  analysis: z.enum(ANALYSIS_STYLES),
+  marginBeforeMinutes: z.int(),
+  marginAfterMinutes: z.int(),
+  version: z.int().describe("Every change to its text, timeline or state bumps it; header saves and transitions name it."),
+  team: ZTeamRef,
+  service: ZTeamRef.nullable(),
+  incident: z
+    .object({
+      id: z.int(),
+      title: z.string(),
+      severity: z.enum(SEVERITIES),
+      status: z.string(),
+      openedAt: ZIsoTime,
+      acknowledgedAt: ZIsoTime.nullable(),
+      resolvedAt: ZIsoTime.nullable(),
+      deployment: z.object({ id: z.int(), version: z.string().nullable(), serviceSlug: z.string() }).nullable(),
+    })
+    .nullable(),
+  author: ZPersonRef.nullable().describe("null: drafted by Portside when its incident resolved."),
+  authors: z.array(ZPersonRef).describe("Everyone who wrote part of it (none of them may approve it)."),
+  approvedBy: ZPersonRef.nullable(),
+  approvedAt: ZIsoTime.nullable(),
+  publishedAt: ZIsoTime.nullable(),
+  createdAt: ZIsoTime,
+  updatedAt: ZIsoTime,
+  timelineDraftedAt: ZIsoTime.nullable(),
+  impactStartedAt: ZIsoTime.nullable(),
+  mitigatedAt: ZIsoTime.nullable(),
+  sections: z.array(
+    z.object({
+      key: z.enum(SECTION_KEYS),
+      title: z.string(),
+      guidance: z.string(),
+      body: z.string(),
+      version: z.int().describe("0: never saved."),
+      updatedBy: ZPersonRef.nullable(),
+      updatedAt: ZIsoTime.nullable(),
+    }),
+  ),
+  timeline: z.array(
+    z.object({
+      id: z.int(),
+      at: ZIsoTime,
+      source: z.string(),
+      kind: z.string(),
+      text: z.string(),
+      originalText: z.string().nullable().describe("What the machine wrote when a person reworded it."),
+      isManual: z.boolean(),
+      portalUrl: z.string().nullable(),
+      consoleUrl: z.string().nullable(),
+      isSuspect: z.boolean(),
+      isStarred: z.boolean(),
+      isHidden: z.boolean(),
+      editedBy: ZPersonRef.nullable(),
+    }),
+  ),
+  milestones: z.array(
+    z.object({ key: z.enum(["impactStarted", "detected", "acknowledged", "mitigated", "resolved"]), label: z.string(), at: ZIsoTime.nullable(), basis: z.string() }),
+  ),
+  durations: z.array(z.object({ key: z.enum(["timeToDetect", "timeToAcknowledge", "timeToMitigate", "timeToRecover"]), label: z.string(), ms: z.number().nullable() })),
+  milestoneProblems: z.array(z.string()).describe("Durations left out because a milestone set by hand puts their ends in the wrong order, in words."),
+  comments: z.array(
+    z.object({
+      id: z.int(),
+      sectionKey: z.enum(SECTION_KEYS).nullable(),
+      kind: z.enum(["COMMENT", "CHANGES_REQUESTED", "APPROVAL"]),
+      body: z.string(),
+      author: ZPersonRef.nullable(),
+      createdAt: ZIsoTime,
+    }),
+  ),
+  actionItems: z.array(
+    z.object({
+      id: z.int(),
+      title: z.string(),
+      owner: ZPersonRef.nullable(),
+      type: z.enum(ACTION_ITEM_TYPES),
+      priority: z.enum(ACTION_ITEM_PRIORITIES),
+      dueDate: ZIsoDay.nullable(),
+      status: z.enum(ACTION_ITEM_STATUSES),
+      statusReason: z.string().nullable(),
+      ticketUrl: z.string().nullable(),
+      completedAt: ZIsoTime.nullable(),
+      version: z.int(),
+      isOverdue: z.boolean(),
+    }),
+  ),
+  members: z.array(ZPersonRef).describe("The team's people, for action item owners."),
+  viewer: z.object({ userId: z.int().nullable(), mayWrite: z.boolean(), mayReview: z.boolean(), isEditable: z.boolean(), actions: z.array(z.enum(POSTMORTEM_ACTIONS)) }),
+});
+
+const ZPostmortemTeamAndService = { team: ZSlugNameSchema, service: ZSlugNameSchema.nullable() };
+
+/** GET /api/postmortems (server/find-postmortems.ts TPostmortemsPage). */
+export const ZPostmortemsPageResponseSchema = z.object({
+  rows: z.array(
+    z.object({
+      id: z.int(),
+      title: z.string(),
+      status: z.enum(POSTMORTEM_STATUSES),
+      ...ZPostmortemTeamAndService,
+      incident: z.object({ id: z.int(), severity: z.enum(SEVERITIES), openedAt: ZIsoTime, resolvedAt: ZIsoTime.nullable() }).nullable(),
+      authorName: z.string().nullable(),
+      updatedAt: ZIsoTime,
+      publishedAt: ZIsoTime.nullable(),
+      openActionItems: z.int(),
+      snippet: z
+        .object({ text: z.string(), matches: z.array(z.tuple([z.int(), z.int()])).describe("[start, end) ranges of `text` that matched.") })
+        .nullable()
+        .describe("Where the words searched for appear; null without a search."),
+    }),
+  ),
+  total: z.int(),
+  page: z.int(),
+  pageSize: z.int(),
+  attention: z
+    .object({
+      rows: z.array(z.object({ id: z.int(), title: z.string(), status: z.enum(POSTMORTEM_STATUSES), ...ZPostmortemTeamAndService, reason: z.enum(["review", "stale"]), since: ZIsoTime })),
+      total: z.int(),
+    })
+    .nullable()
+    .describe("Postmortems waiting for someone (in review, or drafts nobody changed for a week); null without a signed-in viewer."),
+});
+
+/** GET /api/action-items (server/find-action-items.ts TActionItemsPage). */
+export const ZActionItemsPageResponseSchema = z.object({
+  rows: z.array(
+    z.object({
+      id: z.int(),
+      title: z.string(),
+      postmortem: z.object({ id: z.int(), title: z.string(), status: z.enum(POSTMORTEM_STATUSES) }),
+      team: ZSlugNameSchema,
+      owner: ZPersonRef.nullable(),
+      type: z.enum(ACTION_ITEM_TYPES),
+      priority: z.enum(ACTION_ITEM_PRIORITIES),
+      dueAt: ZIsoTime.nullable(),
+      status: z.enum(ACTION_ITEM_STATUSES),
+      completedAt: ZIsoTime.nullable(),
+      ticketUrl: z.string().nullable(),
+      isOverdue: z.boolean().describe("Due before now and still open or in progress."),
+    }),
+  ),
+  total: z.int(),
+  overdue: z.int().describe("How many of the matching items are overdue."),
+  page: z.int(),
+  pageSize: z.int(),
+});
+
+/** POST /api/postmortems. */
+export const ZPostmortemCreatedResponseSchema = z.object({ id: z.int(), url: z.string().describe("The postmortem's page in the portal.") });
+/** GET /api/postmortems/{id}/sections/{key}: newest first. */
+export const ZSectionRevisionsResponseSchema = z.object({ revisions: z.array(z.object({ version: z.int(), body: z.string(), at: ZIsoTime, author: ZPersonRef.nullable() })) });
+/** PUT /api/postmortems/{id}/sections/{key}. */
+export const ZSectionSavedResponseSchema = z.object({ version: z.int(), documentVersion: z.int(), isChanged: z.boolean() });
+/** POST /api/postmortems/{id}/transitions. */
+export const ZTransitionedResponseSchema = z.object({ status: z.enum(POSTMORTEM_STATUSES), version: z.int() });
+/** POST /api/postmortems/{id}/comments and POST /api/postmortems/{id}/action-items. */
+export const ZCreatedIdResponseSchema = z.object({ id: z.int() });
+/** POST /api/postmortems/{id}/timeline. */
+export const ZTimelineEntryAddedResponseSchema = z.object({ id: z.int(), documentVersion: z.int() });
+/** PATCH and DELETE /api/postmortems/{id}/timeline/{entryId}. */
+export const ZDocumentVersionResponseSchema = z.object({ documentVersion: z.int() });
+/** POST /api/postmortems/{id}/timeline/redraft. */
+export const ZRedraftedResponseSchema = z.object({ entries: z.int().describe("Entries in the drafted timeline.") });
+/** PATCH /api/action-items/{id}. */
+export const ZActionItemUpdatedResponseSchema = z.object({ version: z.int() });
+/** GET and PUT /api/postmortem-rules (server/postmortem-rules.ts TRuleRow): the organisation's rule (team null) first. */
+export const ZPostmortemRulesResponseSchema = z.object({
+  rules: z.array(z.object({ team: ZTeamRef.nullable(), severities: z.array(z.enum(SEVERITIES)) })),
+});

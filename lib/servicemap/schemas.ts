@@ -2,7 +2,7 @@
  * The service map's query parameters and what the API returns. Safe on client and server.
  */
 import { z } from "zod";
-import { ZText, ZTimestamp } from "@/lib/schemas";
+import { ZIsoTime, ZSlugNameSchema, ZText, ZTimestamp } from "@/lib/schemas";
 import { MAX_WINDOW_MS, WINDOW_PRESETS } from "@/lib/servicemap/window";
 
 export const ZWindowPresetSchema = z.enum(Object.keys(WINDOW_PRESETS) as [keyof typeof WINDOW_PRESETS, ...(keyof typeof WINDOW_PRESETS)[]]);
@@ -88,3 +88,121 @@ export function mapQueryString(q: TServiceMapQuery): string {
   if (q.service) p.set("service", q.service);
   return p.toString();
 }
+
+// ───────────────────────── responses, as zod (for the OpenAPI document) ─────────────────────────
+// The same shapes as the interfaces above and in server/get-node-details.ts and server/get-trace.ts;
+// lib/openapi.test.ts holds each schema's type to its interface.
+
+const ZHealth = z.enum(["ok", "error", "fault", "throttle", "idle"]);
+
+const mapStats = {
+  requests: z.number(),
+  perMinute: z.number(),
+  errors: z.number(),
+  faults: z.number(),
+  throttles: z.number(),
+  errorRate: z.number(),
+  faultRate: z.number(),
+  throttleRate: z.number(),
+  meanMs: z.number().nullable().describe("Mean response time, ms; null without requests."),
+};
+
+/** GET /api/servicemap (TServiceMap). */
+export const ZServiceMapResponseSchema = z.object({
+  window: z.object({ from: ZIsoTime, to: ZIsoTime, minutes: z.number() }).describe("The window actually read, rounded out to 5 minutes (to hours where only rolled-up hours are left)."),
+  group: z.string(),
+  groups: z.array(z.string()),
+  nodes: z.array(
+    z.object({
+      ...mapStats,
+      id: z.int(),
+      name: z.string(),
+      type: z.string(),
+      accountId: z.string(),
+      region: z.string(),
+      p50Ms: z.number().nullable(),
+      p95Ms: z.number().nullable(),
+      health: ZHealth,
+      service: ZSlugNameSchema.nullable(),
+      team: ZSlugNameSchema.nullable(),
+      isContext: z.boolean().describe("Shown because it calls or is called by the filtered nodes, not because it is theirs."),
+    }),
+  ),
+  edges: z.array(z.object({ ...mapStats, id: z.int(), source: z.int(), target: z.int(), health: ZHealth })),
+});
+
+/** GET /api/servicemap/nodes/{id} (TNodeDetails). */
+export const ZServiceMapNodeResponseSchema = z.object({
+  node: z.object({
+    id: z.int(),
+    name: z.string(),
+    type: z.string(),
+    region: z.string(),
+    accountId: z.string(),
+    service: z.object({ slug: z.string(), name: z.string(), team: ZSlugNameSchema }).nullable(),
+  }),
+  series: z
+    .array(z.object({ at: ZIsoTime, requests: z.number(), errors: z.number(), faults: z.number(), throttles: z.number(), meanMs: z.number().nullable() }))
+    .describe("Per bucket over the window: hourly for windows over 6 hours (or where only hours are left), else 5-minute."),
+  seriesStepSeconds: z.int(),
+  alarms: z.array(z.object({ id: z.int(), name: z.string(), state: z.string(), severity: z.string().nullable(), stateUpdatedAt: ZIsoTime })),
+  openIncidents: z.array(z.object({ id: z.int(), title: z.string(), severity: z.string(), status: z.string(), openedAt: ZIsoTime })),
+  deployments: z.array(z.object({ id: z.int(), environment: z.string(), status: z.string(), version: z.string().nullable(), startedAt: ZIsoTime, finishedAt: ZIsoTime.nullable() })),
+  traces: z.array(
+    z.object({
+      traceId: z.string(),
+      startedAt: ZIsoTime,
+      durationMs: z.number(),
+      reason: z.string().nullable(),
+      httpStatus: z.int().nullable(),
+      httpMethod: z.string().nullable(),
+      httpUrl: z.string().nullable(),
+    }),
+  ),
+});
+
+/** GET /api/traces/{id} (TTraceDetail). */
+export const ZTraceResponseSchema = z.object({
+  traceId: z.string(),
+  accountId: z.string(),
+  region: z.string(),
+  status: z
+    .enum(["ok", "transaction-search", "expired"])
+    .describe("ok: the segments are here; transaction-search: the account sends spans to CloudWatch Logs, which BatchGetTraces cannot read; expired: X-Ray keeps traces 30 days."),
+  summary: z.object({
+    startedAt: ZIsoTime,
+    durationMs: z.number(),
+    hasFault: z.boolean(),
+    hasError: z.boolean(),
+    hasThrottle: z.boolean(),
+    httpMethod: z.string().nullable(),
+    httpUrl: z.string().nullable(),
+    httpStatus: z.int().nullable(),
+    reason: z.string().nullable(),
+    entryPoint: z.string().nullable(),
+    service: ZSlugNameSchema.nullable(),
+  }),
+  spans: z.array(
+    z.object({
+      id: z.string(),
+      parentId: z.string().nullable(),
+      depth: z.int(),
+      name: z.string(),
+      kind: z.enum(["segment", "subsegment"]),
+      origin: z.string().nullable().describe("X-Ray origin (AWS::ECS::Container…) or subsegment namespace (aws, remote)."),
+      startOffsetMs: z.number(),
+      durationMs: z.number().nullable(),
+      isInProgress: z.boolean(),
+      hasFault: z.boolean(),
+      hasError: z.boolean(),
+      hasThrottle: z.boolean(),
+      httpMethod: z.string().nullable(),
+      httpUrl: z.string().nullable(),
+      httpStatus: z.int().nullable(),
+      annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+      cause: z.string().nullable().describe("The first exception's message, when it recorded one."),
+    }),
+  ),
+  isTruncated: z.boolean(),
+  fetchedAt: ZIsoTime,
+});
