@@ -114,6 +114,7 @@ describe("deriveMilestones", () => {
           expect(m.problems).toEqual([]);
         },
       ),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
