@@ -4,8 +4,6 @@ import { expectNoAxeViolations } from "./helpers";
 const AREAS = [["Environments", "Environments"]] as const;
 
 test("every area not built yet is reachable from the navigation and says so plainly", async ({ page }) => {
-  // Each page with an accessibility scan.
-  test.setTimeout(120_000);
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const [link, heading] of AREAS) {
@@ -18,7 +16,6 @@ test("every area not built yet is reachable from the navigation and says so plai
 });
 
 test("the postmortem pages are reached from the navigation and pass axe in light and dark", async ({ page }) => {
-  test.setTimeout(120_000);
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto("/");
