@@ -29,6 +29,10 @@ export default defineConfig({
           env: { PORTSIDE_DEV_SIGN_IN: "1", PORTSIDE_CATALOG_URL_HOSTS: "github.com,raw.githubusercontent.com,127.0.0.1" },
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // One file at a time: the files share one database, and several compare whole-table counts before and after
+          // (audit events, users, sessions, postmortems) that another file writing meanwhile would change. Vitest runs
+          // one worker per core less one, so on 2 cores this was already so; on a bigger CI runner it was luck.
+          fileParallelism: false,
         },
       },
     ],

@@ -2,8 +2,6 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./helpers";
 
 test("the Teams list searches, and leads to a team and then to a service with its AWS mappings", async ({ page }) => {
-  // Four pages, each with an accessibility scan.
-  test.setTimeout(60_000);
   await page.goto("/");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Teams", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Teams" })).toBeVisible();

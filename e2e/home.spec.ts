@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { createIngestToken, expectNoAxeViolations } from "./helpers";
+import { createIngestToken, createTeamAndService, E2E_NAME, expectHydrated, expectNoAxeViolations, postDeployment } from "./helpers";
 
 test.describe("home", () => {
   test("shows the demo organisation's teams, their services and the latest deployments", async ({ page }) => {
@@ -16,32 +17,33 @@ test.describe("home", () => {
   });
 
   test("a deployment posted through the API shows at the top of the latest deployments", async ({ page, request }) => {
+    const own = await createTeamAndService(request);
     const token = await createIngestToken();
-    const now = new Date();
-    const response = await request.post("/api/deployments", {
-      headers: { authorization: `Bearer ${token}` },
-      data: {
-        service: "ledger",
-        environment: "production",
-        status: "rolled_back",
-        startedAt: new Date(now.getTime() - 5 * 60_000).toISOString(),
-        finishedAt: new Date(now.getTime() - 60_000).toISOString(),
-        source: "e2e",
-        externalId: `e2e-${now.getTime()}`,
-        commits: [{ sha: "feedfacecafebeef0000000000000000deadbeef" }],
-      },
+    const now = Date.now();
+    // Finished a second ago: newer than anything seeded, and than what other tests post a minute back.
+    await postDeployment(request, token, {
+      service: own.serviceSlug,
+      status: "rolled_back",
+      startedAt: new Date(now - 5 * 60_000),
+      finishedAt: new Date(now - 1_000),
+      commits: [{ sha: randomBytes(20).toString("hex") }],
     });
-    expect(response.status()).toBe(201);
     await page.goto("/");
-    const firstRow = page.getByRole("table", { name: "Latest production deployments" }).getByRole("row").nth(1);
-    await expect(firstRow).toContainText("Ledger");
-    await expect(firstRow).toContainText("Rolled back");
-    await expect(firstRow).toContainText("1 commit");
+    const rows = page.getByRole("table", { name: "Latest production deployments" }).getByRole("row");
+    const ours = rows.filter({ hasText: own.serviceName });
+    await expect(ours).toContainText("Rolled back");
+    await expect(ours).toContainText("1 commit");
+    // Only deployments other tests posted since (to services of their own) may stand above it; none of the seeded ones.
+    const texts = await rows.allTextContents();
+    const at = texts.findIndex((text) => text.includes(own.serviceName));
+    expect(at).toBeGreaterThanOrEqual(1);
+    for (const text of texts.slice(1, at)) expect(text).toContain(`${E2E_NAME} service`);
   });
 
   test("is usable in the dark theme, and the choice survives a reload", async ({ page }) => {
     await page.goto("/");
     const toggle = page.getByRole("button", { name: /theme/i });
+    await expectHydrated(toggle);
     // system → light → dark
     await toggle.click();
     await toggle.click();

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectHydrated } from "./helpers";
 
 test("pages carry a nonce-based CSP without unsafe-inline scripts, and nothing on them is blocked", async ({ page }) => {
   const violations: string[] = [];
@@ -15,7 +16,9 @@ test("pages carry a nonce-based CSP without unsafe-inline scripts, and nothing o
   expect(response?.headers()["strict-transport-security"]).toMatch(/max-age=\d+/);
 
   // The page hydrated: the theme toggle (a client component) works.
-  await page.getByRole("button", { name: /theme/i }).click();
+  const toggle = page.getByRole("button", { name: /theme/i });
+  await expectHydrated(toggle);
+  await toggle.click();
   await expect(page.getByRole("button", { name: /Light theme \(switch/ })).toBeVisible();
   // A new nonce for every request.
   const again = await page.goto("/");

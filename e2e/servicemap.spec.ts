@@ -3,8 +3,6 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations, sql } from "./helpers";
 
 test("the service map shows the demo organisation's graph, filters by team, and opens a node's panel and a trace", async ({ page }) => {
-  // A large client-side page (layout in the browser), scanned twice; then a trace page.
-  test.setTimeout(120_000);
   await page.goto("/service-map?window=24h");
   await expect(page.getByRole("heading", { level: 1, name: "Service map" })).toBeVisible();
   const map = page.getByTestId("service-map");
@@ -67,7 +65,6 @@ test("a trace in an account with CloudWatch Transaction Search says where its se
 });
 
 test("before and after a deployment, the maps mark the node whose failure rate rose and say by how much; the table keeps the detail", async ({ page }) => {
-  test.setTimeout(90_000);
   // The demo organisation has a few services in trouble over its last three hours (5-minute buckets from
   // 175 minutes before the newest one): a staging deployment of the one failing most, made up to finish just as
   // that began, compares an hour of normal traffic with an hour of failures. Staging: DORA counts production only.

@@ -1,12 +1,14 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { expectNoAxeViolations } from "./helpers";
+import { expectHydrated, expectNoAxeViolations } from "./helpers";
 
 test("an admin adds an AWS account, fixes a mistake the form explains, edits it and removes it, all audited", async ({ page }) => {
   const accountId = String(randomInt(100_000_000_000, 999_999_999_999));
   await page.goto("/settings");
   const form = page.getByRole("form", { name: "Add an AWS account" });
+  await expectHydrated(form.getByRole("button", { name: "Add account" }));
   await form.getByLabel("Account id").fill(accountId);
   await form.getByLabel("Name").fill("e2e-sandbox");
   await form.getByLabel("Regions (comma-separated)").fill("eu-west-1, mars-north-1");
@@ -49,6 +51,7 @@ test("an admin adds an AWS account, fixes a mistake the form explains, edits it 
 test("an admin imports a catalog file by upload: a broken one is refused with its line numbers, a good one shows on the service page", async ({ page }) => {
   await page.goto("/settings/catalog");
   const form = page.getByRole("form", { name: "Import a catalog file" });
+  await expectHydrated(form.getByRole("button", { name: "Import" }));
   await form.getByLabel("catalog-info.yaml").setInputFiles(path.join(import.meta.dirname, "../lib/catalog/fixtures/catalog-info-invalid.yaml"));
   await form.getByRole("button", { name: "Import" }).click();
   const problems = form.locator("..").getByRole("alert");
@@ -56,16 +59,25 @@ test("an admin imports a catalog file by upload: a broken one is refused with it
   await expect(problems.getByText(/^line \d+:/).first()).toBeVisible();
   await expectNoAxeViolations(page);
 
-  await form.getByLabel("catalog-info.yaml").setInputFiles(path.join(import.meta.dirname, "../lib/catalog/fixtures/catalog-info.yaml"));
+  // The good file, with names of this test's own and its team at the top level, so that it adds nothing to the
+  // seeded organisation other tests read meanwhile.
+  const id = randomBytes(4).toString("hex");
+  const fixture = await readFile(path.join(import.meta.dirname, "../lib/catalog/fixtures/catalog-info.yaml"), "utf8");
+  const own = fixture
+    .replace(/^ {2}parent: commerce\n/m, "")
+    .replace(/\b(fulfilment|shipping-api|returns-worker|delivery)\b/g, (name) => `e2e-${name}-${id}`);
+  expect(own).not.toContain("commerce");
+  await form.getByLabel("catalog-info.yaml").setInputFiles({ name: "catalog-info.yaml", mimeType: "application/yaml", buffer: Buffer.from(own) });
   await form.getByRole("button", { name: "Import" }).click();
   await expect(page.getByRole("status")).toContainText("Imported upload:catalog-info.yaml");
+  await expect(page.getByRole("status")).toContainText(/Services: 2 created/);
   // Importing the same file again changes nothing.
   await form.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByRole("status")).toContainText(/Services: 0 created, 0 updated, \d+ unchanged/);
+  await expect(page.getByRole("status")).toContainText(/Services: 0 created, 0 updated, 2 unchanged/);
 
-  await page.goto("/services/shipping-api");
+  await page.goto(`/services/e2e-shipping-api-${id}`);
   await expect(page.getByRole("heading", { level: 1, name: "Shipping API" })).toBeVisible();
-  await expect(page.getByRole("table", { name: /AWS resources mapped to this service/ })).toContainText("arn:aws:codepipeline:eu-west-1:111111111111:shipping-api-pipeline");
+  await expect(page.getByRole("table", { name: /AWS resources mapped to this service/ })).toContainText(`arn:aws:codepipeline:eu-west-1:111111111111:e2e-shipping-api-${id}-pipeline`);
   const about = page.getByRole("definition").filter({ hasText: "(catalog annotation portside.dev/prod-stage)" });
   await expect(about).toContainText("Production");
   await expectNoAxeViolations(page);

@@ -17,7 +17,7 @@ describe("ZText", () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 30_000);
 
   it("refuses NUL anywhere, and says so", () => {
     fc.assert(
@@ -26,7 +26,7 @@ describe("ZText", () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 30_000);
 
   it("refuses lone surrogates, however placed, and keeps the checks chained after it", () => {
     for (const s of LONE_SURROGATES) expect(ZText.safeParse(s).error?.issues[0]?.message, JSON.stringify(s)).toBe("must not contain an unpaired surrogate (not valid Unicode)");

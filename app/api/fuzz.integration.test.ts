@@ -419,7 +419,7 @@ describe("bad input on every mutating route", () => {
       const { request, params } = requestFor(target, null);
       const response = await handler(request, { params: Promise.resolve(params) });
       expect(response.status, await response.clone().text()).toBeLessThan(300);
-    });
+    }, 120_000);
   }
 
   it(`${CATALOG_IMPORT}: hostile YAML and URLs are a 4xx naming the problem, and nothing is imported`, async () => {
@@ -451,5 +451,5 @@ describe("bad input on every mutating route", () => {
       const request = new Request(`${TEST_ORIGIN}/api/catalog/import`, { method: "POST", headers: { ...world.admin.headers, "content-type": "application/json" }, body: JSON.stringify({ url }) });
       await expectRefused(handler, request, {}, `${CATALOG_IMPORT} url ${JSON.stringify(url)}`);
     }
-  });
+  }, 120_000);
 });

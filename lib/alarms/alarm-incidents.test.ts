@@ -21,8 +21,8 @@ describe("alarm episodes", () => {
     const expected = alarmEpisodes(transitions, QUIET);
     fc.assert(fc.property(fc.shuffledSubarray(transitions, { minLength: transitions.length, maxLength: transitions.length }), (shuffled) => {
       expect(alarmEpisodes(shuffled, QUIET)).toEqual(expected);
-    }));
-  });
+    }), { numRuns: 100 });
+  }, 30_000);
 });
 
 describe("planAlarmIncidents", () => {

@@ -120,6 +120,7 @@ describe("deployment ingest schema", () => {
         const parsed = ZDeploymentIngestSchema.parse(body);
         expect(parsed.deployments.map((d) => d.externalId)).toEqual(items.map((i) => i.externalId.trim()));
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

@@ -190,8 +190,9 @@ describe("metric properties", () => {
         const shuffled = { deployments: shuffle(h.deployments, seed), changes: shuffle(h.changes, seed + 1), incidents: shuffle(h.incidents, seed + 2) };
         expect(computeMetrics(shuffled, w, options)).toEqual(computeMetrics(h, w, options));
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("keep the fail rate within [0, 1] and rework at most the deployments", () => {
     fc.assert(
@@ -207,8 +208,9 @@ describe("metric properties", () => {
         if (m.leadTime.median !== null) expect(m.leadTime.p90!).toBeGreaterThanOrEqual(m.leadTime.median);
         if (m.recoveryTime.median !== null) expect(m.recoveryTime.p90!).toBeGreaterThanOrEqual(m.recoveryTime.median);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("give no data, never zero, when no deployment finished in the window", () => {
     fc.assert(
@@ -217,8 +219,9 @@ describe("metric properties", () => {
         if (m.deploymentFrequency.deployments > 0) return;
         for (const key of ["deploymentFrequency", "leadTime", "changeFailRate", "recoveryTime", "reworkRate"] as const) expect(m[key].value).toBeNull();
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("count each commit's lead time once per service, however many deployments carry it", () => {
     fc.assert(
@@ -234,6 +237,7 @@ describe("metric properties", () => {
         );
         expect(known).toBe(distinct.size);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

@@ -28,8 +28,9 @@ describe("quantile", () => {
         expect(quantile(shuffled, 0.5)).toBe(quantile(values, 0.5));
         expect(quantile(shuffled, 0.9)).toBe(quantile(values, 0.9));
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("lies between the smallest and largest value", () => {
     fc.assert(
@@ -38,8 +39,9 @@ describe("quantile", () => {
         expect(q).toBeGreaterThanOrEqual(Math.min(...values));
         expect(q).toBeLessThanOrEqual(Math.max(...values));
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 describe("log buckets", () => {
@@ -51,12 +53,13 @@ describe("log buckets", () => {
         const rep = bucketValue(bucketOf(v));
         expect(Math.abs(rep - v) / v).toBeLessThanOrEqual(0.01);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("are ordered: a larger value never lands in a smaller bucket", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 1e9 }), (a, b) => (a <= b ? bucketOf(a) <= bucketOf(b) : bucketOf(a) >= bucketOf(b))));
-  });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 1e9 }), (a, b) => (a <= b ? bucketOf(a) <= bucketOf(b) : bucketOf(a) >= bucketOf(b))), { numRuns: 100 });
+  }, 30_000);
 
   it("are 2% wide", () => {
     expect(bucketValue(101) / bucketValue(100)).toBeCloseTo(BUCKET_RATIO, 12);
@@ -72,8 +75,9 @@ describe("log buckets", () => {
           expect(Math.abs(approx - exact)).toBeLessThanOrEqual(0.01 * exact + 1e-9);
         }
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("read the same percentiles held densely, merged from parts in any order", () => {
     fc.assert(
@@ -83,6 +87,7 @@ describe("log buckets", () => {
         expect(merged.total).toBe(parts.flat().length);
         for (const q of [p, 0.5, 0.9]) expect(quantileFromDense(merged, q)).toBe(quantileFromHistogram(whole, q));
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

@@ -47,6 +47,7 @@ describe("windows", () => {
         for (const [level, n] of perLevel) if (level < MAX_LEVEL) expect(n).toBeLessThanOrEqual(2);
         expect(Math.max(...blocks.map((b) => b.level))).toBeLessThanOrEqual(MAX_LEVEL);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

@@ -59,8 +59,9 @@ describe("resolvePipelineService", () => {
         const backward = resolvePipelineService({ arn: ARN, tags }, [...mappings].reverse());
         expect(backward).toEqual(forward);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 describe("pipelineProdStage", () => {

@@ -62,8 +62,9 @@ describe("evidenceWindow", () => {
           expect(wider.end.getTime()).toBeGreaterThanOrEqual(window.end.getTime());
         },
       ),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 const bucket = (serviceId: number, minute: number, requests: number, failed: number, bucketSeconds = 300): THealthBucket => ({
@@ -112,8 +113,9 @@ describe("healthCrossings", () => {
           expect(c.rate >= 0.05).toBe(c.kind === "health.degraded");
         }
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 describe("finestBuckets", () => {
@@ -139,8 +141,9 @@ describe("finestBuckets", () => {
           expect(picked[i]!.bucketStart.getTime()).toBeGreaterThanOrEqual(picked[i - 1]!.bucketStart.getTime() + picked[i - 1]!.bucketSeconds * 1000);
         }
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 describe("alarm texts", () => {
@@ -149,9 +152,10 @@ describe("alarm texts", () => {
       fc.property(fc.string({ minLength: 1, maxLength: 60 }).filter((s) => !/ (in ALARM|back to OK|in INSUFFICIENT_DATA)/.test(s) && s.trim() === s && s.length > 0), fc.constantFrom("ALARM", "OK", "INSUFFICIENT_DATA" as const), fc.option(fc.string({ maxLength: 100 }), { nil: null }), (name, state, reason) => {
         expect(alarmNameFromText(alarmText(name, state, reason || null))).toBe(name);
       }),
+      { numRuns: 100 },
     );
     expect(alarmNameFromText("Deploy went fine")).toBeNull();
-  });
+  }, 30_000);
 });
 
 describe("auditChanges", () => {
@@ -319,6 +323,7 @@ describe("draftEntries", () => {
           for (const e of entries) if (!e.isSuspect) expect(e.at >= WINDOW.start && e.at <= WINDOW.end).toBe(true);
         },
       ),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

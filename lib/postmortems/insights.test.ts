@@ -54,8 +54,9 @@ describe("period buckets", () => {
         expect(Date.parse(last.from)).toBeLessThanOrEqual(now.getTime());
         expect(Date.parse(last.to)).toBeGreaterThan(now.getTime());
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 const incident = (id: number, serviceId: number, day: number, alarmIds: number[] = []): TRepeatCandidate => ({ id, serviceId, openedAt: new Date(Date.UTC(2026, 0, 1) + day * DAY), alarmIds });
@@ -108,8 +109,9 @@ describe("repeat incidents", () => {
         const first = [...history].sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || a.id - b.id)[0];
         if (first) expect(expected.has(first.id)).toBe(false);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });
 
 describe("figures", () => {
@@ -125,8 +127,9 @@ describe("figures", () => {
           expect(s).toBeLessThanOrEqual(1);
         }
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 
   it("time figures have no median without samples, and are low below the minimum sample size", () => {
     expect(timeFigure(0, 12)).toEqual({ n: 0, median: null, isLowSample: true });

@@ -124,6 +124,7 @@ describe("deriveMilestones", () => {
           expect(m.problems).toEqual([]);
         },
       ),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

@@ -63,7 +63,7 @@ describe("the postmortem workflow", () => {
       }),
       { numRuns: 2_000 },
     );
-  });
+  }, 30_000);
 
   it("refuses self-approval, even by an admin", () => {
     const state: TWorkflowState = { status: "IN_REVIEW", authorIds: new Set([PEOPLE.admin.userId]), approvedById: null };

@@ -12,7 +12,9 @@ function fullHistory(opts: TSeedOptions) {
   return { catalog, histories };
 }
 
-describe("demo organisation", () => {
+// Each test builds the whole demo history (4,500 deployments, 13,000 commits): about a second on an idle
+// machine, up to 8 s for the one that builds it twice on a loaded 2-core one, past vitest's 5 s default.
+describe("demo organisation", { timeout: 60_000 }, () => {
   it("is the same on every run", () => {
     const a = fullHistory(options);
     const b = fullHistory(options);

@@ -79,6 +79,7 @@ describe("layOutMap", () => {
         expect(p.size).toBe(nodes.length);
         expect(overlaps(p)).toEqual([]);
       }),
+      { numRuns: 100 },
     );
-  });
+  }, 30_000);
 });

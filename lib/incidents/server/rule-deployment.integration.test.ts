@@ -47,5 +47,5 @@ describe("findRuleDeployment", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 120_000);
 });

@@ -97,7 +97,7 @@ describe("merging events", () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 30_000);
 
   it("never lets an older event overwrite a newer one", () => {
     const started = { ...base("a", "e1", 0), kind: "stage", stage: "Build", state: "STARTED" } as const;

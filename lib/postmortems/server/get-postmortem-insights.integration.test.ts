@@ -236,5 +236,5 @@ describe("the SQL repeat rule", () => {
       }),
       { numRuns: 8 },
     );
-  });
+  }, 120_000);
 });
