@@ -1,6 +1,20 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+// Where data access and charts may live (issue 16, item 5). The typescript-eslint form of the rule, so that a
+// `no-restricted-imports` block elsewhere in this file (e.g. the one for `@aws-sdk/*`) cannot silently replace
+// these patterns for the same files: flat config keeps only the last options given for one rule.
+const CHART_FILES = ["components/ui/chart.tsx", "components/ui/chart/**"];
+const NO_DATA_ACCESS = {
+  group: ["@/lib/db", "@/lib/db/**", "**/lib/db", "**/lib/db/**", "@/lib/generated/**", "**/lib/generated/**", "@prisma/*", "pg", "pg/*"],
+  message: "Pages, routes and components call a use case in lib/<domain>/server/, never the database (STYLE.md: Layout).",
+};
+const NO_RECHARTS = {
+  group: ["recharts", "recharts/*"],
+  message: "Charts go through the one wrapper, components/ui/chart.tsx (STYLE.md: Components and data).",
+};
+const restrictImports = (...patterns) => ({ "@typescript-eslint/no-restricted-imports": ["error", { patterns }] });
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -20,6 +34,10 @@ const config = [
     files: ["lib/env.ts", "scripts/**", "bench/**", "e2e/**", "*.config.*", "**/*.test.ts", "vitest.setup.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
+  // Import boundaries: recharts only in the chart wrapper; no database access from app/ and components/ (their tests may set up data).
+  { files: ["**/*.{ts,tsx}"], ignores: CHART_FILES, rules: restrictImports(NO_RECHARTS) },
+  { files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"], ignores: [...CHART_FILES, "**/*.test.ts"], rules: restrictImports(NO_DATA_ACCESS, NO_RECHARTS) },
+  { files: CHART_FILES, rules: restrictImports(NO_DATA_ACCESS) },
 ];
 
 export default config;
