@@ -6,7 +6,7 @@ import Link from "next/link";
 import { formatMs, formatPercent, formatRate } from "@/components/servicemap/format";
 import { HealthBadge } from "@/components/servicemap/health";
 import { Badge } from "@/components/ui/badge";
-import { TimeChart } from "@/components/ui/chart";
+import { ChartTheme, Swatch, TimeChart, toneColour } from "@/components/ui/chart";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { apiFetch } from "@/lib/api-client";
 import type { TMapNode, TServiceMapQuery } from "@/lib/servicemap/schemas";
@@ -92,6 +92,14 @@ export function NodePanel({ node, query, onClose }: { node: TMapNode; query: TSe
               formatValue={(v) => v.toFixed(1)}
               className="h-32"
             />
+            <ChartTheme className="mt-1 flex flex-wrap gap-x-3 text-xs text-zinc-600 dark:text-zinc-400">
+              <span>
+                <Swatch color={toneColour("info")} kind="bar" /> Requests
+              </span>
+              <span>
+                <Swatch color={toneColour("bad")} kind="bar" /> Failing (faults, errors, throttles)
+              </span>
+            </ChartTheme>
           </Section>
           <Section title="Alarms and open incidents">
             {data.alarms.length === 0 && data.openIncidents.length === 0 ? none(node.service ? "No alarms or open incidents." : "Only catalog services have alarms and incidents here.") : null}
