@@ -3,8 +3,8 @@ import { redirect } from "next/navigation";
 import { DevSignIn } from "@/components/auth/dev-sign-in";
 import { SsoSignInButton } from "@/components/auth/sso-sign-in-button";
 import { signInMethods } from "@/lib/auth/server/auth";
+import { findDevSignInUsers } from "@/lib/auth/server/find-dev-sign-in-users";
 import { getViewer } from "@/lib/auth/server/viewer";
-import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -12,8 +12,6 @@ export const metadata: Metadata = { title: "Sign in" };
 function safeNext(next: string | string[] | undefined): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
-
-const ROLE_ORDER = { ADMIN: 0, EXECUTIVE: 1, VIEWER: 2 } as const;
 
 /** By the `error` better-auth or our SSO hooks (lib/auth/server/sso-plugin.ts) put in the URL; the log has the precise reason. */
 const ERRORS: Record<string, string> = {
@@ -38,13 +36,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await getViewer()) redirect(next);
   const methods = signInMethods();
   const error = typeof params.error === "string" ? ((Object.hasOwn(ERRORS, params.error) ? ERRORS[params.error] : undefined) ?? `Sign-in failed (${params.error.replaceAll("_", " ")}). Try again, or ask an admin.`) : null;
-  const demoUsers = methods.devSignIn
-    ? await db.user.findMany({
-        orderBy: { name: "asc" },
-        take: 200,
-        select: { email: true, name: true, orgRole: true, memberships: { select: { role: true, team: { select: { name: true } } } } },
-      })
-    : [];
+  const demoUsers = methods.devSignIn ? await findDevSignInUsers() : [];
   return (
     <main id="main" className="mx-auto flex min-h-dvh max-w-lg flex-col justify-center px-6 py-12">
       <div className="mb-8 flex items-center gap-2 text-2xl font-semibold tracking-tight">
@@ -63,16 +55,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
       ) : null}
       {methods.devSignIn ? (
-        <DevSignIn
-          next={next}
-          // Admins and executives first: they are who one usually wants to be.
-          users={[...demoUsers].sort((a, b) => ROLE_ORDER[a.orgRole] - ROLE_ORDER[b.orgRole]).map((u) => ({
-            email: u.email,
-            name: u.name,
-            orgRole: u.orgRole,
-            teams: u.memberships.map((m) => `${m.team.name} (${m.role.toLowerCase()})`),
-          }))}
-        />
+        <DevSignIn next={next} users={demoUsers} />
       ) : null}
       {!methods.sso && !methods.devSignIn ? (
         <div className="mt-6 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">

@@ -3,7 +3,7 @@ import { TableProperties } from "lucide-react";
 import { BandBadge } from "@/components/dora/band-badge";
 import { ChangeIndicator } from "@/components/dora/change-indicator";
 import { figureChange, formatDuration, formatFigure, formatPercent, METRIC_META, sampleText } from "@/components/dora/metric-format";
-import { Sparkline } from "@/components/dora/sparkline";
+import { Sparkline } from "@/components/ui/chart";
 import type { TDoraMetrics, TMetricKey } from "@/lib/dora/schemas";
 
 const dur = (s: number | null) => {

@@ -3,10 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { X } from "lucide-react";
 import Link from "next/link";
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatMs, formatPercent, formatRate } from "@/components/servicemap/format";
 import { HealthBadge } from "@/components/servicemap/health";
 import { Badge } from "@/components/ui/badge";
+import { ChartTheme, Swatch, TimeChart, toneColour } from "@/components/ui/chart";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { apiFetch } from "@/lib/api-client";
 import type { TMapNode, TServiceMapQuery } from "@/lib/servicemap/schemas";
@@ -32,7 +32,7 @@ export function NodePanel({ node, query, onClose }: { node: TMapNode; query: TSe
     queryFn: () => apiFetch<TNodeDetails>(`/api/servicemap/nodes/${node.id}?${search.toString()}`, { method: "GET" }),
   });
   const stepMinutes = (data?.seriesStepSeconds ?? 300) / 60;
-  const points = (data?.series ?? []).map((p) => ({ at: p.at, perMinute: p.requests / stepMinutes, failing: (p.faults + p.errors + p.throttles) / stepMinutes }));
+  const points = (data?.series ?? []).map((p) => ({ at: Date.parse(p.at), perMinute: p.requests / stepMinutes, failing: (p.faults + p.errors + p.throttles) / stepMinutes }));
   return (
     <div className="rounded-xl border border-zinc-200 bg-white p-5 shadow-sm dark:border-zinc-800 dark:bg-zinc-900" data-testid="node-panel">
       <div className="flex items-start justify-between gap-2">
@@ -81,18 +81,25 @@ export function NodePanel({ node, query, onClose }: { node: TMapNode; query: TSe
       {data ? (
         <>
           <Section title="Requests and failures per minute">
-            <div className="h-32 w-full" role="img" aria-label={`Requests per minute over the window, ${points.length} points; failing requests in red.`}>
-              <ResponsiveContainer width="100%" height="100%">
-                <AreaChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
-                  <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-                  <XAxis dataKey="at" tickFormatter={(v: string) => v.slice(11, 16)} tick={{ fontSize: 10, fill: "currentColor" }} minTickGap={32} />
-                  <YAxis tick={{ fontSize: 10, fill: "currentColor" }} />
-                  <Tooltip formatter={(v) => Number(v).toFixed(1)} labelFormatter={(l) => `${String(l).replace("T", " ").slice(0, 16)} UTC`} contentStyle={{ fontSize: 12 }} />
-                  <Area type="monotone" dataKey="perMinute" name="Requests/min" stroke="#0284c7" fill="#0284c7" fillOpacity={0.15} isAnimationActive={false} />
-                  <Area type="monotone" dataKey="failing" name="Failing/min" stroke="#dc2626" fill="#dc2626" fillOpacity={0.2} isAnimationActive={false} />
-                </AreaChart>
-              </ResponsiveContainer>
-            </div>
+            <TimeChart
+              kind="area"
+              summary={`Requests per minute over the window, ${points.length} points; failing requests in red.`}
+              points={points}
+              series={[
+                { key: "perMinute", label: "Requests/min", tone: "info" },
+                { key: "failing", label: "Failing/min", tone: "bad" },
+              ]}
+              formatValue={(v) => v.toFixed(1)}
+              className="h-32"
+            />
+            <ChartTheme className="mt-1 flex flex-wrap gap-x-3 text-xs text-zinc-600 dark:text-zinc-400">
+              <span>
+                <Swatch color={toneColour("info")} kind="bar" /> Requests
+              </span>
+              <span>
+                <Swatch color={toneColour("bad")} kind="bar" /> Failing (faults, errors, throttles)
+              </span>
+            </ChartTheme>
           </Section>
           <Section title="Alarms and open incidents">
             {data.alarms.length === 0 && data.openIncidents.length === 0 ? none(node.service ? "No alarms or open incidents." : "Only catalog services have alarms and incidents here.") : null}

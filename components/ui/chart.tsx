@@ -1,12 +1,37 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Cell, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Cell, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  AXIS_TICK,
+  CHART_THEME,
+  ChartBox,
+  formatChartValue as formatValue,
+  GRID_PROPS,
+  Marker,
+  seriesColour as colour,
+  SHAPES,
+  TOOLTIP_CURSOR,
+  TooltipBox,
+} from "@/components/ui/chart/theme";
 import { cn } from "@/components/ui/cn";
 
+export { ChartTheme, Swatch, toneColour, type TChartTone } from "@/components/ui/chart/theme";
+export { ItemBarChart, type TItemBar, type TItemBarChartProps } from "@/components/ui/chart/item-bar-chart";
+export { Sparkline } from "@/components/ui/chart/sparkline";
+export { TimeChart, type TTimeChartProps, type TTimeSeries } from "@/components/ui/chart/time-chart";
+
 /**
- * The one chart wrapper: a series over period buckets, as lines or bars,
- * already shaped by the caller (it never fetches and does no metric maths).
+ * The one chart wrapper. Every chart in the portal is drawn by it, already
+ * shaped by the caller (it never fetches and does no metric maths); recharts
+ * is imported here and in components/ui/chart/ only (a lint rule says so).
+ * It owns the responsive container, the colours of each theme, the axes and
+ * tooltips. The kinds:
+ * - `Chart` (below): a series over period buckets (weeks, months), as lines or bars;
+ * - `TimeChart`: values over time, as lines or areas, with thresholds and events marked;
+ * - `ItemBarChart`: one bar per item (an execution), coloured by what became of it;
+ * - `Sparkline`: a tile's decorative trend.
  *
+ * `Chart`'s conventions:
  * Its conventions, the same on every chart:
  * - no data is a gap (null), never a drop to 0;
  * - the bucket that is not over (the current week or month) is drawn apart:
@@ -41,48 +66,18 @@ export interface TChartProps {
   minSamples?: number;
   /** The y axis's top (e.g. 100 for percentages); default: from the data. */
   yMax?: number;
+  /** Said after the title to screen readers, e.g. "by week, last 12 weeks". */
+  caption?: string;
   className?: string;
 }
 
-/**
- * Series colours as CSS variables set on the figure for each theme, so the
- * server's HTML and the browser's agree whatever the theme (a palette picked
- * in JavaScript would differ at hydration). 700s on white, 400s on zinc-900.
- */
-const PALETTE_VARIABLES =
-  "[--chart-0:#0369a1] [--chart-1:#b45309] [--chart-2:#7e22ce] [--chart-3:#047857] [--chart-4:#be123c] [--chart-surface:#fff] " +
-  "dark:[--chart-0:#38bdf8] dark:[--chart-1:#fbbf24] dark:[--chart-2:#c084fc] dark:[--chart-3:#34d399] dark:[--chart-4:#fb7185] dark:[--chart-surface:#18181b]";
-const COLOURS = 5;
-const SHAPES = ["circle", "square", "triangle", "diamond", "cross"] as const;
-type TShape = (typeof SHAPES)[number];
-
-function Marker({ shape, cx, cy, color, isHollow = false, size = 3.5 }: { shape: TShape; cx: number; cy: number; color: string; isHollow?: boolean; size?: number }) {
-  // The hollow marker is filled with the card's own colour (a CSS variable the figure sets for each theme).
-  const common = { style: { stroke: color, strokeWidth: 1.5, fill: isHollow ? "var(--chart-surface)" : color } };
-  switch (shape) {
-    case "circle":
-      return <circle cx={cx} cy={cy} r={size} {...common} />;
-    case "square":
-      return <rect x={cx - size} y={cy - size} width={size * 2} height={size * 2} {...common} />;
-    case "triangle":
-      return <polygon points={`${cx},${cy - size - 1} ${cx + size + 1},${cy + size} ${cx - size - 1},${cy + size}`} {...common} />;
-    case "diamond":
-      return <polygon points={`${cx},${cy - size - 1} ${cx + size + 1},${cy} ${cx},${cy + size + 1} ${cx - size - 1},${cy}`} {...common} />;
-    case "cross":
-      return <path d={`M${cx - size},${cy - size}L${cx + size},${cy + size}M${cx - size},${cy + size}L${cx + size},${cy - size}`} style={{ stroke: color, strokeWidth: 2 }} />;
-  }
-}
-
-const formatValue = (v: number) => (Number.isInteger(v) ? v.toLocaleString("en") : v.toLocaleString("en", { maximumFractionDigits: 2 }));
-
-export function Chart({ kind, title, labels, partial, unit, series, isStacked = false, minSamples = 0, yMax, className }: TChartProps) {
-  const colour = (i: number) => `var(--chart-${i % COLOURS})`;
+export function Chart({ kind, title, labels, partial, unit, series, isStacked = false, minSamples = 0, yMax, caption, className }: TChartProps) {
   const shape = (i: number) => SHAPES[i % SHAPES.length]!;
 
   const hasData = series.some((s) => s.values.some((v) => v !== null && (kind === "line" || v !== 0)));
   const lastWhole = partial.findIndex((p) => p) - 1;
   const summary = [
-    `${title}, in ${unit}, ${labels[0] ?? ""} to ${labels.at(-1) ?? ""}${partial.some(Boolean) ? " (the last so far)" : ""}.`,
+    `${title}${caption ? ` ${caption}` : ""}, in ${unit}, ${labels[0] ?? ""} to ${labels.at(-1) ?? ""}${partial.some(Boolean) ? " (the last so far)" : ""}.`,
     ...series.map((s) => {
       const known = s.values.map((v, i) => [v, i] as const).filter(([v]) => v !== null);
       if (known.length === 0) return `${s.label}: no data.`;
@@ -111,11 +106,7 @@ export function Chart({ kind, title, labels, partial, unit, series, isStacked = 
     if (!point) return null;
     const index = labels.indexOf(String(point.label));
     return (
-      <div className="rounded border border-zinc-200 bg-white px-2 py-1 text-xs text-zinc-900 shadow-sm dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
-        <p className="font-medium">
-          {String(point.label)}
-          {point.isPartial ? " (so far)" : ""}
-        </p>
+      <TooltipBox title={`${String(point.label)}${point.isPartial ? " (so far)" : ""}`}>
         {series.map((s, k) => {
           const value = point[`raw${k}`];
           const n = s.samples?.[index];
@@ -129,96 +120,99 @@ export function Chart({ kind, title, labels, partial, unit, series, isStacked = 
             </p>
           );
         })}
-      </div>
+      </TooltipBox>
     );
   };
 
   const axes = (
     <>
-      <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-      <XAxis dataKey="label" tick={{ fontSize: 10, fill: "currentColor" }} minTickGap={12} tickLine={false} />
-      <YAxis tick={{ fontSize: 10, fill: "currentColor" }} width={44} tickLine={false} axisLine={false} allowDecimals={unit !== "incidents" && unit !== "action items"} domain={[0, yMax ?? "auto"]} />
-      <Tooltip content={tooltip} cursor={{ fill: "currentColor", fillOpacity: 0.06 }} />
+      <CartesianGrid {...GRID_PROPS} vertical={false} />
+      <XAxis dataKey="label" tick={AXIS_TICK} minTickGap={12} tickLine={false} />
+      <YAxis tick={AXIS_TICK} width={44} tickLine={false} axisLine={false} allowDecimals={unit !== "incidents" && unit !== "action items"} domain={[0, yMax ?? "auto"]} />
+      <Tooltip content={tooltip} cursor={TOOLTIP_CURSOR} />
     </>
   );
 
   return (
-    <figure className={cn("rounded-lg border border-zinc-200 p-3 dark:border-zinc-800", PALETTE_VARIABLES, className)}>
+    <figure className={cn("rounded-lg border border-zinc-200 p-3 dark:border-zinc-800", CHART_THEME, className)}>
       <figcaption className="mb-1 flex items-baseline justify-between gap-2 text-xs">
         <span className="font-medium text-zinc-800 dark:text-zinc-200">{title}</span>
         <span className="text-zinc-500 dark:text-zinc-400">{unit}</span>
       </figcaption>
-      <div role="img" aria-label={hasData ? summary : `${title}: no data.`} className="h-44 w-full text-zinc-600 dark:text-zinc-400">
-        {!hasData ? (
+      {!hasData ? (
+        <div role="img" aria-label={`${title}: no data.`} className="h-44 w-full text-zinc-600 dark:text-zinc-400">
           <p className="grid h-full place-items-center text-sm">No data</p>
-        ) : (
-          <ResponsiveContainer width="100%" height="100%">
-            {kind === "line" ? (
-              <LineChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -12 }} accessibilityLayer={false}>
-                {axes}
-                {series.flatMap((s, k) => [
-                  <Line
-                    key={`v${s.key}`}
-                    type="linear"
-                    dataKey={`v${k}`}
-                    name={s.label}
-                    stroke={colour(k)}
-                    strokeWidth={2}
-                    connectNulls={false}
-                    isAnimationActive={false}
-                    dot={(p: { cx?: number; cy?: number; index?: number; value?: unknown }) =>
-                      p.cx !== undefined && p.cy !== undefined && typeof p.value === "number" ? <Marker key={p.index} shape={shape(k)} cx={p.cx} cy={p.cy} color={colour(k)} /> : <g key={p.index} />
-                    }
-                    activeDot={false}
-                  />,
-                  <Line
-                    key={`p${s.key}`}
-                    type="linear"
-                    dataKey={`p${k}`}
-                    name={`${s.label} (so far)`}
-                    stroke={colour(k)}
-                    strokeWidth={2}
-                    strokeDasharray="4 3"
-                    connectNulls={false}
-                    isAnimationActive={false}
-                    dot={(p: { cx?: number; cy?: number; index?: number }) =>
-                      data[p.index ?? -1]?.isPartial && p.cx !== undefined && p.cy !== undefined && typeof data[p.index!]?.[`raw${k}`] === "number" ? (
-                        <Marker key={p.index} shape={shape(k)} cx={p.cx} cy={p.cy} color={colour(k)} isHollow />
-                      ) : (
-                        <g key={p.index} />
-                      )
-                    }
-                    activeDot={false}
-                    legendType="none"
-                  />,
-                ])}
-              </LineChart>
-            ) : (
-              <BarChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -12 }} accessibilityLayer={false}>
-                {axes}
-                {series.map((s, k) => (
-                  <Bar key={s.key} dataKey={`b${k}`} name={s.label} stackId={isStacked ? "stack" : undefined} fill={colour(k)} isAnimationActive={false}>
-                    {data.map((d, i) => (
-                      <Cell key={i} fillOpacity={d.isPartial ? 0.35 : 1} stroke={d.isPartial ? colour(k) : undefined} strokeDasharray={d.isPartial ? "3 2" : undefined} />
-                    ))}
-                  </Bar>
-                ))}
-              </BarChart>
-            )}
-          </ResponsiveContainer>
-        )}
-      </div>
-      <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-700 dark:text-zinc-300" aria-label={`${title}: series`}>
-        {series.map((s, k) => (
-          <li key={s.key} className="flex items-center gap-1.5">
-            <svg aria-hidden width="12" height="12" viewBox="0 0 12 12">
-              {kind === "line" ? <Marker shape={shape(k)} cx={6} cy={6} color={colour(k)} /> : <rect x="1" y="1" width="10" height="10" style={{ fill: colour(k) }} />}
-            </svg>
-            {s.label}
-          </li>
-        ))}
-        {partial.some(Boolean) ? <li className="text-zinc-500 dark:text-zinc-400">{kind === "line" ? "dashed, hollow:" : "pale, outlined:"} so far</li> : null}
-      </ul>
+        </div>
+      ) : (
+        <ChartBox summary={summary} className="h-44">
+          {kind === "line" ? (
+            <LineChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -12 }} accessibilityLayer={false}>
+              {axes}
+              {series.flatMap((s, k) => [
+                <Line
+                  key={`v${s.key}`}
+                  type="linear"
+                  dataKey={`v${k}`}
+                  name={s.label}
+                  stroke={colour(k)}
+                  strokeWidth={2}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                  dot={(p: { cx?: number; cy?: number; index?: number; value?: unknown }) =>
+                    p.cx !== undefined && p.cy !== undefined && typeof p.value === "number" ? <Marker key={p.index} shape={shape(k)} cx={p.cx} cy={p.cy} color={colour(k)} /> : <g key={p.index} />
+                  }
+                  activeDot={false}
+                />,
+                <Line
+                  key={`p${s.key}`}
+                  type="linear"
+                  dataKey={`p${k}`}
+                  name={`${s.label} (so far)`}
+                  stroke={colour(k)}
+                  strokeWidth={2}
+                  strokeDasharray="4 3"
+                  connectNulls={false}
+                  isAnimationActive={false}
+                  dot={(p: { cx?: number; cy?: number; index?: number }) =>
+                    data[p.index ?? -1]?.isPartial && p.cx !== undefined && p.cy !== undefined && typeof data[p.index!]?.[`raw${k}`] === "number" ? (
+                      <Marker key={p.index} shape={shape(k)} cx={p.cx} cy={p.cy} color={colour(k)} isHollow />
+                    ) : (
+                      <g key={p.index} />
+                    )
+                  }
+                  activeDot={false}
+                  legendType="none"
+                />,
+              ])}
+            </LineChart>
+          ) : (
+            <BarChart data={data} margin={{ top: 6, right: 8, bottom: 0, left: -12 }} accessibilityLayer={false}>
+              {axes}
+              {series.map((s, k) => (
+                <Bar key={s.key} dataKey={`b${k}`} name={s.label} stackId={isStacked ? "stack" : undefined} fill={colour(k)} isAnimationActive={false}>
+                  {data.map((d, i) => (
+                    <Cell key={i} fillOpacity={d.isPartial ? 0.35 : 1} stroke={d.isPartial ? colour(k) : undefined} strokeDasharray={d.isPartial ? "3 2" : undefined} />
+                  ))}
+                </Bar>
+              ))}
+            </BarChart>
+          )}
+        </ChartBox>
+      )}
+      {/* A single series is the title's: the legend then only says how the bucket so far is drawn. */}
+      {series.length > 1 || partial.some(Boolean) ? (
+        <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-700 dark:text-zinc-300" aria-label={`${title}: series`}>
+          {(series.length > 1 ? series : []).map((s, k) => (
+            <li key={s.key} className="flex items-center gap-1.5">
+              <svg aria-hidden width="12" height="12" viewBox="0 0 12 12">
+                {kind === "line" ? <Marker shape={shape(k)} cx={6} cy={6} color={colour(k)} /> : <rect x="1" y="1" width="10" height="10" style={{ fill: colour(k) }} />}
+              </svg>
+              {s.label}
+            </li>
+          ))}
+          {partial.some(Boolean) ? <li className="text-zinc-500 dark:text-zinc-400">{kind === "line" ? "dashed, hollow:" : "pale, outlined:"} so far</li> : null}
+        </ul>
+      ) : null}
       <details className="mt-2 text-xs">
         <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Figures</summary>
         <div className="mt-2 overflow-x-auto">

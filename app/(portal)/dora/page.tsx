@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { BAND_OPTIONS, FILTER_DEFAULTS, dashboardHref, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
 import { DoraDashboard } from "@/components/dora/dora-dashboard";
-import { FilterForm } from "@/components/dora/filter-form";
+import { FilterForm } from "@/components/ui/filter-form";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireViewer } from "@/lib/auth/server/viewer";

@@ -7,7 +7,7 @@ import { BAND_OPTIONS, FILTER_DEFAULTS, parseDashboardParams, WINDOW_OPTIONS } f
 import { parseExecSort, sortTeams, type TSortKey } from "@/components/dora/exec-sort";
 import { ExecTable } from "@/components/dora/exec-table";
 import { rollupCsv } from "@/components/dora/rollup-csv";
-import { FilterForm } from "@/components/dora/filter-form";
+import { FilterForm } from "@/components/ui/filter-form";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { Movers } from "@/components/dora/movers";
 import { TrendCharts } from "@/components/dora/trend-charts";

@@ -7,7 +7,7 @@ import { FilterSelect } from "@/components/ui/filter-select";
 import { PageHeader } from "@/components/ui/page-header";
 import { holdsEverywhere, teamsHolding } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
-import { db } from "@/lib/db";
+import { findTeamOptions } from "@/lib/catalog/server/find-team-options";
 import { ZBoardFiltersSchema, type TBoardFilters } from "@/lib/pipelines/board";
 import { findPipelines } from "@/lib/pipelines/server/find-pipelines";
 import { awsFilterOptions } from "@/lib/aws/server/aws-filter-options";
@@ -30,7 +30,7 @@ export default async function PipelinesPage({ searchParams }: { searchParams: Pr
   const [initial, options, approvable] = await Promise.all([
     findPipelines(filters),
     awsFilterOptions("pipelines"),
-    holdsEverywhere(viewer, "pipeline.approve") ? null : db.team.findMany({ where: { id: { in: teamsHolding(viewer, "pipeline.approve") } }, select: { slug: true } }),
+    holdsEverywhere(viewer, "pipeline.approve") ? null : findTeamOptions({ teamIds: teamsHolding(viewer, "pipeline.approve") }),
   ]);
   return (
     <>

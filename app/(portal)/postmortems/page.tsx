@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { Clock, Eye, Plus } from "lucide-react";
-import { FilterForm } from "@/components/dora/filter-form";
+import { FilterForm } from "@/components/ui/filter-form";
 import { SeverityBadge } from "@/components/incidents/incident-badges";
 import { SearchSnippet } from "@/components/postmortems/search-snippet";
 import { PostmortemStatusBadge } from "@/components/postmortems/transition-status-badge";

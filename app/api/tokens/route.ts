@@ -1,7 +1,7 @@
 import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { withAuth } from "@/lib/auth/server/with-auth";
 import { ZCreateTokenSchema } from "@/lib/catalog/schemas";
-import { db } from "@/lib/db";
+import { findTeamId } from "@/lib/catalog/server/find-team-id";
 import { jsonResponse, parseJsonBody } from "@/lib/http";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,10 +12,9 @@ export const POST = withAuth(
     const input = await parseJsonBody(request, ZCreateTokenSchema);
     let teamId: number | null = null;
     if (input.team) {
-      const team = await db.team.findUnique({ where: { slug: input.team }, select: { id: true } });
-      if (!team) return missing(`No team "${input.team}".`);
-      requireTeam(team.id);
-      teamId = team.id;
+      teamId = await findTeamId({ slug: input.team });
+      if (teamId === null) return missing(`No team "${input.team}".`);
+      requireTeam(teamId);
     } else requireOrgWide("Only admins create organisation-wide tokens: pick one of your teams.");
     const created = await createApiToken({
       name: input.name,

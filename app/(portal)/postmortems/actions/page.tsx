@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { AlertTriangle } from "lucide-react";
-import { FilterForm } from "@/components/dora/filter-form";
+import { FilterForm } from "@/components/ui/filter-form";
 import { ActionItemsTable } from "@/components/postmortems/action-items-table";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";

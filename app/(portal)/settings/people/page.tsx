@@ -4,17 +4,13 @@ import { OrgRoleSelect } from "@/components/settings/org-role-select";
 import { Card, CardTitle } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { requireViewerWith } from "@/lib/auth/server/viewer";
-import { db } from "@/lib/db";
+import { findPeople } from "@/lib/users/server/find-people";
 
 export const metadata: Metadata = { title: "People" };
 
 export default async function PeoplePage() {
   await requireViewerWith("user.manage");
-  const users = await db.user.findMany({
-    orderBy: [{ name: "asc" }],
-    take: 1000,
-    select: { id: true, name: true, email: true, orgRole: true, memberships: { select: { role: true, team: { select: { slug: true, name: true } } } } },
-  });
+  const users = await findPeople();
   return (
     <Card>
       <CardTitle>People</CardTitle>

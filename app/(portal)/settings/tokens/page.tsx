@@ -10,7 +10,7 @@ import { Table } from "@/components/ui/table";
 import { holdsEverywhere, teamsHolding } from "@/lib/auth/permissions";
 import { findApiTokens } from "@/lib/auth/server/find-api-tokens";
 import { requireViewerWith } from "@/lib/auth/server/viewer";
-import { db } from "@/lib/db";
+import { findTeamOptions } from "@/lib/catalog/server/find-team-options";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -20,7 +20,7 @@ export default async function TokensPage() {
   const teamIds = orgWide ? null : teamsHolding(viewer, "token.manage");
   const [tokens, teams] = await Promise.all([
     findApiTokens({ teamIds }),
-    db.team.findMany({ where: teamIds ? { id: { in: teamIds } } : {}, orderBy: { name: "asc" }, select: { slug: true, name: true } }),
+    findTeamOptions({ teamIds }),
   ]);
   const isAdmin = holdsEverywhere(viewer, "audit.read");
   const now = new Date();

@@ -22,7 +22,7 @@ import { holdsEverywhere } from "@/lib/auth/permissions";
 import { requireViewer } from "@/lib/auth/server/viewer";
 import { BAND_OPTIONS, dashboardHref, FILTER_DEFAULTS, parseDashboardParams, trendWeeks, WINDOW_OPTIONS } from "@/components/dora/dashboard-params";
 import { DoraDashboard } from "@/components/dora/dora-dashboard";
-import { FilterForm } from "@/components/dora/filter-form";
+import { FilterForm } from "@/components/ui/filter-form";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { findServiceOptions } from "@/lib/catalog/server/find-service-options";
 import { ZDoraQuerySchema, ZDoraTrendQuerySchema } from "@/lib/dora/schemas";

@@ -1,5 +1,5 @@
 import { withAuth } from "@/lib/auth/server/with-auth";
-import { db } from "@/lib/db";
+import { findTeamId } from "@/lib/catalog/server/find-team-id";
 import { AppError } from "@/lib/errors";
 import { jsonResponse } from "@/lib/http";
 import { parsePathId, parsePathText } from "@/lib/schemas";
@@ -10,9 +10,9 @@ export const DELETE = withAuth<{ slug: string; userId: string }>(
   async (_request, { params, actor, ip, requestId }) => {
     const slug = parsePathText(params.slug, "slug");
     const userId = parsePathId(params.userId, "userId");
-    const team = await db.team.findUnique({ where: { slug }, select: { id: true } });
-    if (!team) throw new AppError("NOT_FOUND", `No such member of "${slug}".`);
-    await removeMembership({ teamId: team.id, userId, actor, origin: { ip, requestId } });
+    const teamId = await findTeamId({ slug });
+    if (teamId === null) throw new AppError("NOT_FOUND", `No such member of "${slug}".`);
+    await removeMembership({ teamId, userId, actor, origin: { ip, requestId } });
     return jsonResponse({ removed: true }, { requestId });
   },
   { permission: "user.manage" },
