@@ -209,7 +209,8 @@ export function TeamRulesTable({ teams, editableTeamIds }: { teams: TRuleTeam[];
         </div>
         <Saved>{message}</Saved>
       </div>
-      <div className="overflow-x-auto">
+      {/* relative: the screen-reader-only texts inside are positioned absolutely, and must scroll with the table, not widen the page. */}
+      <div className="relative overflow-x-auto">
         <table className="w-full min-w-[36rem] text-sm">
           <caption className="sr-only">Which incidents require a postmortem, by team</caption>
           <thead>
