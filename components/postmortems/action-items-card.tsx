@@ -6,9 +6,11 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { findActionItems } from "@/lib/postmortems/server/find-action-items";
 
 /**
- * Open action items (open or in progress), overdue first: one person's
- * (`owner: "me"`) or a team's with its nested teams (at most `limit`), with
- * the way to all of them. A server component that reads its own rows.
+ * Open action items (open or in progress), overdue first and marked, those
+ * due within a week marked "due soon": one person's (`owner: "me"`) or a
+ * team's with its nested teams (at most `limit`), with the way to all of
+ * them. On a team's card the reader's own items in the team come first, on
+ * their own. A server component that reads its own rows.
  */
 export async function ActionItemsCard({
   title,
@@ -26,9 +28,12 @@ export async function ActionItemsCard({
   empty: string;
   limit?: number;
 }) {
-  const page = await findActionItems({ query: { ...filter, status: "active" }, viewerUserId, now, pageSize: limit });
-  const params = new URLSearchParams({ ...filter });
   const isMine = "owner" in filter;
+  const [page, mine] = await Promise.all([
+    findActionItems({ query: { ...filter, status: "active" }, viewerUserId, now, pageSize: limit }),
+    isMine ? null : findActionItems({ query: { ...filter, owner: "me", status: "active" }, viewerUserId, now, pageSize: limit }),
+  ]);
+  const params = new URLSearchParams({ ...filter });
   return (
     <Card>
       <CardTitle
@@ -53,6 +58,21 @@ export async function ActionItemsCard({
               </Badge>
             ) : null}
           </p>
+          {mine && mine.total > 0 ? (
+            <div className="mb-4">
+              <h3 className="mb-1 text-sm font-medium">
+                Yours in this team ({mine.total}
+                {mine.overdue > 0 ? `, ${mine.overdue} overdue` : ""})
+              </h3>
+              <ActionItemsTable items={mine.rows} now={now} caption="Your open action items in this team" showOwner={false} showTeam={false} />
+              {mine.total > mine.rows.length ? (
+                <Link href={`/postmortems/actions?${new URLSearchParams({ ...filter, owner: "me" })}`} className="mt-2 block text-xs text-sky-700 hover:underline dark:text-sky-400">
+                  and {mine.total - mine.rows.length} more of yours
+                </Link>
+              ) : null}
+              <h3 className="mt-4 mb-1 text-sm font-medium">All of the team&apos;s</h3>
+            </div>
+          ) : null}
           <ActionItemsTable items={page.rows} now={now} caption={title} showOwner={!isMine} />
           {page.total > page.rows.length ? (
             <Link href={`/postmortems/actions?${params}`} className="mt-3 block text-xs text-sky-700 hover:underline dark:text-sky-400">

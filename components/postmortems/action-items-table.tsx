@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { AlertTriangle } from "lucide-react";
+import { AlertTriangle, Clock } from "lucide-react";
+import { daysUntilDue, isActionItemDueSoon } from "@/components/postmortems/action-item-due";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Table } from "@/components/ui/table";
 import { ACTION_ITEM_PRIORITY_LABELS, ACTION_ITEM_STATUS_LABELS, ACTION_ITEM_TYPE_LABELS, type TActionItemPriority, type TActionItemStatus } from "@/lib/postmortems/schemas";
@@ -8,11 +9,9 @@ import type { TActionItemRow } from "@/lib/postmortems/server/find-action-items"
 const PRIORITY_TONE: Record<TActionItemPriority, TBadgeTone> = { P1: "bad", P2: "warn", P3: "neutral", P4: "neutral" };
 const STATUS_TONE: Record<TActionItemStatus, TBadgeTone> = { OPEN: "neutral", IN_PROGRESS: "info", DONE: "good", WONT_DO: "neutral" };
 
-const DAY_MS = 86_400_000;
-
 /** "overdue 3 days" / "due in 5 days" / "due today", counted in whole UTC days. */
 function dueText(dueAt: string, isOverdue: boolean, now: Date): string {
-  const days = Math.round((Date.parse(dueAt.slice(0, 10)) - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) / DAY_MS);
+  const days = daysUntilDue(dueAt, now);
   const n = Math.abs(days);
   const unit = n === 1 ? "day" : "days";
   if (isOverdue) return days === 0 ? "overdue today" : `overdue ${n} ${unit}`;
@@ -20,8 +19,8 @@ function dueText(dueAt: string, isOverdue: boolean, now: Date): string {
   return days > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
 }
 
-/** The due date, with overdue ones marked by an icon and the word, not by colour alone. */
-export function ActionItemDue({ item, now }: { item: Pick<TActionItemRow, "dueAt" | "isOverdue">; now: Date }) {
+/** The due date, with overdue ones and those due within a week marked by an icon and words, not by colour alone. */
+export function ActionItemDue({ item, now }: { item: Pick<TActionItemRow, "dueAt" | "isOverdue" | "status">; now: Date }) {
   if (!item.dueAt) return <span className="text-zinc-500 dark:text-zinc-400">No due date</span>;
   const date = item.dueAt.slice(0, 10);
   if (item.isOverdue) {
@@ -31,6 +30,17 @@ export function ActionItemDue({ item, now }: { item: Pick<TActionItemRow, "dueAt
         <span>
           <time dateTime={item.dueAt}>{date}</time>
           <span className="block text-xs">{dueText(item.dueAt, true, now)}</span>
+        </span>
+      </span>
+    );
+  }
+  if (isActionItemDueSoon(item, now)) {
+    return (
+      <span className="inline-flex items-start gap-1 text-amber-800 dark:text-amber-300">
+        <Clock aria-hidden className="mt-0.5 size-3.5 shrink-0" />
+        <span>
+          <time dateTime={item.dueAt}>{date}</time>
+          <span className="block text-xs font-medium">due soon, {dueText(item.dueAt, false, now)}</span>
         </span>
       </span>
     );

@@ -60,6 +60,9 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
             <Link href="/postmortems/insights" className={linkClass}>
               Insights
             </Link>
+            <Link href="/settings/postmortems" className={linkClass}>
+              Rules
+            </Link>
             <Link
               href="/postmortems/new"
               className="inline-flex items-center gap-1.5 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800"

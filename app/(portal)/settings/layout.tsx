@@ -9,6 +9,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
   const tabs = [
     { href: "/settings", label: "AWS accounts" },
     { href: "/settings/sync", label: "Sync status" },
+    { href: "/settings/postmortems", label: "Postmortem rules" },
     ...(holdsAnywhere(viewer, "token.manage") ? [{ href: "/settings/tokens", label: "API tokens" }] : []),
     ...(holdsEverywhere(viewer, "catalog.import") ? [{ href: "/settings/catalog", label: "Catalog import" }] : []),
     ...(holdsEverywhere(viewer, "user.manage") ? [{ href: "/settings/people", label: "People" }] : []),

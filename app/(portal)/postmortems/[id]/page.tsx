@@ -50,7 +50,7 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
   const incident = view.incident;
 
   return (
-    <PostmortemEditorProvider postmortemId={view.id} version={view.version}>
+    <PostmortemEditorProvider postmortemId={view.id} version={view.version} status={view.status} title={view.title}>
       <div data-postmortem-doc className="space-y-6">
         <nav aria-label="Breadcrumb" className="text-sm text-zinc-600 print:hidden dark:text-zinc-400">
           <Link href="/postmortems" className="hover:underline">
