@@ -37,6 +37,11 @@ function shutdownState(): TShutdown {
   return holder.portsideShutdown;
 }
 
+/** One task per name: Next may run the server's start-up code (instrumentation.ts) more than once in a process. */
+function addTask(tasks: TTask[], task: TTask): void {
+  if (!tasks.some((t) => t.name === task.name)) tasks.push(task);
+}
+
 function listen(state: TShutdown): void {
   if (state.isListening) return;
   state.isListening = true;
@@ -92,13 +97,13 @@ async function begin(state: TShutdown, signal: NodeJS.Signals): Promise<void> {
 export function stopOnSignals(stop: () => Promise<void>, { graceMs, name = "job queue" }: { graceMs?: number; name?: string } = {}): void {
   const state = shutdownState();
   if (graceMs !== undefined) state.graceMs = graceMs;
-  state.stops.push({ name, run: stop });
+  addTask(state.stops, { name, run: stop });
   listen(state);
 }
 
 /** Runs `close` after the server has finished its requests and every `stopOnSignals` task has settled, just before the process exits. */
 export function closeAtExit(close: () => Promise<void>, { name }: { name: string }): void {
   const state = shutdownState();
-  state.closes.push({ name, run: close });
+  addTask(state.closes, { name, run: close });
   listen(state);
 }
