@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1.7
-# Portside portal image: the Next.js standalone build, served by scripts/start.mjs, + the bundled migration step.
+# Portside portal image: the Next.js standalone build, served by its own server.js, + the bundled migration step.
 # Built by the CDK app in infra/ (DockerImageAsset, linux/amd64) or by hand:
 #   docker build -t portside .
 # The Node version CI tests on too (.ci/run reads NODE_VERSION from here); package.json "engines" matches its major.
@@ -52,9 +52,12 @@ RUN npm run db:generate \
 # ---- runner ------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runner
 WORKDIR /app
+# HOSTNAME: the address server.js listens on. Docker and ECS set it to the container's name, which would leave the
+# health check's 127.0.0.1 unanswered; every address instead, as Next's own Docker example does.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
+    HOSTNAME=0.0.0.0 \
     NODE_EXTRA_CA_CERTS=/etc/ssl/certs/rds-global-bundle.pem
 
 # CA bundle for TLS to RDS/Aurora (the infra sets PGSSLMODE=verify-full): the RDS certificate authorities from the
@@ -63,15 +66,14 @@ ENV NODE_ENV=production \
 COPY --from=build /app/dist/rds-global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
 
 # Production node_modules first (the migration bundle needs pg, @prisma/schema-engine-wasm, @prisma/adapter-pg,
-# @next/env, zod and the AWS SDK; the server next, pino, @next/env), then the standalone build on top (its traced
-# node_modules are a subset of it).
+# @next/env, zod and the AWS SDK), then the standalone build on top (server.js and its traced node_modules, a
+# subset of them).
 COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/.next/standalone ./
 COPY --from=build --chown=node:node /app/.next/static ./.next/static
 COPY --from=build --chown=node:node /app/public ./public
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/prisma ./prisma
-COPY --from=build --chown=node:node /app/scripts/start.mjs ./scripts/start.mjs
 COPY --from=build --chown=node:node /app/dist/migrate ./dist/migrate
 
 # The bundle's imports all resolve (a missing package fails here, not at the first deploy): with no database
@@ -88,6 +90,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
 # Migrations first (advisory-locked, safe with several instances starting at once),
 # then the server; the health check only passes once the server is up, so a new
 # version takes traffic after its migrations have been applied.
-# The server is scripts/start.mjs over the standalone build (not its server.js): it answers deployment
-# ingest before Next's router (see the README).
-CMD ["sh", "-c", "node dist/migrate/db-migrate.mjs && exec node scripts/start.mjs"]
+# The server is Next's standalone server.js (exec: it gets the SIGTERM itself, finishes the requests in flight,
+# then the job queue and the database pool close; see lib/jobs/stop-on-signals.ts).
+CMD ["sh", "-c", "node dist/migrate/db-migrate.mjs && exec node server.js"]

@@ -18,8 +18,8 @@ function localDevOrigins() {
 const nextConfig = {
   allowedDevOrigins: localDevOrigins(),
   // The container image (Dockerfile) builds with BUILD_STANDALONE=1 for the
-  // smaller traced output; it, `npm start` and the tests all serve the build
-  // with the portal's own server (scripts/start.mjs), not Next's server.js.
+  // smaller traced output and serves it with its server.js; `npm start`, the
+  // benchmarks and the end-to-end tests serve a plain build with `next start`.
   output: process.env.BUILD_STANDALONE === "1" ? "standalone" : undefined,
   poweredByHeader: false,
   // Prisma's generated client and pg load native/wasm pieces at run time.

@@ -75,9 +75,9 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      // A production build, served by the portal's own server as `npm start` and the image run it (scripts/start.mjs);
+      // A production build, served by Next's server as `npm start` serves it;
       // started through node so that stopping it stops the server.
-      command: `node node_modules/next/dist/bin/next build && node scripts/start.mjs -p ${port} -H 127.0.0.1`,
+      command: `node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
       url: `${baseURL}/api/ready`,
       // The build is most of it: about 3 min on 2 idle cores, far more on a busy machine.
       timeout: 900_000,

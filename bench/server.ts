@@ -18,7 +18,8 @@ export async function startPortal(): Promise<{ baseUrl: string; pid: number; sto
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS passes options to the server's node, e.g. "--cpu-prof --cpu-prof-dir=.bench-profiles" to see where its time goes.
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+  // Next's own server, as `npm start` runs it (the image runs the standalone build's server.js, the same server).
+  const child = spawn(process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     // A production server needs a session secret (it refuses to start without one).

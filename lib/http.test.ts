@@ -64,17 +64,19 @@ describe("parseJsonBody", () => {
 describe("clientIp", () => {
   const withForwardedFor = (value: string) => new Request("http://x/api", { headers: { "x-forwarded-for": value } });
 
-  it("with no trusted proxy, takes the last entry: the one the portal's server wrote from the connection", () => {
+  it("with no trusted proxy, takes the last entry: the connection's address, which the server writes there", () => {
     expect(clientIp(withForwardedFor("203.0.113.9, 198.51.100.4"), 0)).toBe("198.51.100.4");
     expect(clientIp(withForwardedFor("198.51.100.4"), 0)).toBe("198.51.100.4");
   });
 
-  it("behind one trusted proxy, takes the address that proxy saw, never the client's own entries", () => {
-    // client wrote 203.0.113.9, the load balancer appended the client it saw, the server appended the load balancer.
-    expect(clientIp(withForwardedFor("203.0.113.9, 198.51.100.4, 10.0.1.23"), 1)).toBe("198.51.100.4");
-    expect(clientIp(withForwardedFor("198.51.100.4, 10.0.1.23"), 1)).toBe("198.51.100.4");
-    // Around the proxy (straight to the server): the server's entry is the only one there is.
-    expect(clientIp(withForwardedFor("10.0.1.99"), 1)).toBe("10.0.1.99");
+  it("behind trusted proxies, takes the address the outermost one saw, never the client's own entries", () => {
+    // The client wrote 203.0.113.9; the load balancer appended the client it saw (Next leaves a header that is there as it is).
+    expect(clientIp(withForwardedFor("203.0.113.9, 198.51.100.4"), 1)).toBe("198.51.100.4");
+    expect(clientIp(withForwardedFor("198.51.100.4"), 1)).toBe("198.51.100.4");
+    // Two proxies: the CDN appended the client, the load balancer appended the CDN's edge.
+    expect(clientIp(withForwardedFor("203.0.113.9, 198.51.100.4, 130.176.0.7"), 2)).toBe("198.51.100.4");
+    // Through the inner proxy only, around the outer one: the one entry there is, the address the inner one saw.
+    expect(clientIp(withForwardedFor("10.0.1.99"), 2)).toBe("10.0.1.99");
   });
 
   it("ignores X-Real-IP, which a client can write, and is null where no server filled the header in", () => {

@@ -99,21 +99,23 @@ export function errorResponse(error: unknown, ctx: TRequestContext): Response {
 }
 
 /**
- * The client's address: the X-Forwarded-For entry `hops` places before the last (PORTSIDE_TRUSTED_PROXY_HOPS).
- * The portal's production server (scripts/start.mjs, lib/server/direct-routes.ts) writes the connection's
- * address as the last entry itself, dropping what the client sent unless proxies are trusted, so with no proxy
- * this is the connection's address, and behind N proxies that each append, the address the outermost one saw;
- * entries further left are the client's own words and never used. Under `next dev` nobody rewrites the header
- * (Next fills it from the connection only when the client sent none): there a client can name any address.
- * Null only where no server filled the header in (handlers called directly, as tests do).
+ * The client's address, from X-Forwarded-For: an address the client cannot choose.
+ *
+ * - Behind `hops` proxies that each append the address they saw (PORTSIDE_TRUSTED_PROXY_HOPS; the AWS deployment's
+ *   load balancer is one), the entry `hops` places from the right: the address the outermost one saw. Entries
+ *   further left are the client's own words and never used. Next's server leaves a header the proxies wrote as it is.
+ * - With no proxy (0), the last entry, which is the connection's address: Next's server writes it when the request
+ *   has no header, and lib/server/client-address.ts replaces any header a client sent with it.
+ *
+ * A request with fewer entries than proxies did not come through them all: its first entry is the one the nearest
+ * proxy (or Next) wrote. Null only where no server filled the header in (handlers called directly, as tests do).
  */
 export function clientIp(request: Request, hops: number = env().trustedProxyHops): string | null {
   const entries = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  // Fewer entries than proxies: the request did not come through them, and every entry is the server's own.
-  return entries.at(-1 - hops) ?? entries[0] ?? null;
+  return entries.at(-Math.max(hops, 1)) ?? entries[0] ?? null;
 }
 
 /**

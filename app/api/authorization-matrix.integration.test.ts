@@ -90,9 +90,8 @@ const CASES: TCase[] = [
         state: () => db.deployment.findMany({ where: { source: "matrix", externalId } }),
       };
     },
+    // Machines only: a browser session is refused like every route's (withAuth: signed in, but not allowed).
     allowed: { ingestToken: 201, teamIngestToken: 201 },
-    // Machines only: a browser session is not an API token.
-    denied: { viewer: 401, executive: 401, member: 401, approver: 401, maintainer: 401, otherMaintainer: 401, admin: 401 },
   },
   {
     route: "POST /api/events/aws",

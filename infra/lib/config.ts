@@ -111,7 +111,7 @@ export const OIDC_CALLBACK_PATH = '/api/auth/callback/sso';
 
 export interface PortalConfig {
   readonly target: PortalTarget;
-  /** Container port the portal's server (scripts/start.mjs) listens on. */
+  /** Container port the portal's server (Next's standalone server.js) listens on. */
   readonly port: number;
   /** vCPU units (1024 = 1 vCPU), valid for both App Runner and Fargate. */
   readonly cpu: number;

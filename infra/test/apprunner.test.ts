@@ -139,6 +139,8 @@ describe('App Runner service', () => {
     assert.equal(plain.PORTSIDE_MEMBER_ROLE_NAME, 'PortsideRead');
     assert.equal(plain.PORTSIDE_MEMBER_APPROVAL_ROLE_NAME, 'PortsideApprove');
     assert.equal(plain.PORT, '3000');
+    // Next's standalone server.js listens on HOSTNAME: every address, so that the load balancer and the health check reach it.
+    assert.equal(plain.HOSTNAME, '0.0.0.0');
     assert.equal(plain.PGSSLMODE, 'verify-full');
   });
 

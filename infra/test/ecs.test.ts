@@ -100,6 +100,12 @@ describe('ECS target', () => {
     assert.deepEqual([...Object.keys(plain), ...Object.keys(secrets)].filter((n) => n.includes('OIDC')), []);
   });
 
+  it('has the server listen on every address of the task, on the container port', () => {
+    const { plain } = ecsEnv(portal);
+    assert.equal(plain.HOSTNAME, '0.0.0.0');
+    assert.equal(plain.PORT, '3000');
+  });
+
   it('trusts exactly one proxy (its load balancer) for the client address, as App Runner does', () => {
     const { plain } = ecsEnv(portal);
     assert.equal(plain.PORTSIDE_TRUSTED_PROXY_HOPS, '1');

@@ -43,7 +43,9 @@ describe('container image', () => {
     assert.deepEqual(copiedModules, ['prod-deps']);
     assert.match(dockerfile, /AS prod-deps\n[\s\S]*?npm ci --omit=dev --omit=optional/);
     assert.doesNotMatch(runner, /tsx|prisma\.config|scripts\/db-migrate\.ts|COPY --from=build \S+ \/app\/scripts /);
-    assert.match(runner, /^CMD \["sh", "-c", "node dist\/migrate\/db-migrate\.mjs && exec node scripts\/start\.mjs"\]$/m);
+    // Migrations, then Next's own standalone server, which listens on every address of the container.
+    assert.match(runner, /^CMD \["sh", "-c", "node dist\/migrate\/db-migrate\.mjs && exec node server\.js"\]$/m);
+    assert.match(runner, /^\s+HOSTNAME=0\.0\.0\.0 \\$/m);
   });
 
   it('takes the RDS CA bundle from a dependency pinned by the lockfile, downloading nothing', () => {

@@ -26,7 +26,9 @@ afterAll(async () => {
 async function stopWhileActive(mode: "with-stop-on-signals" | "without") {
   const schema = uniqueSlug("pgboss_sigterm").replaceAll("-", "_");
   schemas.push(schema);
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "lib/jobs/testing/slow-job-process.ts", schema, mode], {
+  // tsx as a loader in the process itself: its command line would stand between the signal and the process (and
+  // kill it when it does not answer the relayed signal within 30 ms, as on a busy machine).
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/jobs/testing/slow-job-process.ts", schema, mode], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "inherit"],

@@ -122,8 +122,10 @@ export class PortalStack extends Stack {
 
     const baseUrl = portal.baseUrl ?? (portal.customDomain ? `https://${portal.customDomain.domainName}` : undefined);
     const environment: Record<string, string> = {
-      // The portal's server (scripts/start.mjs) listens on every address of the container, on this port.
+      // The image's server (Next's standalone server.js) listens on HOSTNAME, on this port: every address of the
+      // container, where the platform would otherwise give it the container's name (the Dockerfile sets the same).
       PORT: String(portal.port),
+      HOSTNAME: '0.0.0.0',
       LOG_LEVEL: portal.logLevel,
       AWS_REGION: this.region,
       PORTSIDE_MEMBER_ROLE_NAME: portal.memberRoleName,
