@@ -30,10 +30,10 @@ const ZEnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PORTSIDE_BASE_URL: z.url().optional(),
     // How many proxies in front of the portal append to X-Forwarded-For (the
-    // AWS deployment: 1, its load balancer). The production server writes the
-    // connection's address there itself; the client's address is the entry
-    // this many places before it. 0: the connection's address, whatever the
-    // client sent. See clientIp in lib/http.ts.
+    // AWS deployment: 1, its load balancer): the client's address is the entry
+    // this many places from the right. 0: the connection's address, whatever
+    // the client sent (lib/server/client-address.ts replaces the header). See
+    // clientIp in lib/http.ts.
     PORTSIDE_TRUSTED_PROXY_HOPS: z.coerce.number().int("must be a whole number").min(0).max(10).default(0),
     // The token EventBridge's API destination sends (from Secrets Manager in
     // the AWS deployment); registered at migrate time, see scripts/db-migrate.ts.
