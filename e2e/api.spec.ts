@@ -24,15 +24,10 @@ test("the ingest API refuses an anonymous caller with a JSON error", async ({ re
   expect(await response.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
 });
 
-test("the ingest API is answered before Next's router once Next has loaded it, with the security headers every route sends", async ({ request }) => {
-  // The first request of the route goes through Next, which loads the route file; it registers the direct route.
-  await request.post("/api/deployments", { data: {} });
+test("the ingest API answers through Next's own server with the security headers every route sends", async ({ request }) => {
   const ingest = await request.post("/api/deployments", { data: {} });
   expect(ingest.status()).toBe(401);
-  // Next's router marks every answer as varying by its router headers; the direct route does not.
-  expect(ingest.headers().vary ?? "").not.toContain("next-router-state-tree");
   const health = await request.get("/api/health");
-  expect(health.headers().vary).toContain("next-router-state-tree");
   for (const name of ["x-content-type-options", "x-frame-options", "referrer-policy", "permissions-policy", "strict-transport-security"]) {
     expect(health.headers()[name], name).toBeTruthy();
     expect(ingest.headers()[name], name).toBe(health.headers()[name]);

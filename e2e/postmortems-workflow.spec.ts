@@ -272,7 +272,6 @@ test("a SEV2 resolves, its draft is written, sent back once, approved by another
 });
 
 test("the rules page: a team's own rule makes a SEV3 draft one; a refused save says why; people without the permission read it", async ({ page, browser, baseURL }) => {
-  test.setTimeout(150_000);
   const team = await makeTeam(page.request, baseURL);
 
   // Reached from the postmortems page, and a tab of the settings.
@@ -348,7 +347,6 @@ test("the rules page: a team's own rule makes a SEV3 draft one; a refused save s
 });
 
 test("the editor asks before an in-app link leaves unsaved text, and shows someone else's change without losing it", async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
   const [team] = await sql<{ id: number }>(`SELECT id FROM "Team" ORDER BY id LIMIT 1`);
   const title = `Guards (e2e ${unique()})`;
   const created = await page.request.post("/api/postmortems", { data: { teamId: team!.id, title }, headers: originOf(baseURL) });
@@ -403,7 +401,6 @@ test("the editor asks before an in-app link leaves unsaved text, and shows someo
 });
 
 test("a person's own open action items: overdue first and marked, due soon marked, on the home page and their team's page", async ({ page, browser, baseURL }) => {
-  test.setTimeout(120_000);
   const team = await makeTeam(page.request, baseURL);
   const created = await page.request.post("/api/postmortems", { data: { teamId: await teamId(team.slug), title: `Reminders (e2e ${unique()})` }, headers: originOf(baseURL) });
   expect(created.status(), await created.text()).toBe(201);

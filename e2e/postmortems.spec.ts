@@ -34,7 +34,6 @@ async function addEntry(page: Page, baseURL: string | undefined, id: number, at:
 }
 
 test("a postmortem is written: a section saved with Ctrl+S and compared with its last version, an entry starred and one added by hand, an action item added and won't-do, a comment", async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
   const pm = await startPostmortem(page, baseURL);
   await addEntry(page, baseURL, pm.id, "2026-11-20T09:58:00Z", "Latency alarm on checkout went off");
   await addEntry(page, baseURL, pm.id, "2026-11-20T10:04:30Z", "Rolled back the release");
@@ -158,7 +157,6 @@ test("a postmortem is written: a section saved with Ctrl+S and compared with its
 });
 
 test("a postmortem is started from its incident's page, or stand-alone for a team", async ({ page }) => {
-  test.setTimeout(90_000);
   const [incident] = await sql<{ id: number; title: string }>(
     `SELECT i.id, i.title FROM "Incident" i WHERE i.status = 'RESOLVED' AND NOT EXISTS (SELECT 1 FROM "Postmortem" p WHERE p."incidentId" = i.id) ORDER BY i.id DESC LIMIT 1`,
   );
@@ -191,7 +189,6 @@ test("a postmortem is started from its incident's page, or stand-alone for a tea
 });
 
 test("a stale save shows their text beside yours: keep yours over theirs, or take theirs; nothing is lost silently", async ({ page, baseURL }) => {
-  test.setTimeout(90_000);
   const pm = await startPostmortem(page, baseURL);
   const other = await page.context().newPage();
   await page.goto(`/postmortems/${pm.id}`);
@@ -256,7 +253,6 @@ const XSS = [
 ];
 
 test("nothing written in a postmortem runs script: section, comment, timeline entry, action item, ticket link and title", async ({ page, baseURL }) => {
-  test.setTimeout(120_000);
   const dialogs: string[] = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());

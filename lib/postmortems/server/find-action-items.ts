@@ -3,6 +3,7 @@ import { db, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { TActionItemPriority, TActionItemQuery, TActionItemStatus, TActionItemType, TPostmortemStatus } from "@/lib/postmortems/schemas";
 import { teamTreeIds } from "@/lib/catalog/server/team-tree";
+import { overdueSql } from "@/lib/postmortems/server/overdue-sql";
 
 export const ACTION_ITEMS_PAGE_SIZE = 50;
 
@@ -64,13 +65,12 @@ const ACTIVE = Prisma.sql`a.status IN ('OPEN', 'IN_PROGRESS')`;
  * Action items across the organisation: open and in-progress ones first,
  * then by due date (so overdue ones lead), priority and age. Filters: the
  * item's team (with its nested teams), owner (an id, or "me"), status
- * ("active": open or in progress), priority, and overdue (due before `now`
- * and still open or in progress).
+ * ("active": open or in progress), priority, and overdue (overdueSql: its
+ * due day over by `now`, and still open or in progress).
  */
 export async function findActionItems({ query, viewerUserId, now, pageSize = ACTION_ITEMS_PAGE_SIZE }: TFindActionItemsOptions): Promise<TActionItemsPage> {
   const page = query.page ?? 1;
-  // Never null (an item without a due date is not overdue), so that NOT works too.
-  const overdue = Prisma.sql`(${ACTIVE} AND a."dueAt" IS NOT NULL AND a."dueAt" < ${now})`;
+  const overdue = overdueSql("a", now);
   const where: Prisma.Sql[] = [];
   if (query.team) where.push(Prisma.sql`a."teamId" IN ${teamTreeIds(query.team)}`);
   if (query.owner !== undefined) {

@@ -18,6 +18,7 @@ import {
   type TTeamRef,
 } from "@/lib/postmortems/insights";
 import { teamTreeIds } from "@/lib/catalog/server/team-tree";
+import { overdueSql } from "@/lib/postmortems/server/overdue-sql";
 
 export interface TGetPostmortemInsightsOptions {
   /** The team (with its nested teams; none: the organisation) and the period (DEFAULT_INSIGHT_PERIOD when left out). */
@@ -227,7 +228,7 @@ export async function getPostmortemInsights({ query: asked, now }: TGetPostmorte
     aggregate<TOpenRow>(Prisma.sql`
       SELECT min(tm.slug) AS "teamSlug", min(tm.name) AS "teamName",
              count(*)::int AS open,
-             (count(*) FILTER (WHERE ai."dueAt" < ${now}))::int AS overdue,
+             (count(*) FILTER (WHERE ${overdueSql("ai", now)}))::int AS overdue,
              max(extract(epoch FROM ${now}::timestamp - ai."createdAt"))::float8 AS "oldestSeconds",
              CASE WHEN GROUPING(ai."teamId") = 1 THEN ARRAY[
                (count(*) FILTER (WHERE ai."createdAt" > ${now}::timestamp - make_interval(days => ${AGE_BAND_DAYS[0]})))::int,
