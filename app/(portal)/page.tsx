@@ -125,7 +125,7 @@ async function HomeOverview({ viewerUserId }: { viewerUserId: number }) {
           </CardTitle>
           {overview.latest.length === 0 ? (
             <EmptyState title="No deployments yet">
-              Post one to <code className="font-mono">/api/deployments</code> from your CI — see the README.
+              Post one to <code className="font-mono">/api/deployments</code> from your CI — see docs/data-in.md in the repository.
             </EmptyState>
           ) : (
             <Table caption="Latest production deployments" columns={[{ label: "Service" }, { label: "Status" }, { label: "Finished", align: "end" }]}>

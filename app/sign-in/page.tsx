@@ -62,7 +62,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="font-medium">No way to sign in is configured.</p>
           <p className="mt-1">
             Set <code className="font-mono">PORTSIDE_OIDC_ISSUER</code>, <code className="font-mono">PORTSIDE_OIDC_CLIENT_ID</code> and{" "}
-            <code className="font-mono">PORTSIDE_OIDC_CLIENT_SECRET</code> for single sign-on (see “Single sign-on” in the README).
+            <code className="font-mono">PORTSIDE_OIDC_CLIENT_SECRET</code> for single sign-on (see docs/sso.md).
           </p>
         </div>
       ) : null}

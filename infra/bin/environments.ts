@@ -92,7 +92,7 @@ export const ENVIRONMENTS: Record<EnvName, Omit<PortsideConfig, 'portal'> & { po
       logLevel: 'info',
       memberExternalId: 'portside-prod-9d41',
       // Set once DNS is in place, e.g. customDomain: { domainName: 'portal.example.com' }
-      // Single sign-on (README "Single sign-on (OIDC)"); the client secret stays in Secrets Manager:
+      // Single sign-on (docs/deployment.md, "Single sign-on"); the client secret stays in Secrets Manager:
       // oidc: {
       //   issuer: 'https://login.example.com/oauth2/default',
       //   clientId: '0oa1b2c3d4e5f6g7h8i9',

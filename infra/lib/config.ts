@@ -70,7 +70,7 @@ export interface DatabaseConfig {
 }
 
 export interface CustomDomainConfig {
-  /** e.g. portal.example.com; DNS records are added by the operator (see README). */
+  /** e.g. portal.example.com; DNS records are added by the operator (see docs/deployment.md). */
   readonly domainName: string;
 }
 

@@ -31,7 +31,7 @@ const ZRef = z.string().min(1).max(253);
 /**
  * One import is one transaction: 1,000 documents take a few seconds; ~5,000
  * outlasted the transaction. A bigger catalog is imported in several files
- * (README, "Catalog files").
+ * (docs/data-in.md, "The catalog file").
  */
 export const MAX_CATALOG_DOCUMENTS = 1000;
 /** Real catalog files nest a few levels; a deeper one is an attack on the parser (or on jsonb). */

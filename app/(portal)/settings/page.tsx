@@ -22,7 +22,7 @@ export default async function AwsAccountsPage() {
         <Card>
           <CardTitle>Add an AWS account</CardTitle>
           <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400">
-            Deploy the member-account stack in the account first (see Deploying in the README); it creates the read-only role and prints its ARN and external id.
+            Deploy the member-account stack in the account first (see “Adding a member account” in docs/deployment.md); it creates the read-only role and prints its ARN and external id.
           </p>
           <AwsAccountForm defaults={memberAccountDefaults()} />
         </Card>

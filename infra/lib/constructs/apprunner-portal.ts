@@ -132,7 +132,7 @@ export class AppRunnerPortal extends Construct {
   /**
    * CloudFormation has no App Runner custom-domain resource, so the association
    * is made with the App Runner API. The certificate validation records and the
-   * DNS target must then be added to DNS (see README, "Custom domain").
+   * DNS target must then be added to DNS (see docs/deployment.md, "First deploy on a new account", step 7).
    */
   private associateCustomDomain(domainName: string): void {
     const serviceArn = this.service.attrServiceArn;

@@ -83,14 +83,14 @@ export class PortalStack extends Stack {
       {
         id: 'AwsSolutions-SMG4',
         reason:
-          'Rotated by the operator (README "Rotating the API token"): the value must be changed together with the EventBridge connection that sends it, which a rotation Lambda cannot do.',
+          'Rotated by the operator (docs/deployment.md, "Rotating secrets"): the value must be changed together with the EventBridge connection that sends it, which a rotation Lambda cannot do.',
       },
     ]);
     acknowledge(this.authSecret, [
       {
         id: 'AwsSolutions-SMG4',
         reason:
-          'Rotated by the operator (README "Auth secret"): running instances keep the value they started with, so a new value needs a redeploy (and signs everyone out), which a rotation Lambda cannot do.',
+          'Rotated by the operator (docs/deployment.md, "Rotating secrets"): running instances keep the value they started with, so a new value needs a redeploy (and signs everyone out), which a rotation Lambda cannot do.',
       },
     ]);
 
@@ -213,7 +213,7 @@ export class PortalStack extends Stack {
     } else {
       if (portal.customDomain) {
         Annotations.of(this).addWarning(
-          'customDomain is not wired for the ECS target: add a certificate and host-header rule to the Express Mode load balancer by hand (README, ECS target).',
+          'customDomain is not wired for the ECS target: add a certificate and host-header rule to the Express Mode load balancer by hand (docs/deployment.md, "Targets").',
         );
       }
       const svc = new EcsExpressPortal(this, 'Ecs', {
