@@ -8,7 +8,7 @@
  *   npm run bench:alarms [-- --alarms 5000 --history 100000 --latency-ms 0 --requests 20 --no-board]
  *
  * AWS is an in-memory CloudWatch behind real SDK clients (the HTTP handler of
- * lib/aws/fake-http-handler.ts, AWS JSON 1.0): requests are signed, retried
+ * lib/testing/aws/fake-http-handler.ts, AWS JSON 1.0): requests are signed, retried
  * and counted exactly as against AWS, minus the network.
  * Goal: an incremental sync with nothing new costs one DescribeAlarms pass
  * (one call per 100 alarms) and one DescribeAlarmHistory call, and no tags.

@@ -6,7 +6,7 @@
  *   npm run bench:pipelines [-- --pipelines 1000 --executions 100 --latency-ms 0]
  *
  * AWS is an in-memory CodePipeline behind real SDK clients (the HTTP handler
- * of lib/aws/fake-http-handler.ts): requests are signed, retried and counted
+ * of lib/testing/aws/fake-http-handler.ts): requests are signed, retried and counted
  * exactly as against AWS, minus the network (--latency-ms adds some).
  * Goal (issue 4): an incremental sync with nothing new costs one list pass
  * plus one state call per pipeline.

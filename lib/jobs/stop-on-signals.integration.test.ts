@@ -28,7 +28,7 @@ async function stopWhileActive(mode: "with-stop-on-signals" | "without") {
   schemas.push(schema);
   // tsx as a loader in the process itself: its command line would stand between the signal and the process (and
   // kill it when it does not answer the relayed signal within 30 ms, as on a busy machine).
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/jobs/testing/slow-job-process.ts", schema, mode], {
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/testing/jobs/slow-job-process.ts", schema, mode], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "inherit"],

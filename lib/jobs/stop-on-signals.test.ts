@@ -1,4 +1,4 @@
-/** The order of a stop, in a real process with a real signal (lib/jobs/testing/exit-hold-process.ts). */
+/** The order of a stop, in a real process with a real signal (lib/testing/jobs/exit-hold-process.ts). */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
@@ -10,7 +10,7 @@ describe("stopOnSignals and closeAtExit", () => {
   it("hold the exit the server asks for until the queue has stopped, then close the pool once, then exit with the server's code", async () => {
     // tsx as a loader in the process itself: its command line would stand between the signal and the process (and
     // kill it when it does not answer the relayed signal within 30 ms).
-    const child = spawn(process.execPath, ["--import", "tsx", "lib/jobs/testing/exit-hold-process.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "lib/testing/jobs/exit-hold-process.ts"], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: "silent" },
       stdio: ["ignore", "pipe", "inherit"],

@@ -27,7 +27,7 @@ import {
  * follows the evidence). Machine entries no longer in the evidence go, unless
  * starred or edited. Entries added by hand (no originKey) are never touched.
  *
- * Stored times are UTC wall-clock `timestamp(3)` (lib/pipelines/server/transaction.ts):
+ * Stored times are UTC wall-clock `timestamp(3)` (lib/db/transaction.ts):
  * read as `col AT TIME ZONE 'UTC'`, written as `$n::timestamptz AT TIME ZONE 'UTC'`.
  */
 

@@ -1,7 +1,7 @@
 /**
  * A process that stops as the portal's server does, driven by lib/jobs/stop-on-signals.test.ts:
  *
- *   node --import tsx lib/jobs/testing/exit-hold-process.ts
+ *   node --import tsx lib/testing/jobs/exit-hold-process.ts
  *
  * Prints "ready", then on SIGTERM what happens, in order: the server's own handler asks to exit (as Next's does
  * once its requests are done), the queue takes longer to stop, and the pool's close is registered twice (as

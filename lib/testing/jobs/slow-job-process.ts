@@ -3,7 +3,7 @@
  * as soon as its own SIGTERM cleanup is done. Driven by
  * lib/jobs/stop-on-signals.integration.test.ts:
  *
- *   node --import tsx lib/jobs/testing/slow-job-process.ts <schema> <with-stop-on-signals|without>
+ *   node --import tsx lib/testing/jobs/slow-job-process.ts <schema> <with-stop-on-signals|without>
  *
  * Prints "active <job id>" once the job runs.
  */
