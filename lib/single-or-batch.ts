@@ -48,3 +48,17 @@ export function singleOrBatchSchema<T extends { source: string; externalId: stri
     return { isBatch, items: valid };
   });
 }
+
+/** One item's outcome in the answer to a single-or-batch post: where it was in the request, its row, and what the post did to it. */
+export const ZBatchItemOutcomeSchema = z.object({
+  index: z.int().describe("Position in the request."),
+  id: z.int(),
+  source: z.string(),
+  externalId: z.string(),
+  result: z.enum(["created", "updated", "unchanged"]),
+});
+
+/** The answer to a single-or-batch post: the counts, and each item's outcome under `key` (201 when one was created, else 200). */
+export function batchOutcomeSchema<K extends string, T extends z.ZodType>(key: K, item: T) {
+  return z.object({ created: z.int(), updated: z.int(), unchanged: z.int() }).extend({ [key]: z.array(item) } as Record<K, z.ZodArray<T>>);
+}

@@ -12,6 +12,7 @@ import { createApiToken } from "@/lib/auth/server/create-api-token";
 import { generateToken } from "@/lib/auth/tokens";
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
+import { makeWaitingApproval, randomAccountId } from "@/lib/testing/pipelines";
 
 type TCaller =
   | "anonymous"
@@ -212,7 +213,7 @@ const CASES: TCase[] = [
   {
     route: "POST /api/pipelines/[id]/approvals",
     build: async (w) => {
-      const id = await makeWaitingApproval(w.teamA.id);
+      const id = await makeWaitingApproval({ teamId: w.teamA.id });
       return {
         url: `/api/pipelines/${id}/approvals`,
         params: { id: String(id) },
@@ -419,32 +420,10 @@ const CASES: TCase[] = [
 /** Routes that change state but are not ours to authorize: better-auth's sign-in, callback and sign-out endpoints. */
 const EXEMPT = new Set(["POST /api/auth/[...all]"]);
 
-/** A pipeline of `teamId`'s service whose Production stage waits on a manual approval (CodePipeline is mocked at the client). */
-async function makeWaitingApproval(teamId: number): Promise<number> {
-  const service = await db.service.create({ data: { slug: uniqueSlug("svc"), name: "Approvals", teamId } });
-  const accountId = randomAccountId();
-  const account = await db.awsAccount.create({ data: { accountId, name: "approvals", regions: ["eu-west-1"] } });
-  const pipeline = await db.pipeline.create({
-    data: {
-      awsAccountId: account.id,
-      region: "eu-west-1",
-      name: "approve-me",
-      arn: `arn:aws:codepipeline:eu-west-1:${accountId}:approve-me`,
-      serviceId: service.id,
-      structure: [{ name: "Production", actions: [{ name: "Approve", category: "Approval", provider: "Manual", runOrder: 1 }] }],
-    },
-  });
-  return pipeline.id;
-}
-
 /** A stand-alone draft postmortem of team `teamId` (version 1). */
 async function makePostmortem(teamId: number): Promise<number> {
   const row = await db.postmortem.create({ data: { teamId, title: uniqueSlug("pm") }, select: { id: true } });
   return row.id;
-}
-
-function randomAccountId(): string {
-  return String(Math.floor(1e11 + Math.random() * 9e11));
 }
 
 let world: TWorld;

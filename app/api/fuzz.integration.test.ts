@@ -17,6 +17,7 @@ import { closeDb, db } from "@/lib/db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import { mutatingRoutes, routeHandler, type TRouteHandler } from "@/lib/testing/routes";
 import { makeUser, sessionCookie, TEST_ORIGIN } from "@/lib/testing/sessions";
+import { randomAccountId } from "@/lib/testing/pipelines";
 
 type THandler = TRouteHandler;
 type TJson = null | boolean | number | string | TJson[] | { [key: string]: TJson };
@@ -349,7 +350,7 @@ beforeAll(async () => {
     select: { id: true },
   });
   const incident = await db.incident.create({ data: { serviceId: service.id, title: "Seed", severity: "SEV3", openedAt: new Date(LATER), source: P, externalId: `${P}-seed` }, select: { id: true } });
-  const awsAccountId = String(Math.floor(1e11 + Math.random() * 9e11));
+  const awsAccountId = randomAccountId();
   const account = await db.awsAccount.create({ data: { accountId: awsAccountId, name: `${P}-pipelines`, regions: ["eu-west-1"] } });
   const pipeline = await db.pipeline.create({
     data: {
@@ -361,7 +362,7 @@ beforeAll(async () => {
       structure: [{ name: "Production", actions: [{ name: "Approve", category: "Approval", provider: "Manual", runOrder: 1 }] }],
     },
   });
-  const removable = await db.awsAccount.create({ data: { accountId: String(Math.floor(1e11 + Math.random() * 9e11)), name: `${P}-doomed`, regions: ["eu-west-1"] } });
+  const removable = await db.awsAccount.create({ data: { accountId: randomAccountId(), name: `${P}-doomed`, regions: ["eu-west-1"] } });
   const admin = await makeUser("ADMIN");
   await db.user.update({ where: { id: admin.id }, data: { email: `${P}-admin@example.com` } });
   const user = await makeUser("VIEWER");

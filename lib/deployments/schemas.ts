@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZHttpUrl, ZText, ZTimestamp } from "@/lib/schemas";
-import { singleOrBatchSchema } from "@/lib/single-or-batch";
+import { batchOutcomeSchema, singleOrBatchSchema, ZBatchItemOutcomeSchema } from "@/lib/single-or-batch";
 
 export const MAX_BATCH = 1000;
 export const MAX_COMMITS = 500;
@@ -79,17 +79,4 @@ export type TDeploymentIngest = z.infer<typeof ZDeploymentIngestSchema>;
 // ───────────────────────── responses ─────────────────────────
 
 /** POST /api/deployments: 201 when at least one was created, else 200 (lib/deployments/server/ingest-deployments.ts TIngestOutcome). */
-export const ZDeploymentIngestResponseSchema = z.object({
-  created: z.int(),
-  updated: z.int(),
-  unchanged: z.int(),
-  deployments: z.array(
-    z.object({
-      index: z.int().describe("Position in the request."),
-      id: z.int(),
-      source: z.string(),
-      externalId: z.string(),
-      result: z.enum(["created", "updated", "unchanged"]),
-    }),
-  ),
-});
+export const ZDeploymentIngestResponseSchema = batchOutcomeSchema("deployments", ZBatchItemOutcomeSchema);

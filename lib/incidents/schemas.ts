@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ZDbId, ZIsoTime, ZSlugNameSchema, ZText, ZTimestamp } from "@/lib/schemas";
-import { singleOrBatchSchema } from "@/lib/single-or-batch";
+import { batchOutcomeSchema, singleOrBatchSchema, ZBatchItemOutcomeSchema } from "@/lib/single-or-batch";
 
 export const MAX_INCIDENT_BATCH = 100;
 export const INCIDENTS_PAGE_SIZE = 50;
@@ -159,23 +159,14 @@ export type TIncidentFilters = z.infer<typeof ZIncidentFiltersSchema>;
 const ZAttributionSource = z.enum(["explicit", "rule"]).nullable();
 
 /** POST /api/incidents: 201 when at least one was created, else 200 (lib/incidents/server/record-incidents.ts TRecordOutcome). */
-export const ZIncidentRecordResponseSchema = z.object({
-  created: z.int(),
-  updated: z.int(),
-  unchanged: z.int(),
-  incidents: z.array(
-    z.object({
-      index: z.int().describe("Position in the request."),
-      id: z.int(),
-      source: z.string(),
-      externalId: z.string(),
-      result: z.enum(["created", "updated", "unchanged"]),
-      status: z.enum(INCIDENT_STATUSES),
-      deploymentId: z.int().nullable().describe("The deployment it is attributed to."),
-      attribution: ZAttributionSource,
-    }),
-  ),
-});
+export const ZIncidentRecordResponseSchema = batchOutcomeSchema(
+  "incidents",
+  ZBatchItemOutcomeSchema.extend({
+    status: z.enum(INCIDENT_STATUSES),
+    deploymentId: z.int().nullable().describe("The deployment it is attributed to."),
+    attribution: ZAttributionSource,
+  }),
+);
 
 /** One incident in a list (lib/incidents/server/incident-view.ts TIncidentSummary). */
 export const ZIncidentSummarySchema = z.object({
