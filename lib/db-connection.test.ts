@@ -33,7 +33,7 @@ describe("secretsManagerPasswordSource", () => {
     const source = secretsManagerPasswordSource(SECRET_ARN);
     await source.current();
     stages = { AWSCURRENT: "two" };
-    source.refused();
+    source.refused("one");
     expect(await source.current()).toBe("two");
     expect(stagesRead()).toEqual(["AWSCURRENT", "AWSCURRENT"]);
   });
@@ -42,7 +42,7 @@ describe("secretsManagerPasswordSource", () => {
     const source = secretsManagerPasswordSource(SECRET_ARN);
     await source.current();
     stages.AWSPENDING = "two";
-    source.refused();
+    source.refused("one");
     expect(await source.current()).toBe("two");
     expect(stagesRead()).toEqual(["AWSCURRENT", "AWSCURRENT", "AWSPENDING"]);
   });
@@ -50,8 +50,20 @@ describe("secretsManagerPasswordSource", () => {
   it("with no rotation pending, keeps the current password (the refusal had another cause)", async () => {
     const source = secretsManagerPasswordSource(SECRET_ARN);
     await source.current();
-    source.refused();
+    source.refused("one");
     expect(await source.current()).toBe("one");
+  });
+
+  it("ignores a refusal of a password it has already replaced (several connections refused at once)", async () => {
+    const source = secretsManagerPasswordSource(SECRET_ARN);
+    await source.current();
+    stages = { AWSCURRENT: "two" };
+    source.refused("one");
+    expect(await source.current()).toBe("two");
+    // A second connection that logged in with "one" reports its refusal late: "two" is kept, nothing is read.
+    source.refused("one");
+    expect(await source.current()).toBe("two");
+    expect(stagesRead()).toEqual(["AWSCURRENT", "AWSCURRENT"]);
   });
 
   it("a failed read is not kept: the next connection asks again", async () => {

@@ -19,8 +19,12 @@ const RELOGINS = 2;
 export interface TPasswordSource {
   /** The password for a new connection. */
   current(): Promise<string>;
-  /** A login with the password current() gave was refused: the next current() reads the source again. */
-  refused(): void;
+  /**
+   * A login with `password` (what current() gave that connection) was refused: the next current() reads the
+   * source again, unless the source has already moved on from that password (another connection's refusal
+   * was first), so that refusals arriving late do not throw away a password just read.
+   */
+  refused(password: string): void;
 }
 
 /**
@@ -48,8 +52,8 @@ export function cachedPasswordSource(read: (refused: string | null) => Promise<s
       );
       return pending;
     },
-    refused() {
-      if (value === undefined) return;
+    refused(password) {
+      if (value === undefined || value !== password) return;
       refusedValue = value;
       value = undefined;
     },
@@ -114,11 +118,13 @@ class PasswordSourcePool extends pg.Pool {
 
   private async connectWithRelogin(): Promise<pg.PoolClient> {
     for (let attempt = 0; ; attempt += 1) {
+      // The password this attempt logs in with: the pool's password callback returns the same cached value.
+      const password = await this.source.current();
       try {
         return await super.connect();
       } catch (error) {
         if (!isPasswordRefused(error) || attempt >= RELOGINS) throw error;
-        this.source.refused();
+        this.source.refused(password);
       }
     }
   }
