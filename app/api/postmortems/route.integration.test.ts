@@ -11,7 +11,7 @@ import { POST as addActionItem } from "@/app/api/postmortems/[id]/action-items/r
 import { GET as getPostmortem, PATCH as patchPostmortem } from "@/app/api/postmortems/[id]/route";
 import { PUT as saveSection } from "@/app/api/postmortems/[id]/sections/[key]/route";
 import { POST as transition } from "@/app/api/postmortems/[id]/transitions/route";
-import { POST as createPostmortem } from "@/app/api/postmortems/route";
+import { GET as listPostmortems, POST as createPostmortem } from "@/app/api/postmortems/route";
 import { PUT as putRule } from "@/app/api/postmortem-rules/route";
 import { closeDb, db } from "@/lib/db";
 import type { TPostmortemView } from "@/lib/postmortems/view";
@@ -165,6 +165,12 @@ describe("review and sign-off", () => {
     expect((await save(id, asMember, "summary", { baseVersion: 0, body: "Checkout failed for 45 minutes." })).status).toBe(200);
     v = await view(id);
     expect((await act(id, asMember, { action: "submit", version: v.version })).body.status).toBe("IN_REVIEW");
+    // The list tells the team's approver what waits for them; someone of another team is not asked.
+    type TList = { attention: { rows: { id: number; reason: string }[] } | null };
+    const waiting = await call<TList>(listPostmortems, asApprover, "GET", "/api/postmortems", {});
+    expect(waiting.body.attention?.rows).toContainEqual(expect.objectContaining({ id, reason: "review" }));
+    const elsewhere = await call<TList>(listPostmortems, asOutsider, "GET", "/api/postmortems", {});
+    expect(elsewhere.body.attention?.rows.map((r) => r.id) ?? []).not.toContain(id);
     v = await view(id, asApprover);
     expect(v.viewer.actions).toEqual(["withdraw", "request_changes", "approve", "not_required"]);
 

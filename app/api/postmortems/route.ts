@@ -7,9 +7,11 @@ import { postmortemWriter } from "@/lib/postmortems/server/postmortem-store";
 
 // GET /api/postmortems – postmortems, found by full-text search (?q) and filtered (?team ?service ?severity ?status ?from ?to ?page)
 export const GET = withAuth(
-  async (request, { requestId }) => {
+  async (request, { principal, requestId }) => {
     const query = parseSearchParams(request, ZPostmortemQuerySchema);
-    return jsonResponse(await findPostmortems({ query, now: new Date() }), { requestId, headers: { "cache-control": "no-store" } });
+    // What waits for someone is the signed-in person's (their teams'); a token has no teams of its own: null.
+    const viewer = principal.kind === "user" ? principal : undefined;
+    return jsonResponse(await findPostmortems({ query, viewer, now: new Date() }), { requestId, headers: { "cache-control": "no-store" } });
   },
   { permission: "catalog.read" },
 );
