@@ -18,19 +18,29 @@ test("the OpenAPI document describes the deployment ingest", async ({ request })
   expect(doc.components.schemas.DeploymentInput!.required).toEqual(expect.arrayContaining(["service", "environment", "status", "startedAt", "source", "externalId"]));
 });
 
-test("the ingest API refuses an anonymous caller with a JSON error", async ({ request }) => {
-  const response = await request.post("/api/deployments", { data: {} });
-  expect(response.status()).toBe(401);
-  expect(await response.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+test.describe("without a token or a session", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("the ingest API refuses an anonymous caller with a JSON error", async ({ request }) => {
+    const response = await request.post("/api/deployments", { data: {} });
+    expect(response.status()).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+  });
+
+  test("the ingest API answers through Next's own server with the security headers every route sends", async ({ request }) => {
+    const ingest = await request.post("/api/deployments", { data: {} });
+    expect(ingest.status()).toBe(401);
+    const health = await request.get("/api/health");
+    for (const name of ["x-content-type-options", "x-frame-options", "referrer-policy", "permissions-policy", "strict-transport-security"]) {
+      expect(health.headers()[name], name).toBeTruthy();
+      expect(ingest.headers()[name], name).toBe(health.headers()[name]);
+    }
+    expect(ingest.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
-test("the ingest API answers through Next's own server with the security headers every route sends", async ({ request }) => {
-  const ingest = await request.post("/api/deployments", { data: {} });
-  expect(ingest.status()).toBe(401);
-  const health = await request.get("/api/health");
-  for (const name of ["x-content-type-options", "x-frame-options", "referrer-policy", "permissions-policy", "strict-transport-security"]) {
-    expect(health.headers()[name], name).toBeTruthy();
-    expect(ingest.headers()[name], name).toBe(health.headers()[name]);
-  }
-  expect(ingest.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+test("the ingest API takes API tokens only: a signed-in admin's session is refused with a JSON error", async ({ request }) => {
+  const response = await request.post("/api/deployments", { data: {} });
+  expect(response.status()).toBe(403);
+  expect(await response.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
 });
