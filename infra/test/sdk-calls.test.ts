@@ -21,7 +21,7 @@ const IAM_PREFIX: Record<string, string> = {
   'client-secrets-manager': 'secretsmanager',
 };
 /** Files whose calls are made as another role than the read role. */
-const APPROVAL_FILE = 'lib/pipelines/server/approve-action.ts';
+const APPROVAL_FILE = 'lib/pipelines/collect/codepipeline-approval.ts';
 const DATABASE_SECRET_FILE = 'lib/aws/secrets-manager.ts';
 /** AssumeRole is not a command lib/ sends itself: fromTemporaryCredentials (lib/aws/clients.ts) calls it for member accounts. */
 const CREDENTIAL_PROVIDER_ACTIONS = ['sts:AssumeRole'];

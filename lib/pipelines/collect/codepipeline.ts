@@ -8,12 +8,9 @@
  * last 12 months only; ListTagsForResource returns all tags in one call.
  */
 import {
-  ApprovalAlreadyCompletedException,
-  CodePipelineClient,
+  type CodePipelineClient,
   GetPipelineCommand,
   GetPipelineStateCommand,
-  InvalidApprovalTokenException,
-  PutApprovalResultCommand,
   paginateListActionExecutions,
   paginateListPipelineExecutions,
   paginateListPipelines,
@@ -24,8 +21,7 @@ import {
   type PipelineExecutionSummary,
   type PipelineSummary,
 } from "@aws-sdk/client-codepipeline";
-import { awsOperation, describeAwsError, newSyncStats, type TAwsAccountRef, type TAwsClientFactory } from "@/lib/aws/clients";
-import { AppError } from "@/lib/errors";
+import { awsOperation } from "@/lib/aws/clients";
 import { log } from "@/lib/log";
 import {
   TERMINAL_STATUSES,
@@ -315,60 +311,3 @@ export async function getExecutionStages(
   return stagesFromActionExecutions(details);
 }
 
-export interface TApprovalAnswer {
-  pipelineName: string;
-  stage: string;
-  action: string;
-  decision: "Approved" | "Rejected";
-  comment: string;
-}
-
-/**
- * Answers a manual approval (PutApprovalResult) in an account × region,
- * through `account`'s role. The token is read from GetPipelineState at that
- * moment rather than stored: it changes with every execution and only the
- * current one is accepted. Returns the execution the approval belongs to.
- * CONFLICT when the approval is no longer waiting; UPSTREAM when AWS fails.
- */
-export async function answerManualApproval({
-  clients,
-  account,
-  region,
-  answer,
-}: {
-  clients: TAwsClientFactory;
-  account: TAwsAccountRef;
-  region: string;
-  answer: TApprovalAnswer;
-}): Promise<{ executionId: string | undefined }> {
-  const client = clients.create(CodePipelineClient, { account, region, stats: newSyncStats() });
-  let token: string | undefined;
-  let executionId: string | undefined;
-  try {
-    const state = await client.send(new GetPipelineStateCommand({ name: answer.pipelineName }));
-    const stage = state.stageStates?.find((s) => s.stageName === answer.stage);
-    const action = stage?.actionStates?.find((a) => a.actionName === answer.action);
-    if (action?.latestExecution?.status === "InProgress") token = action.latestExecution.token;
-    executionId = stage?.latestExecution?.pipelineExecutionId;
-  } catch (error) {
-    throw new AppError("UPSTREAM", `Could not read the pipeline's state from AWS: ${describeAwsError(error)}.`, { cause: error });
-  }
-  if (!token) throw new AppError("CONFLICT", "This approval is no longer waiting: it was answered, expired or the execution moved on.");
-  try {
-    await client.send(
-      new PutApprovalResultCommand({
-        pipelineName: answer.pipelineName,
-        stageName: answer.stage,
-        actionName: answer.action,
-        result: { status: answer.decision, summary: answer.comment },
-        token,
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ApprovalAlreadyCompletedException || error instanceof InvalidApprovalTokenException) {
-      throw new AppError("CONFLICT", "This approval is no longer waiting: someone answered it, or the execution moved on.", { cause: error });
-    }
-    throw new AppError("UPSTREAM", `AWS refused the approval: ${describeAwsError(error)}.`, { cause: error });
-  }
-  return { executionId };
-}

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { ZApprovalSchema } from "@/lib/pipelines/board";
 import { auditData, type TActor, type TAuditOrigin } from "@/lib/audit/server/audit";
 import { awsClients, withMemberRole, type TAwsClientFactory } from "@/lib/aws/clients";
-import { answerManualApproval } from "@/lib/pipelines/collect/codepipeline";
+import { answerManualApproval } from "@/lib/pipelines/collect/codepipeline-approval";
 import type { TStageDeclaration, TStageState } from "@/lib/pipelines/collect/types";
 import { db, type Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
