@@ -161,6 +161,16 @@ export const ZServiceMapNodeResponseSchema = z.object({
   ),
 });
 
+/** What a trace and each of its spans say about the outcome: the X-Ray flags and the HTTP request. */
+const TRACE_OUTCOME_FIELDS = {
+  hasFault: z.boolean(),
+  hasError: z.boolean(),
+  hasThrottle: z.boolean(),
+  httpMethod: z.string().nullable(),
+  httpUrl: z.string().nullable(),
+  httpStatus: z.int().nullable(),
+};
+
 /** GET /api/traces/{id} (TTraceDetail). */
 export const ZTraceResponseSchema = z.object({
   traceId: z.string(),
@@ -172,12 +182,7 @@ export const ZTraceResponseSchema = z.object({
   summary: z.object({
     startedAt: ZIsoTime,
     durationMs: z.number(),
-    hasFault: z.boolean(),
-    hasError: z.boolean(),
-    hasThrottle: z.boolean(),
-    httpMethod: z.string().nullable(),
-    httpUrl: z.string().nullable(),
-    httpStatus: z.int().nullable(),
+    ...TRACE_OUTCOME_FIELDS,
     reason: z.string().nullable(),
     entryPoint: z.string().nullable(),
     service: ZSlugNameSchema.nullable(),
@@ -193,12 +198,7 @@ export const ZTraceResponseSchema = z.object({
       startOffsetMs: z.number(),
       durationMs: z.number().nullable(),
       isInProgress: z.boolean(),
-      hasFault: z.boolean(),
-      hasError: z.boolean(),
-      hasThrottle: z.boolean(),
-      httpMethod: z.string().nullable(),
-      httpUrl: z.string().nullable(),
-      httpStatus: z.int().nullable(),
+      ...TRACE_OUTCOME_FIELDS,
       annotations: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
       cause: z.string().nullable().describe("The first exception's message, when it recorded one."),
     }),
