@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AlertTriangle, Clock } from "lucide-react";
-import { daysUntilDue, isActionItemDueSoon } from "@/components/postmortems/action-item-due";
+import { daysUntilDue, isActionItemDueSoon } from "@/lib/postmortems/action-item-due";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { Table } from "@/components/ui/table";
 import { ACTION_ITEM_PRIORITY_LABELS, ACTION_ITEM_STATUS_LABELS, ACTION_ITEM_TYPE_LABELS, type TActionItemPriority, type TActionItemStatus } from "@/lib/postmortems/schemas";

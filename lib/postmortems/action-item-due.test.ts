@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysUntilDue, isActionItemDueSoon } from "@/components/postmortems/action-item-due";
+import { daysUntilDue, isActionItemDueSoon } from "@/lib/postmortems/action-item-due";
 
 const now = new Date("2026-11-20T15:30:00Z");
 const item = (dueAt: string | null, status: "OPEN" | "IN_PROGRESS" | "DONE" | "WONT_DO" = "OPEN", isOverdue = false) => ({ dueAt, status, isOverdue });
